@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { XmlError, buildReplyEnvelope, buildXml, field, parseXml } from '../../src/main/wechat/xml';
+
+describe('parseXml', () => {
+  it('keeps every value a string, including a 64-bit MsgId', () => {
+    const m = parseXml('<xml><MsgId>24001234567890123456</MsgId><CreateTime>1700000001</CreateTime><Content><![CDATA[a & b <c>]]></Content></xml>');
+    expect(m).toEqual({ MsgId: '24001234567890123456', CreateTime: '1700000001', Content: 'a & b <c>' });
+  });
+  it('looks fields up by name whatever the order, including lower-case fast-register children', () => {
+    const m = parseXml(
+      '<xml><AppId><![CDATA[wxc]]></AppId><CreateTime>1535442403</CreateTime><InfoType><![CDATA[notify_third_fasteregister]]></InfoType><status>0</status><msg>OK</msg><appid>wxnew</appid><auth_code>code1</auth_code><info><name><![CDATA[企业]]></name><code_type>1</code_type></info></xml>',
+    );
+    expect(field(m, 'appid')).toBe('wxnew');
+    expect(field(m, 'status')).toBe('0');
+    expect(field(m, 'auth_code')).toBe('code1');
+    expect(m.info).toEqual({ name: '企业', code_type: '1' });
+  });
+  it('keeps whitespace inside CDATA and text', () => {
+    expect(parseXml('<xml><Content><![CDATA[  two  spaces ]]></Content></xml>').Content).toBe('  two  spaces ');
+  });
+  it('repeated elements become arrays', () => {
+    const m = parseXml('<xml><Articles><item><Title>a</Title></item><item><Title>b</Title></item></Articles></xml>');
+    expect(m.Articles).toEqual({ item: [{ Title: 'a' }, { Title: 'b' }] });
+  });
+  it('refuses DOCTYPE and ENTITY before parsing', () => {
+    const xxe = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><xml><a>&e;</a></xml>';
+    expect(() => parseXml(xxe)).toThrow(XmlError);
+    expect(() => parseXml('<xml><!ENTITY a "b"></xml>')).toThrow(/ENTITY/);
+  });
+  it('does not expand entities', () => {
+    expect(parseXml('<xml><a>&lt;b&gt;</a></xml>').a).toBe('&lt;b&gt;');
+  });
+  it('caps size', () => {
+    expect(() => parseXml('<xml><a>' + 'x'.repeat(2000) + '</a></xml>', 1000)).toThrow(/larger than 1000 bytes/);
+  });
+  it('non-XML gets a clear error', () => {
+    expect(() => parseXml('hello')).toThrow(/not XML/);
+    expect(() => parseXml('<xml><a></xml>')).toThrow(XmlError);
+  });
+});
+
+describe('buildXml', () => {
+  it('puts strings in CDATA and numbers as text', () => {
+    expect(buildXml({ ToUserName: 'o1', CreateTime: 1700000000, Content: 'hi' })).toBe(
+      '<xml><ToUserName><![CDATA[o1]]></ToUserName><CreateTime>1700000000</CreateTime><Content><![CDATA[hi]]></Content></xml>',
+    );
+  });
+  it('handles ]]> inside content and round-trips through the parser', () => {
+    for (const content of ['a]]>b', ']]>', 'x]]>]]>y', ']]]]>>', '<![CDATA[nested]]>', '中文]]>😀']) {
+      const xml = buildXml({ Content: content });
+      expect(parseXml(xml).Content).toBe(content);
+    }
+  });
+  it('builds the reply envelope', () => {
+    expect(buildReplyEnvelope({ encrypt: 'E', msgSignature: 'S', timestamp: '1411525903', nonce: '461056294' })).toBe(
+      '<xml><Encrypt><![CDATA[E]]></Encrypt><MsgSignature><![CDATA[S]]></MsgSignature><TimeStamp>1411525903</TimeStamp><Nonce><![CDATA[461056294]]></Nonce></xml>',
+    );
+  });
+});
