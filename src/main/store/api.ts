@@ -1,0 +1,129 @@
+/**
+ * The store's public repository interfaces (what services code against). Implementations live beside this file;
+ * open a store with `openStore` from './index'. All calls are synchronous (better-sqlite3).
+ * Every method validates its arguments and throws StoreError('invalid_argument') with a clear message.
+ */
+import type {
+  ApiCallFilter,
+  ApiCallInput,
+  ApiCallRecord,
+  AuthLink,
+  AuthLinkInput,
+  AuthLinkStatus,
+  Authorizer,
+  AuthorizerFilter,
+  AuthorizerInput,
+  AuthorizerStatus,
+  AuthorizerStatusCounts,
+  ErrcodeMinuteCount,
+  EventFilter,
+  EventInput,
+  EventInsertResult,
+  EventRecord,
+  KeysetPage,
+  MinuteCount,
+  Page,
+  PlatformConfig,
+  PlatformInput,
+  PlatformSecrets,
+  TicketRecord,
+  TokenRecord,
+} from '../../shared/domain';
+
+export interface PlatformsRepo {
+  /** Creates or updates; secrets: undefined keeps, null clears, string sets (encrypted). Returns the public part. */
+  upsert(input: PlatformInput): PlatformConfig;
+  get(componentAppid: string): PlatformConfig | null;
+  list(): PlatformConfig[];
+  /** Decrypted secrets (main process only; never send to the renderer). Throws not_found for an unknown platform. */
+  getSecrets(componentAppid: string): PlatformSecrets;
+  /** Deletes the platform and everything keyed by it (tickets, tokens, authorizers, links, events, API log, settings). */
+  remove(componentAppid: string): boolean;
+}
+
+export interface TicketsRepo {
+  add(componentAppid: string, ticket: string, createTime: number, receivedAt?: number): TicketRecord;
+  latest(componentAppid: string): TicketRecord | null;
+  /** Newest first. */
+  list(componentAppid: string, limit?: number): TicketRecord[];
+}
+
+export interface TokensRepo {
+  getComponent(componentAppid: string): TokenRecord | null;
+  setComponent(componentAppid: string, record: TokenRecord): void;
+  /** Clears the stored component token only if it is still exactly `token`. Returns whether it cleared it. */
+  invalidateComponent(componentAppid: string, token: string): boolean;
+  getAuthorizer(componentAppid: string, authorizerAppid: string): TokenRecord | null;
+  setAuthorizer(componentAppid: string, authorizerAppid: string, record: TokenRecord): void;
+  invalidateAuthorizer(componentAppid: string, authorizerAppid: string, token: string): boolean;
+}
+
+export interface AuthorizersRepo {
+  upsert(input: AuthorizerInput): Authorizer;
+  get(componentAppid: string, appid: string): Authorizer | null;
+  getRefreshToken(componentAppid: string, appid: string): string | null;
+  /** Sets (or clears with null) the refresh token; also resets refreshTokenMismatch. Throws not_found. */
+  setRefreshToken(componentAppid: string, appid: string, refreshToken: string | null): void;
+  /** Records a check of the stored refresh token against WeChat's list. */
+  markRefreshTokenChecked(componentAppid: string, appid: string, mismatch: boolean, at?: number): void;
+  /** Sets the status; 'revoked' also sets revokedAt (now unless given), other statuses clear it. Throws not_found. */
+  setStatus(componentAppid: string, appid: string, status: AuthorizerStatus, at?: number): void;
+  list(filter: AuthorizerFilter): Page<Authorizer>;
+  countsByStatus(componentAppid: string): AuthorizerStatusCounts;
+  /** All authorizer appids of a platform, in appid order. */
+  listAllIds(componentAppid: string): string[];
+  /** Streams every authorizer of a platform (appid order) without loading them all. */
+  iterate(componentAppid: string): IterableIterator<Authorizer>;
+}
+
+export interface AuthLinksRepo {
+  create(input: AuthLinkInput): AuthLink;
+  get(id: string): AuthLink | null;
+  findByPreAuthCode(componentAppid: string, preAuthCode: string): AuthLink | null;
+  /** Newest first. */
+  list(componentAppid: string, opts?: { status?: AuthLinkStatus; limit?: number }): AuthLink[];
+  /** Marks a pending link completed; returns false if it was not pending. */
+  complete(id: string, authorizerAppid: string, at?: number): boolean;
+  /** Marks pending links whose expiresAt <= now as expired; returns how many. */
+  expireDue(now?: number): number;
+}
+
+export interface EventsRepo {
+  /**
+   * Idempotent insert in one transaction: a duplicate seq, then a duplicate non-null dedupeKey, returns the stored
+   * row's id with inserted=false. A non-null seq always advances the relay cursor (even for duplicates).
+   */
+  insert(event: EventInput): EventInsertResult;
+  setReply(id: number, replyBody: string | null, replyMs: number | null): void;
+  setHandledNote(id: number, note: string | null): void;
+  get(id: number): EventRecord | null;
+  getMany(ids: number[]): EventRecord[];
+  /** Newest first, keyset pagination by id. */
+  list(filter: EventFilter): KeysetPage<EventRecord>;
+  count(filter: Omit<EventFilter, 'beforeId' | 'limit'>): number;
+  /** Per-minute counts of events received in [from, to), minutes with none omitted. */
+  countPerMinute(componentAppid: string, from: number, to: number): MinuteCount[];
+}
+
+export interface ApiLogRepo {
+  insert(call: ApiCallInput): number;
+  list(filter: ApiCallFilter): KeysetPage<ApiCallRecord>;
+  errcodesPerMinute(componentAppid: string, from: number, to: number): ErrcodeMinuteCount[];
+  /** Deletes all but the newest `keep` rows of a platform (default: the store's apiLogKeep). Returns rows deleted. */
+  prune(componentAppid: string, keep?: number): number;
+}
+
+export interface RelayCursorRepo {
+  /** The highest relay seq durably stored for this platform (0 if none). */
+  getCursor(componentAppid: string): number;
+  /** cursor = max(cursor, seq). Returns the new cursor. */
+  advance(componentAppid: string, seq: number): number;
+}
+
+/** JSON values per platform (componentAppid) or global (componentAppid null/omitted). */
+export interface SettingsRepo {
+  get<T = unknown>(key: string, componentAppid?: string | null): T | undefined;
+  set(key: string, value: unknown, componentAppid?: string | null): void;
+  delete(key: string, componentAppid?: string | null): boolean;
+  all(componentAppid?: string | null): Record<string, unknown>;
+}

@@ -1,0 +1,200 @@
+/**
+ * Schema migrations, applied in order by PRAGMA user_version: step i (0-based) moves the schema from version i to i+1.
+ * Never edit a released step; append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: initial schema
+  `
+  CREATE TABLE platforms (
+    component_appid TEXT PRIMARY KEY NOT NULL,
+    name TEXT NOT NULL,
+    relay_url TEXT,
+    egress TEXT NOT NULL CHECK (egress IN ('direct','relay')),
+    is_demo INTEGER NOT NULL DEFAULT 0,
+    app_secret_enc BLOB,
+    token_enc BLOB,
+    aes_key_enc BLOB,
+    desk_key_enc BLOB,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE tickets (
+    id INTEGER PRIMARY KEY,
+    component_appid TEXT NOT NULL,
+    ticket TEXT NOT NULL,
+    create_time INTEGER NOT NULL,
+    received_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX tickets_by_platform ON tickets (component_appid);
+
+  -- authorizer_appid '' = the component token itself
+  CREATE TABLE tokens (
+    component_appid TEXT NOT NULL,
+    authorizer_appid TEXT NOT NULL,
+    token_enc BLOB NOT NULL,
+    -- SHA-256 of the token, so compare-and-invalidate needs no decryption
+    token_hash BLOB NOT NULL,
+    expires_at INTEGER NOT NULL,
+    obtained_at INTEGER NOT NULL,
+    PRIMARY KEY (component_appid, authorizer_appid)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE authorizers (
+    component_appid TEXT NOT NULL,
+    appid TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('OA','MP')),
+    nick_name TEXT,
+    user_name TEXT,
+    principal_name TEXT,
+    head_img TEXT,
+    alias TEXT,
+    service_type INTEGER,
+    verify_type INTEGER,
+    account_status INTEGER,
+    info TEXT,
+    func_info TEXT NOT NULL DEFAULT '[]',
+    refresh_token_enc BLOB,
+    status TEXT NOT NULL CHECK (status IN ('active','revoked','needs_reauth')),
+    authorized_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    refresh_token_checked_at INTEGER,
+    refresh_token_mismatch INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (component_appid, appid)
+  ) STRICT;
+  CREATE INDEX authorizers_by_authorized ON authorizers (component_appid, authorized_at);
+  CREATE INDEX authorizers_by_updated ON authorizers (component_appid, updated_at);
+  CREATE INDEX authorizers_by_status ON authorizers (component_appid, status, authorized_at);
+  CREATE INDEX authorizers_by_kind ON authorizers (component_appid, kind, authorized_at);
+  CREATE INDEX authorizers_by_nick ON authorizers (component_appid, nick_name);
+  CREATE INDEX authorizers_by_principal ON authorizers (component_appid, principal_name);
+
+  -- one row per granted permission set, so the permission filter is an index lookup
+  CREATE TABLE authorizer_funcs (
+    component_appid TEXT NOT NULL,
+    func_id INTEGER NOT NULL,
+    appid TEXT NOT NULL,
+    PRIMARY KEY (component_appid, func_id, appid)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE auth_links (
+    id TEXT PRIMARY KEY NOT NULL,
+    component_appid TEXT NOT NULL,
+    pre_auth_code TEXT NOT NULL,
+    pc_url TEXT NOT NULL,
+    mobile_url TEXT NOT NULL,
+    auth_type INTEGER NOT NULL,
+    biz_appid TEXT,
+    category_ids TEXT,
+    relay_start_url TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending','completed','expired')),
+    authorizer_appid TEXT,
+    completed_at INTEGER
+  ) STRICT;
+  CREATE INDEX auth_links_by_platform ON auth_links (component_appid, created_at);
+  CREATE INDEX auth_links_by_code ON auth_links (component_appid, pre_auth_code);
+  CREATE INDEX auth_links_pending ON auth_links (status, expires_at);
+
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    component_appid TEXT NOT NULL,
+    seq INTEGER,
+    kind TEXT NOT NULL CHECK (kind IN ('component','authorizer','auth_redirect','alert','local')),
+    appid TEXT,
+    received_at INTEGER NOT NULL,
+    query TEXT,
+    raw_body TEXT NOT NULL,
+    plaintext TEXT,
+    status TEXT NOT NULL CHECK (status IN ('ok','failed')),
+    fail_reason TEXT,
+    info_type TEXT,
+    msg_type TEXT,
+    event TEXT,
+    from_user TEXT,
+    to_user TEXT,
+    create_time INTEGER,
+    msg_id TEXT,
+    dedupe_key TEXT,
+    reply_body TEXT,
+    reply_ms INTEGER,
+    verdicts TEXT,
+    handled_note TEXT
+  ) STRICT;
+  -- NULLs are distinct in UNIQUE indexes, so events without seq / dedupe key are all kept
+  CREATE UNIQUE INDEX events_seq ON events (component_appid, seq);
+  CREATE UNIQUE INDEX events_dedupe ON events (component_appid, dedupe_key);
+  -- each index ends in the rowid, so "filter = x ORDER BY id DESC LIMIT n" walks one index backwards
+  CREATE INDEX events_by_platform ON events (component_appid);
+  CREATE INDEX events_by_kind ON events (component_appid, kind);
+  CREATE INDEX events_by_appid ON events (component_appid, appid);
+  CREATE INDEX events_by_info_type ON events (component_appid, info_type);
+  CREATE INDEX events_by_msg_type ON events (component_appid, msg_type);
+  CREATE INDEX events_by_event ON events (component_appid, event);
+  CREATE INDEX events_by_status ON events (component_appid, status);
+  CREATE INDEX events_by_received ON events (component_appid, received_at);
+
+  -- trigram tokenizer: substring search that works for Chinese (queries of 3+ characters)
+  CREATE VIRTUAL TABLE events_fts USING fts5 (
+    plaintext, raw_body, appid, info_type, msg_type, event, from_user, to_user, fail_reason,
+    content = 'events', content_rowid = 'id', tokenize = 'trigram'
+  );
+  CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
+    INSERT INTO events_fts (rowid, plaintext, raw_body, appid, info_type, msg_type, event, from_user, to_user, fail_reason)
+    VALUES (new.id, new.plaintext, new.raw_body, new.appid, new.info_type, new.msg_type, new.event, new.from_user,
+            new.to_user, new.fail_reason);
+  END;
+  CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
+    INSERT INTO events_fts (events_fts, rowid, plaintext, raw_body, appid, info_type, msg_type, event, from_user,
+                            to_user, fail_reason)
+    VALUES ('delete', old.id, old.plaintext, old.raw_body, old.appid, old.info_type, old.msg_type, old.event,
+            old.from_user, old.to_user, old.fail_reason);
+  END;
+  -- only when an indexed column changes (setReply / setHandledNote do not touch the index)
+  CREATE TRIGGER events_fts_update AFTER UPDATE OF plaintext, raw_body, appid, info_type, msg_type, event, from_user,
+                                           to_user, fail_reason ON events BEGIN
+    INSERT INTO events_fts (events_fts, rowid, plaintext, raw_body, appid, info_type, msg_type, event, from_user,
+                            to_user, fail_reason)
+    VALUES ('delete', old.id, old.plaintext, old.raw_body, old.appid, old.info_type, old.msg_type, old.event,
+            old.from_user, old.to_user, old.fail_reason);
+    INSERT INTO events_fts (rowid, plaintext, raw_body, appid, info_type, msg_type, event, from_user, to_user, fail_reason)
+    VALUES (new.id, new.plaintext, new.raw_body, new.appid, new.info_type, new.msg_type, new.event, new.from_user,
+            new.to_user, new.fail_reason);
+  END;
+
+  CREATE TABLE relay_cursor (
+    component_appid TEXT PRIMARY KEY NOT NULL,
+    cursor INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE api_calls (
+    id INTEGER PRIMARY KEY,
+    component_appid TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    appid TEXT,
+    errcode INTEGER,
+    errmsg TEXT,
+    rid TEXT,
+    latency_ms INTEGER NOT NULL,
+    attempt INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX api_calls_by_platform ON api_calls (component_appid);
+  CREATE INDEX api_calls_by_path ON api_calls (component_appid, path);
+  CREATE INDEX api_calls_by_errcode ON api_calls (component_appid, errcode);
+  CREATE INDEX api_calls_by_appid ON api_calls (component_appid, appid);
+  CREATE INDEX api_calls_by_at ON api_calls (component_appid, at);
+
+  -- component_appid '' = global
+  CREATE TABLE settings (
+    component_appid TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (component_appid, key)
+  ) STRICT, WITHOUT ROWID;
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
