@@ -65,12 +65,9 @@ export interface ApiError {
 
 export type ApiEnvelope<T> = { ok: true; result: T } | { ok: false; error: ApiError };
 
-/** A WeChat errcode explained for people, in Chinese and English. */
-export interface ErrcodeExplanation {
-  errcode: number;
-  zh: string;
-  en: string;
-}
+/** A WeChat errcode explained for people, in Chinese and English (`code`, `known`, `zh`, `en`, `action?`). */
+import type { ErrcodeExplanation } from './errcodes';
+export type { ErrcodeExplanation, ErrcodeAction } from './errcodes';
 
 /** `details` of a `wechat_error`. */
 export interface WechatErrorDetails {
