@@ -1,0 +1,162 @@
+import type Database from 'better-sqlite3';
+import type { ApiCallFilter, ApiCallInput, ApiCallRecord, ErrcodeMinuteCount, KeysetPage } from '../../shared/domain';
+import type { ApiLogRepo } from './api';
+import { invalidArgument } from './errors';
+import { MINUTE_MS, StatementCache } from './sql';
+import {
+  appidArg,
+  boolArg,
+  intArg,
+  limitArg,
+  nonEmptyStringArg,
+  objectArg,
+  optionalInt,
+  optionalString,
+  timeArg,
+} from './validate';
+
+interface ApiCallRow {
+  id: number;
+  component_appid: string;
+  at: number;
+  path: string;
+  appid: string | null;
+  errcode: number | null;
+  errmsg: string | null;
+  rid: string | null;
+  latency_ms: number;
+  attempt: number;
+}
+
+/** The automatic prune runs once per this many inserts per platform, so its cost is spread thin. */
+const PRUNE_EVERY = 1000;
+
+export class SqlApiLog implements ApiLogRepo {
+  private readonly insertRow: Database.Statement;
+  private readonly selectCutoff: Database.Statement<[string, number], { id: number }>;
+  private readonly deleteUpTo: Database.Statement<[string, number]>;
+  private readonly selectPerMinute: Database.Statement<
+    [number, number, string, number, number],
+    ErrcodeMinuteCount
+  >;
+  private readonly cache: StatementCache;
+  private readonly insertsSincePrune = new Map<string, number>();
+
+  constructor(
+    db: Database.Database,
+    private readonly keep: number,
+  ) {
+    this.cache = new StatementCache(db);
+    this.insertRow = db.prepare(
+      `INSERT INTO api_calls (component_appid, at, path, appid, errcode, errmsg, rid, latency_ms, attempt)
+       VALUES (@component_appid, @at, @path, @appid, @errcode, @errmsg, @rid, @latency_ms, @attempt)`,
+    );
+    this.selectCutoff = db.prepare(
+      'SELECT id FROM api_calls WHERE component_appid = ? ORDER BY id DESC LIMIT 1 OFFSET ?',
+    );
+    this.deleteUpTo = db.prepare('DELETE FROM api_calls WHERE component_appid = ? AND id <= ?');
+    this.selectPerMinute = db.prepare(
+      `SELECT (at / ?) * ? AS minute, errcode, count(*) AS count
+       FROM api_calls WHERE component_appid = ? AND at >= ? AND at < ?
+       GROUP BY minute, errcode ORDER BY minute, errcode`,
+    );
+  }
+
+  insert(call: ApiCallInput): number {
+    objectArg(call, 'API call');
+    const path = nonEmptyStringArg(call.path, 'path', 500);
+    // A query string would carry access tokens into the log.
+    if (path.includes('?')) throw invalidArgument('API log path must not include the query string (it holds tokens)');
+    const row = {
+      component_appid: appidArg(call.componentAppid),
+      at: timeArg(call.at, 'at'),
+      path,
+      appid: call.appid === undefined || call.appid === null ? null : appidArg(call.appid, 'appid'),
+      errcode: optionalInt(call.errcode, 'errcode'),
+      errmsg: optionalString(call.errmsg, 'errmsg', 2000),
+      rid: optionalString(call.rid, 'rid', 200),
+      latency_ms: intArg(call.latencyMs, 'latencyMs', 0),
+      attempt: call.attempt === undefined ? 1 : intArg(call.attempt, 'attempt', 1, 100),
+    };
+    const id = Number(this.insertRow.run(row).lastInsertRowid);
+    const n = (this.insertsSincePrune.get(row.component_appid) ?? 0) + 1;
+    if (n >= PRUNE_EVERY) {
+      this.insertsSincePrune.set(row.component_appid, 0);
+      this.prune(row.component_appid);
+    } else {
+      this.insertsSincePrune.set(row.component_appid, n);
+    }
+    return id;
+  }
+
+  list(filter: ApiCallFilter): KeysetPage<ApiCallRecord> {
+    objectArg(filter, 'API log filter');
+    const params: Record<string, string | number> = { c: appidArg(filter.componentAppid) };
+    const where = ['component_appid = @c'];
+    if (filter.path !== undefined) {
+      params.path = nonEmptyStringArg(filter.path, 'path filter', 500);
+      where.push('path = @path');
+    }
+    if (filter.errcode !== undefined) {
+      params.errcode = intArg(filter.errcode, 'errcode filter');
+      where.push('errcode = @errcode');
+    }
+    if (filter.appid !== undefined) {
+      params.appid = appidArg(filter.appid, 'appid filter');
+      where.push('appid = @appid');
+    }
+    if (filter.from !== undefined) {
+      params.from = timeArg(filter.from, 'from');
+      where.push('at >= @from');
+    }
+    if (filter.to !== undefined) {
+      params.to = timeArg(filter.to, 'to');
+      where.push('at < @to');
+    }
+    if (filter.errorsOnly !== undefined && boolArg(filter.errorsOnly, 'errorsOnly')) {
+      where.push('(errcode IS NULL OR errcode <> 0)');
+    }
+    if (filter.beforeId !== undefined) {
+      params.before = intArg(filter.beforeId, 'beforeId', 1);
+      where.push('id < @before');
+    }
+    params.limit = limitArg(filter.limit, 50, 500);
+    const rows = this.cache
+      .get<ApiCallRow>(`SELECT * FROM api_calls WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT @limit`)
+      .all(params);
+    return {
+      rows: rows.map(toRecord),
+      nextBeforeId: rows.length === params.limit ? rows[rows.length - 1]!.id : null,
+    };
+  }
+
+  errcodesPerMinute(componentAppid: string, from: number, to: number): ErrcodeMinuteCount[] {
+    const c = appidArg(componentAppid);
+    timeArg(from, 'from');
+    timeArg(to, 'to');
+    if (to < from) throw invalidArgument('errcodesPerMinute: "to" must not be before "from"');
+    return this.selectPerMinute.all(MINUTE_MS, MINUTE_MS, c, from, to);
+  }
+
+  prune(componentAppid: string, keep?: number): number {
+    const c = appidArg(componentAppid);
+    const n = keep === undefined ? this.keep : intArg(keep, 'keep', 0);
+    const cutoff = this.selectCutoff.get(c, n);
+    return cutoff ? this.deleteUpTo.run(c, cutoff.id).changes : 0;
+  }
+}
+
+function toRecord(row: ApiCallRow): ApiCallRecord {
+  return {
+    id: row.id,
+    componentAppid: row.component_appid,
+    at: row.at,
+    path: row.path,
+    appid: row.appid,
+    errcode: row.errcode,
+    errmsg: row.errmsg,
+    rid: row.rid,
+    latencyMs: row.latency_ms,
+    attempt: row.attempt,
+  };
+}

@@ -1,0 +1,365 @@
+import type Database from 'better-sqlite3';
+import {
+  AUTHORIZER_KINDS,
+  AUTHORIZER_SORT_COLUMNS,
+  AUTHORIZER_STATUSES,
+  type Authorizer,
+  type AuthorizerFilter,
+  type AuthorizerInput,
+  type AuthorizerStatus,
+  type AuthorizerStatusCounts,
+  type Page,
+} from '../../shared/domain';
+import type { AuthorizersRepo } from './api';
+import { StoreError, invalidArgument } from './errors';
+import type { SecretStore } from './secret-store';
+import { StatementCache, likePattern } from './sql';
+import {
+  appidArg,
+  boolArg,
+  enumArg,
+  intArg,
+  jsonArg,
+  limitArg,
+  nonEmptyStringArg,
+  objectArg,
+  optionalInt,
+  optionalString,
+  timeArg,
+} from './validate';
+
+interface AuthorizerRow {
+  component_appid: string;
+  appid: string;
+  kind: string;
+  nick_name: string | null;
+  user_name: string | null;
+  principal_name: string | null;
+  head_img: string | null;
+  alias: string | null;
+  service_type: number | null;
+  verify_type: number | null;
+  account_status: number | null;
+  info: string | null;
+  func_info: string;
+  refresh_token_enc: Buffer | null;
+  status: string;
+  authorized_at: number;
+  updated_at: number;
+  revoked_at: number | null;
+  refresh_token_checked_at: number | null;
+  refresh_token_mismatch: number;
+}
+
+const SORT_SQL: Record<(typeof AUTHORIZER_SORT_COLUMNS)[number], string> = {
+  authorizedAt: 'authorized_at',
+  updatedAt: 'updated_at',
+  nickName: 'nick_name',
+  appid: 'appid',
+  principalName: 'principal_name',
+  status: 'status',
+  kind: 'kind',
+};
+
+const ITERATE_CHUNK = 1000;
+
+export class SqlAuthorizers implements AuthorizersRepo {
+  private readonly selectOne: Database.Statement<[string, string], AuthorizerRow>;
+  private readonly insertRow: Database.Statement;
+  private readonly updateRow: Database.Statement;
+  private readonly deleteFuncs: Database.Statement<[string, string]>;
+  private readonly insertFunc: Database.Statement<[string, number, string]>;
+  private readonly updateRefreshToken: Database.Statement;
+  private readonly updateChecked: Database.Statement;
+  private readonly updateStatus: Database.Statement;
+  private readonly selectCounts: Database.Statement<[string], { status: string; n: number }>;
+  private readonly selectIds: Database.Statement<[string], { appid: string }>;
+  private readonly selectChunk: Database.Statement<[string, string, number], AuthorizerRow>;
+  private readonly cache: StatementCache;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly secrets: SecretStore,
+    private readonly now: () => number,
+  ) {
+    this.cache = new StatementCache(db);
+    this.selectOne = db.prepare('SELECT * FROM authorizers WHERE component_appid = ? AND appid = ?');
+    const columns =
+      'component_appid, appid, kind, nick_name, user_name, principal_name, head_img, alias, service_type, ' +
+      'verify_type, account_status, info, func_info, refresh_token_enc, status, authorized_at, updated_at, ' +
+      'revoked_at, refresh_token_checked_at, refresh_token_mismatch';
+    this.insertRow = db.prepare(
+      `INSERT INTO authorizers (${columns}) VALUES (${columns
+        .split(', ')
+        .map((c) => '@' + c)
+        .join(', ')})`,
+    );
+    this.updateRow = db.prepare(
+      `UPDATE authorizers SET ${columns
+        .split(', ')
+        .filter((c) => c !== 'component_appid' && c !== 'appid')
+        .map((c) => `${c} = @${c}`)
+        .join(', ')} WHERE component_appid = @component_appid AND appid = @appid`,
+    );
+    this.deleteFuncs = db.prepare('DELETE FROM authorizer_funcs WHERE component_appid = ? AND appid = ?');
+    this.insertFunc = db.prepare(
+      'INSERT OR IGNORE INTO authorizer_funcs (component_appid, func_id, appid) VALUES (?, ?, ?)',
+    );
+    this.updateRefreshToken = db.prepare(
+      `UPDATE authorizers SET refresh_token_enc = ?, refresh_token_mismatch = 0, updated_at = ?
+       WHERE component_appid = ? AND appid = ?`,
+    );
+    this.updateChecked = db.prepare(
+      `UPDATE authorizers SET refresh_token_checked_at = ?, refresh_token_mismatch = ?
+       WHERE component_appid = ? AND appid = ?`,
+    );
+    this.updateStatus = db.prepare(
+      `UPDATE authorizers SET status = ?, revoked_at = ?, updated_at = ? WHERE component_appid = ? AND appid = ?`,
+    );
+    this.selectCounts = db.prepare(
+      'SELECT status, count(*) AS n FROM authorizers WHERE component_appid = ? GROUP BY status',
+    );
+    this.selectIds = db.prepare('SELECT appid FROM authorizers WHERE component_appid = ? ORDER BY appid');
+    this.selectChunk = db.prepare(
+      'SELECT * FROM authorizers WHERE component_appid = ? AND appid > ? ORDER BY appid LIMIT ?',
+    );
+  }
+
+  upsert(input: AuthorizerInput): Authorizer {
+    objectArg(input, 'authorizer');
+    const componentAppid = appidArg(input.componentAppid);
+    const appid = appidArg(input.appid, 'authorizer appid');
+    const kind = enumArg(input.kind, AUTHORIZER_KINDS, 'authorizer kind');
+    const patch = validatePatch(input);
+
+    return this.db.transaction(() => {
+      const existing = this.selectOne.get(componentAppid, appid);
+      const t = this.now();
+      const row: AuthorizerRow = existing
+        ? { ...existing }
+        : {
+            component_appid: componentAppid,
+            appid,
+            kind,
+            nick_name: null,
+            user_name: null,
+            principal_name: null,
+            head_img: null,
+            alias: null,
+            service_type: null,
+            verify_type: null,
+            account_status: null,
+            info: null,
+            func_info: '[]',
+            refresh_token_enc: null,
+            status: 'active',
+            authorized_at: t,
+            updated_at: t,
+            revoked_at: null,
+            refresh_token_checked_at: null,
+            refresh_token_mismatch: 0,
+          };
+      row.kind = kind;
+      Object.assign(row, patch.columns);
+      if (input.refreshToken !== undefined) {
+        row.refresh_token_enc = input.refreshToken === null ? null : this.secrets.encrypt(input.refreshToken);
+      }
+      if (patch.columns.status !== undefined && input.revokedAt === undefined) {
+        row.revoked_at = patch.columns.status === 'revoked' ? (existing?.revoked_at ?? t) : null;
+      }
+      row.updated_at = t;
+      if (existing) this.updateRow.run(row);
+      else this.insertRow.run(row);
+      if (patch.funcIds !== undefined || !existing) this.replaceFuncs(componentAppid, appid, patch.funcIds ?? []);
+      return this.toAuthorizer(row);
+    })();
+  }
+
+  get(componentAppid: string, appid: string): Authorizer | null {
+    const row = this.selectOne.get(appidArg(componentAppid), appidArg(appid, 'authorizer appid'));
+    return row ? this.toAuthorizer(row) : null;
+  }
+
+  getRefreshToken(componentAppid: string, appid: string): string | null {
+    const row = this.selectOne.get(appidArg(componentAppid), appidArg(appid, 'authorizer appid'));
+    return row?.refresh_token_enc ? this.secrets.decrypt(row.refresh_token_enc) : null;
+  }
+
+  setRefreshToken(componentAppid: string, appid: string, refreshToken: string | null): void {
+    appidArg(componentAppid);
+    appidArg(appid, 'authorizer appid');
+    const blob = refreshToken === null ? null : this.secrets.encrypt(nonEmptyStringArg(refreshToken, 'refreshToken', 2000));
+    const changed = this.updateRefreshToken.run(blob, this.now(), componentAppid, appid).changes;
+    if (changed === 0) throw notFound(componentAppid, appid);
+  }
+
+  markRefreshTokenChecked(componentAppid: string, appid: string, mismatch: boolean, at?: number): void {
+    appidArg(componentAppid);
+    appidArg(appid, 'authorizer appid');
+    boolArg(mismatch, 'mismatch');
+    const when = at === undefined ? this.now() : timeArg(at, 'at');
+    const changed = this.updateChecked.run(when, mismatch ? 1 : 0, componentAppid, appid).changes;
+    if (changed === 0) throw notFound(componentAppid, appid);
+  }
+
+  setStatus(componentAppid: string, appid: string, status: AuthorizerStatus, at?: number): void {
+    appidArg(componentAppid);
+    appidArg(appid, 'authorizer appid');
+    enumArg(status, AUTHORIZER_STATUSES, 'authorizer status');
+    const t = at === undefined ? this.now() : timeArg(at, 'at');
+    const changed = this.updateStatus.run(status, status === 'revoked' ? t : null, t, componentAppid, appid).changes;
+    if (changed === 0) throw notFound(componentAppid, appid);
+  }
+
+  list(filter: AuthorizerFilter): Page<Authorizer> {
+    objectArg(filter, 'authorizer filter');
+    const params: Record<string, string | number> = { c: appidArg(filter.componentAppid) };
+    const where = ['component_appid = @c'];
+    if (filter.kind !== undefined) {
+      params.kind = enumArg(filter.kind, AUTHORIZER_KINDS, 'kind filter');
+      where.push('kind = @kind');
+    }
+    if (filter.status !== undefined) {
+      params.status = enumArg(filter.status, AUTHORIZER_STATUSES, 'status filter');
+      where.push('status = @status');
+    }
+    if (filter.funcId !== undefined) {
+      params.funcId = intArg(filter.funcId, 'permission-set id filter', 0);
+      where.push('appid IN (SELECT appid FROM authorizer_funcs WHERE component_appid = @c AND func_id = @funcId)');
+    }
+    if (filter.authorizedFrom !== undefined) {
+      params.from = timeArg(filter.authorizedFrom, 'authorizedFrom');
+      where.push('authorized_at >= @from');
+    }
+    if (filter.authorizedTo !== undefined) {
+      params.to = timeArg(filter.authorizedTo, 'authorizedTo');
+      where.push('authorized_at < @to');
+    }
+    if (filter.search !== undefined && filter.search.trim() !== '') {
+      params.q = likePattern(nonEmptyStringArg(filter.search, 'search', 200).trim());
+      where.push(
+        `(appid LIKE @q ESCAPE '\\' OR nick_name LIKE @q ESCAPE '\\' OR user_name LIKE @q ESCAPE '\\'` +
+          ` OR principal_name LIKE @q ESCAPE '\\' OR alias LIKE @q ESCAPE '\\')`,
+      );
+    }
+    const sortColumn = SORT_SQL[enumArg(filter.sort ?? 'authorizedAt', AUTHORIZER_SORT_COLUMNS, 'sort column')];
+    const dir = enumArg(filter.dir ?? 'desc', ['asc', 'desc'] as const, 'sort direction').toUpperCase();
+    params.limit = limitArg(filter.limit, 50, 1000);
+    params.offset = filter.offset === undefined ? 0 : intArg(filter.offset, 'offset', 0);
+
+    const whereSql = where.join(' AND ');
+    // appid breaks ties so pages never overlap or skip rows
+    const orderSql = sortColumn === 'appid' ? `appid ${dir}` : `${sortColumn} ${dir}, appid ${dir}`;
+    const rows = this.cache
+      .get<AuthorizerRow>(`SELECT * FROM authorizers WHERE ${whereSql} ORDER BY ${orderSql} LIMIT @limit OFFSET @offset`)
+      .all(params);
+    const countParams = { ...params };
+    delete countParams.limit;
+    delete countParams.offset;
+    const total = this.cache.get<{ n: number }>(`SELECT count(*) AS n FROM authorizers WHERE ${whereSql}`).get(countParams)!.n;
+    return { rows: rows.map((r) => this.toAuthorizer(r)), total };
+  }
+
+  countsByStatus(componentAppid: string): AuthorizerStatusCounts {
+    const counts: AuthorizerStatusCounts = { active: 0, revoked: 0, needs_reauth: 0, total: 0 };
+    for (const { status, n } of this.selectCounts.all(appidArg(componentAppid))) {
+      counts[status as AuthorizerStatus] = n;
+      counts.total += n;
+    }
+    return counts;
+  }
+
+  listAllIds(componentAppid: string): string[] {
+    return this.selectIds.all(appidArg(componentAppid)).map((r) => r.appid);
+  }
+
+  *iterate(componentAppid: string): IterableIterator<Authorizer> {
+    const c = appidArg(componentAppid);
+    // Chunks by keyset instead of a live statement iterator, so callers may write to the store while iterating.
+    let after = '';
+    for (;;) {
+      const chunk = this.selectChunk.all(c, after, ITERATE_CHUNK);
+      for (const row of chunk) yield this.toAuthorizer(row);
+      if (chunk.length < ITERATE_CHUNK) return;
+      after = chunk[chunk.length - 1]!.appid;
+    }
+  }
+
+  private replaceFuncs(componentAppid: string, appid: string, funcIds: number[]): void {
+    this.deleteFuncs.run(componentAppid, appid);
+    for (const id of funcIds) this.insertFunc.run(componentAppid, id, appid);
+  }
+
+  private toAuthorizer(row: AuthorizerRow): Authorizer {
+    return {
+      appid: row.appid,
+      componentAppid: row.component_appid,
+      kind: row.kind as Authorizer['kind'],
+      nickName: row.nick_name,
+      userName: row.user_name,
+      principalName: row.principal_name,
+      headImg: row.head_img,
+      alias: row.alias,
+      serviceType: row.service_type,
+      verifyType: row.verify_type,
+      accountStatus: row.account_status,
+      info: row.info === null ? null : (JSON.parse(row.info) as Record<string, unknown>),
+      funcInfo: JSON.parse(row.func_info) as number[],
+      status: row.status as AuthorizerStatus,
+      hasRefreshToken: row.refresh_token_enc !== null,
+      authorizedAt: row.authorized_at,
+      updatedAt: row.updated_at,
+      revokedAt: row.revoked_at,
+      refreshTokenCheckedAt: row.refresh_token_checked_at,
+      refreshTokenMismatch: row.refresh_token_mismatch === 1,
+    };
+  }
+}
+
+function notFound(componentAppid: string, appid: string): StoreError {
+  return new StoreError('not_found', `no authorizer ${appid} under platform ${componentAppid}`);
+}
+
+/** Validates the optional fields of an upsert and maps them to columns (only those given). */
+function validatePatch(input: AuthorizerInput): { columns: Partial<AuthorizerRow>; funcIds?: number[] } {
+  const columns: Partial<AuthorizerRow> = {};
+  const text = (key: keyof AuthorizerInput, column: keyof AuthorizerRow, max = 1000) => {
+    if (input[key] !== undefined) (columns as Record<string, unknown>)[column] = optionalString(input[key], key, max);
+  };
+  const int = (key: keyof AuthorizerInput, column: keyof AuthorizerRow) => {
+    if (input[key] !== undefined) (columns as Record<string, unknown>)[column] = optionalInt(input[key], key);
+  };
+  text('nickName', 'nick_name');
+  text('userName', 'user_name', 200);
+  text('principalName', 'principal_name');
+  text('headImg', 'head_img', 4000);
+  text('alias', 'alias', 200);
+  int('serviceType', 'service_type');
+  int('verifyType', 'verify_type');
+  int('accountStatus', 'account_status');
+  if (input.info !== undefined) {
+    columns.info = input.info === null ? null : jsonArg(objectArg(input.info, 'authorizer info'), 'authorizer info');
+  }
+  let funcIds: number[] | undefined;
+  if (input.funcInfo !== undefined) {
+    if (!Array.isArray(input.funcInfo)) throw invalidArgument('funcInfo must be an array of permission-set ids');
+    funcIds = [...new Set(input.funcInfo.map((id, i) => intArg(id, `funcInfo[${i}]`, 0)))];
+    columns.func_info = JSON.stringify(funcIds);
+  }
+  if (input.status !== undefined) columns.status = enumArg(input.status, AUTHORIZER_STATUSES, 'authorizer status');
+  if (input.refreshToken !== undefined && input.refreshToken !== null) {
+    nonEmptyStringArg(input.refreshToken, 'refreshToken', 2000);
+  }
+  if (input.authorizedAt !== undefined) columns.authorized_at = timeArg(input.authorizedAt, 'authorizedAt');
+  if (input.revokedAt !== undefined) {
+    columns.revoked_at = input.revokedAt === null ? null : timeArg(input.revokedAt, 'revokedAt');
+  }
+  if (input.refreshTokenCheckedAt !== undefined) {
+    columns.refresh_token_checked_at =
+      input.refreshTokenCheckedAt === null ? null : timeArg(input.refreshTokenCheckedAt, 'refreshTokenCheckedAt');
+  }
+  if (input.refreshTokenMismatch !== undefined) {
+    columns.refresh_token_mismatch = boolArg(input.refreshTokenMismatch, 'refreshTokenMismatch') ? 1 : 0;
+  }
+  return { columns, funcIds };
+}

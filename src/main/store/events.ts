@@ -1,0 +1,311 @@
+import type Database from 'better-sqlite3';
+import {
+  EVENT_KINDS,
+  type EventFilter,
+  type EventInput,
+  type EventInsertResult,
+  type EventKind,
+  type EventRecord,
+  type EventStatus,
+  type EventVerdicts,
+  type KeysetPage,
+  type MinuteCount,
+} from '../../shared/domain';
+import type { EventsRepo } from './api';
+import { StoreError, invalidArgument } from './errors';
+import type { SqlRelayCursor } from './relay-cursor';
+import { MINUTE_MS, StatementCache, likePattern } from './sql';
+import {
+  appidArg,
+  boolArg,
+  enumArg,
+  intArg,
+  jsonArg,
+  limitArg,
+  objectArg,
+  optionalInt,
+  optionalString,
+  stringArg,
+  timeArg,
+} from './validate';
+
+interface EventRow {
+  id: number;
+  component_appid: string;
+  seq: number | null;
+  kind: string;
+  appid: string | null;
+  received_at: number;
+  query: string | null;
+  raw_body: string;
+  plaintext: string | null;
+  status: string;
+  fail_reason: string | null;
+  info_type: string | null;
+  msg_type: string | null;
+  event: string | null;
+  from_user: string | null;
+  to_user: string | null;
+  create_time: number | null;
+  msg_id: string | null;
+  dedupe_key: string | null;
+  reply_body: string | null;
+  reply_ms: number | null;
+  verdicts: string | null;
+  handled_note: string | null;
+}
+
+const BODY_MAX = 4 * 1024 * 1024;
+const FIELD_MAX = 1000;
+/** Trigram FTS needs at least 3 characters; shorter terms fall back to LIKE. */
+const TRIGRAM = 3;
+const LIKE_COLUMNS = ['plaintext', 'raw_body', 'appid', 'info_type', 'msg_type', 'event', 'from_user', 'to_user', 'fail_reason'];
+
+export class SqlEvents implements EventsRepo {
+  private readonly selectBySeq: Database.Statement<[string, number], { id: number }>;
+  private readonly selectByDedupe: Database.Statement<[string, string], { id: number }>;
+  private readonly insertRow: Database.Statement;
+  private readonly updateReply: Database.Statement<[string | null, number | null, number]>;
+  private readonly updateNote: Database.Statement<[string | null, number]>;
+  private readonly selectOne: Database.Statement<[number], EventRow>;
+  private readonly selectMany: Database.Statement<[string], EventRow>;
+  private readonly selectPerMinute: Database.Statement<
+    [number, number, string, number, number],
+    { minute: number; count: number; failed: number }
+  >;
+  private readonly cache: StatementCache;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly cursor: SqlRelayCursor,
+  ) {
+    this.cache = new StatementCache(db);
+    this.selectBySeq = db.prepare('SELECT id FROM events WHERE component_appid = ? AND seq = ?');
+    this.selectByDedupe = db.prepare('SELECT id FROM events WHERE component_appid = ? AND dedupe_key = ?');
+    const columns = [
+      'component_appid', 'seq', 'kind', 'appid', 'received_at', 'query', 'raw_body', 'plaintext', 'status',
+      'fail_reason', 'info_type', 'msg_type', 'event', 'from_user', 'to_user', 'create_time', 'msg_id', 'dedupe_key',
+      'reply_body', 'reply_ms', 'verdicts', 'handled_note',
+    ];
+    this.insertRow = db.prepare(
+      `INSERT INTO events (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`,
+    );
+    this.updateReply = db.prepare('UPDATE events SET reply_body = ?, reply_ms = ? WHERE id = ?');
+    this.updateNote = db.prepare('UPDATE events SET handled_note = ? WHERE id = ?');
+    this.selectOne = db.prepare('SELECT * FROM events WHERE id = ?');
+    this.selectMany = db.prepare('SELECT * FROM events WHERE id IN (SELECT value FROM json_each(?))');
+    this.selectPerMinute = db.prepare(
+      `SELECT (received_at / ?) * ? AS minute, count(*) AS count, sum(status = 'failed') AS failed
+       FROM events WHERE component_appid = ? AND received_at >= ? AND received_at < ?
+       GROUP BY minute ORDER BY minute`,
+    );
+  }
+
+  insert(event: EventInput): EventInsertResult {
+    const row = validateEvent(event);
+    return this.db.transaction((): EventInsertResult => {
+      // The cursor moves even for duplicates: the push is durably here either way, so the relay may drop it.
+      if (row.seq !== null) this.cursor.advanceUnchecked(row.component_appid, row.seq);
+      if (row.seq !== null) {
+        const same = this.selectBySeq.get(row.component_appid, row.seq);
+        if (same) return { inserted: false, id: same.id };
+      }
+      if (row.dedupe_key !== null) {
+        const same = this.selectByDedupe.get(row.component_appid, row.dedupe_key);
+        if (same) return { inserted: false, id: same.id };
+      }
+      return { inserted: true, id: Number(this.insertRow.run(row).lastInsertRowid) };
+    })();
+  }
+
+  setReply(id: number, replyBody: string | null, replyMs: number | null): void {
+    intArg(id, 'event id', 1);
+    const body = optionalString(replyBody, 'replyBody', BODY_MAX);
+    const ms = optionalInt(replyMs, 'replyMs', 0);
+    if (this.updateReply.run(body, ms, id).changes === 0) throw notFound(id);
+  }
+
+  setHandledNote(id: number, note: string | null): void {
+    intArg(id, 'event id', 1);
+    if (this.updateNote.run(optionalString(note, 'handledNote', FIELD_MAX * 10), id).changes === 0) throw notFound(id);
+  }
+
+  get(id: number): EventRecord | null {
+    const row = this.selectOne.get(intArg(id, 'event id', 1));
+    return row ? toRecord(row) : null;
+  }
+
+  getMany(ids: number[]): EventRecord[] {
+    if (!Array.isArray(ids)) throw invalidArgument('getMany needs an array of event ids');
+    if (ids.length > 1000) throw invalidArgument(`getMany takes at most 1000 ids, got ${ids.length}`);
+    ids.forEach((id, i) => intArg(id, `ids[${i}]`, 1));
+    const byId = new Map(this.selectMany.all(JSON.stringify(ids)).map((r) => [r.id, r]));
+    // in the caller's order; unknown ids are skipped
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [toRecord(row)] : [];
+    });
+  }
+
+  list(filter: EventFilter): KeysetPage<EventRecord> {
+    const q = buildQuery(filter, true);
+    const limit = limitArg(filter.limit, 50, 500);
+    const rows = this.cache.get<EventRow>(`${q.select} ORDER BY ${q.order} DESC LIMIT @limit`).all({ ...q.params, limit });
+    return {
+      rows: rows.map(toRecord),
+      nextBeforeId: rows.length === limit ? rows[rows.length - 1]!.id : null,
+    };
+  }
+
+  count(filter: Omit<EventFilter, 'beforeId' | 'limit'>): number {
+    const q = buildQuery(filter, false);
+    return this.cache.get<{ n: number }>(q.count).get(q.params)!.n;
+  }
+
+  countPerMinute(componentAppid: string, from: number, to: number): MinuteCount[] {
+    const c = appidArg(componentAppid);
+    timeArg(from, 'from');
+    timeArg(to, 'to');
+    if (to < from) throw invalidArgument('countPerMinute: "to" must not be before "from"');
+    return this.selectPerMinute.all(MINUTE_MS, MINUTE_MS, c, from, to);
+  }
+}
+
+function notFound(id: number): StoreError {
+  return new StoreError('not_found', `no event with id ${id}`);
+}
+
+interface BuiltQuery {
+  select: string;
+  count: string;
+  order: string;
+  params: Record<string, string | number>;
+}
+
+function buildQuery(filter: Omit<EventFilter, 'beforeId' | 'limit'> & { beforeId?: number }, withBefore: boolean): BuiltQuery {
+  objectArg(filter, 'event filter');
+  const params: Record<string, string | number> = { c: appidArg(filter.componentAppid) };
+  const where = ['e.component_appid = @c'];
+  const eq = (value: unknown, column: string, name: string, check: (v: unknown) => string | number) => {
+    if (value === undefined) return;
+    params[name] = check(value);
+    where.push(`e.${column} = @${name}`);
+  };
+  eq(filter.kind, 'kind', 'kind', (v) => enumArg(v, EVENT_KINDS, 'kind filter'));
+  eq(filter.infoType, 'info_type', 'infoType', (v) => stringArg(v, 'infoType filter', FIELD_MAX));
+  eq(filter.msgType, 'msg_type', 'msgType', (v) => stringArg(v, 'msgType filter', FIELD_MAX));
+  eq(filter.event, 'event', 'event', (v) => stringArg(v, 'event filter', FIELD_MAX));
+  eq(filter.appid, 'appid', 'appid', (v) => appidArg(v, 'appid filter'));
+  if (filter.from !== undefined) {
+    params.from = timeArg(filter.from, 'from');
+    where.push('e.received_at >= @from');
+  }
+  if (filter.to !== undefined) {
+    params.to = timeArg(filter.to, 'to');
+    where.push('e.received_at < @to');
+  }
+  if (filter.failedOnly !== undefined && boolArg(filter.failedOnly, 'failedOnly')) where.push(`e.status = 'failed'`);
+
+  const ftsTerms: string[] = [];
+  if (filter.search !== undefined) {
+    const terms = stringArg(filter.search, 'search', 200).split(/\s+/).filter(Boolean);
+    if (terms.length > 8) throw invalidArgument('search takes at most 8 words');
+    terms.forEach((term, i) => {
+      if ([...term].length >= TRIGRAM) {
+        ftsTerms.push(`"${term.replace(/"/g, '""')}"`);
+      } else {
+        params[`t${i}`] = likePattern(term);
+        where.push('(' + LIKE_COLUMNS.map((col) => `e.${col} LIKE @t${i} ESCAPE '\\'`).join(' OR ') + ')');
+      }
+    });
+  }
+  // With FTS terms the FTS table drives the query: it yields rowids newest-first and honours rowid < @before,
+  // so a page stops after LIMIT matches instead of collecting every match first.
+  let from = 'events e';
+  let idColumn = 'e.id';
+  if (ftsTerms.length > 0) {
+    params.fts = ftsTerms.join(' AND ');
+    from = 'events_fts f JOIN events e ON e.id = f.rowid';
+    idColumn = 'f.rowid';
+    where.unshift('events_fts MATCH @fts');
+  }
+  if (withBefore && filter.beforeId !== undefined) {
+    params.before = intArg(filter.beforeId, 'beforeId', 1);
+    where.push(`${idColumn} < @before`);
+  }
+  const whereSql = where.join(' AND ');
+  return {
+    select: `SELECT e.* FROM ${from} WHERE ${whereSql}`,
+    count: `SELECT count(*) AS n FROM ${from} WHERE ${whereSql}`,
+    order: idColumn,
+    params,
+  };
+}
+
+function validateEvent(e: EventInput): EventRow {
+  objectArg(e, 'event');
+  const kind = enumArg(e.kind, EVENT_KINDS, 'event kind') as EventKind;
+  let query: string | null = null;
+  if (e.query !== undefined && e.query !== null) {
+    const q = objectArg(e.query, 'event query');
+    for (const [k, v] of Object.entries(q)) {
+      if (typeof v !== 'string') throw invalidArgument(`event query parameter ${k} must be a string`);
+    }
+    query = jsonArg(q, 'event query');
+  }
+  let verdicts: string | null = null;
+  if (e.verdicts !== undefined && e.verdicts !== null) verdicts = jsonArg(objectArg(e.verdicts, 'verdicts'), 'verdicts');
+  return {
+    id: 0,
+    component_appid: appidArg(e.componentAppid),
+    seq: optionalInt(e.seq, 'seq', 1),
+    kind,
+    appid: e.appid === undefined || e.appid === null ? null : appidArg(e.appid, 'event appid'),
+    received_at: timeArg(e.receivedAt, 'receivedAt'),
+    query,
+    raw_body: stringArg(e.rawBody, 'rawBody', BODY_MAX),
+    plaintext: optionalString(e.plaintext, 'plaintext', BODY_MAX),
+    status: e.status === undefined ? 'ok' : enumArg(e.status, ['ok', 'failed'] as const, 'event status'),
+    fail_reason: optionalString(e.failReason, 'failReason', FIELD_MAX * 10),
+    info_type: optionalString(e.infoType, 'infoType', FIELD_MAX),
+    msg_type: optionalString(e.msgType, 'msgType', FIELD_MAX),
+    event: optionalString(e.event, 'event', FIELD_MAX),
+    from_user: optionalString(e.fromUser, 'fromUser', FIELD_MAX),
+    to_user: optionalString(e.toUser, 'toUser', FIELD_MAX),
+    create_time: optionalInt(e.createTime, 'createTime', 0),
+    msg_id: optionalString(e.msgId, 'msgId', FIELD_MAX),
+    dedupe_key: optionalString(e.dedupeKey, 'dedupeKey', FIELD_MAX),
+    reply_body: optionalString(e.replyBody, 'replyBody', BODY_MAX),
+    reply_ms: optionalInt(e.replyMs, 'replyMs', 0),
+    verdicts,
+    handled_note: optionalString(e.handledNote, 'handledNote', FIELD_MAX * 10),
+  };
+}
+
+function toRecord(row: EventRow): EventRecord {
+  return {
+    id: row.id,
+    componentAppid: row.component_appid,
+    seq: row.seq,
+    kind: row.kind as EventKind,
+    appid: row.appid,
+    receivedAt: row.received_at,
+    query: row.query === null ? null : (JSON.parse(row.query) as Record<string, string>),
+    rawBody: row.raw_body,
+    plaintext: row.plaintext,
+    status: row.status as EventStatus,
+    failReason: row.fail_reason,
+    infoType: row.info_type,
+    msgType: row.msg_type,
+    event: row.event,
+    fromUser: row.from_user,
+    toUser: row.to_user,
+    createTime: row.create_time,
+    msgId: row.msg_id,
+    dedupeKey: row.dedupe_key,
+    replyBody: row.reply_body,
+    replyMs: row.reply_ms,
+    verdicts: row.verdicts === null ? null : (JSON.parse(row.verdicts) as EventVerdicts),
+    handledNote: row.handled_note,
+  };
+}
