@@ -1,0 +1,740 @@
+/**
+ * WeChat API client (undici 7): JSON in/out against api.weixin.qq.com or the simulator (only the base URL differs).
+ *
+ * Rules (reference §3.5, §8, §9):
+ * - errcode ≠ 0 → WeChatApiError (errcode, errmsg, rid, path, explanation).
+ * - -1 (system busy) is retried with bounded exponential backoff and jitter; network failures too, for calls that are
+ *   safe to repeat (or when the connection never opened, so nothing reached WeChat).
+ * - 40001/40014/42001 on a call whose token came from a TokenSource → that exact token is invalidated (the source
+ *   compares before it throws anything away) and the call is retried once with a fresh one.
+ * - 45009/45011 are surfaced as they are; retrying would only burn more quota.
+ * - 61023 → onNeedsReauth(authorizerAppid).
+ * - Every attempt is reported to onCall with the path stripped of tokens. Tokens and secrets never reach errors or logs.
+ */
+import { ProxyAgent, request, type Dispatcher } from 'undici';
+import { explainErrcode, isTokenInvalidErrcode, type ErrcodeExplanation } from '../../shared/errcodes';
+import type {
+  ApiQuotaRequest,
+  ApiQuotaResponse,
+  AuthUrlParams,
+  AuthorizerTokenRequest,
+  AuthorizerTokenResponse,
+  ClearQuotaRequest,
+  ClearQuotaV2Request,
+  ComponentTokenRequest,
+  ComponentTokenResponse,
+  CreatePreAuthCodeRequest,
+  CreatePreAuthCodeResponse,
+  CustomMessage,
+  GetAuthorizerInfoRequest,
+  GetAuthorizerInfoResponse,
+  GetAuthorizerListRequest,
+  GetAuthorizerListResponse,
+  GetAuthorizerOptionRequest,
+  GetAuthorizerOptionResponse,
+  LegacyGetAuthorizerOptionRequest,
+  LegacyGetAuthorizerOptionResponse,
+  LegacySetAuthorizerOptionRequest,
+  QueryAuthRequest,
+  QueryAuthResponse,
+  RidRequest,
+  RidResponse,
+  SetAuthorizerOptionRequest,
+  StartPushTicketRequest,
+  WeChatBaseResponse,
+} from './api-types';
+
+export const DEFAULT_API_BASE_URL = 'https://api.weixin.qq.com';
+export const DEFAULT_PC_AUTH_BASE_URL = 'https://mp.weixin.qq.com';
+export const DEFAULT_MOBILE_AUTH_BASE_URL = 'https://open.weixin.qq.com';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors
+
+/** WeChat answered with errcode ≠ 0. */
+export class WeChatApiError extends Error {
+  override readonly name = 'WeChatApiError';
+  readonly explanation: ErrcodeExplanation;
+  constructor(
+    readonly errcode: number,
+    readonly errmsg: string,
+    readonly rid: string | null,
+    /** The API path without tokens, e.g. /cgi-bin/component/api_query_auth. */
+    readonly path: string,
+    /** The authorizer the call was about, when there was one. */
+    readonly appid: string | null = null,
+  ) {
+    const explanation = explainErrcode(errcode);
+    super(`WeChat API ${path} failed with errcode ${errcode}: ${explanation.en} (errmsg: ${scrubSecrets(errmsg)})`);
+    this.explanation = explanation;
+  }
+}
+
+export type TransportFailure = 'network' | 'timeout' | 'http_status' | 'bad_response';
+
+/** The call did not produce a WeChat JSON answer: connection failure, timeout, non-2xx without JSON, or not JSON. */
+export class WeChatTransportError extends Error {
+  override readonly name = 'WeChatTransportError';
+  constructor(
+    readonly kind: TransportFailure,
+    readonly path: string,
+    detail: string,
+    readonly status: number | null = null,
+    /** The underlying error code (ECONNREFUSED, UND_ERR_HEADERS_TIMEOUT, …), when there was one. */
+    readonly code: string | null = null,
+  ) {
+    super(`WeChat API ${path}: ${scrubSecrets(detail)}`);
+  }
+}
+
+/** A request was rejected before it was sent because an argument is missing or malformed. */
+export class WeChatInputError extends Error {
+  override readonly name = 'WeChatInputError';
+}
+
+export function isTokenInvalidError(err: unknown): err is WeChatApiError {
+  return err instanceof WeChatApiError && isTokenInvalidErrcode(err.errcode);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tokens
+
+/** Where a call's token comes from when the client may refresh it (TokenManager provides these). */
+export interface TokenSource {
+  /** A currently valid token (refreshing it if needed). */
+  get(): Promise<string>;
+  /** Throw away exactly this token, if it is still the current one: a token someone else already replaced stays. */
+  invalidate(token: string): void;
+  /** The account the token belongs to, for the API log. */
+  readonly appid?: string;
+}
+
+/** A bare token (no refresh on 40001/40014/42001, the error surfaces) or a source (refresh and retry once). */
+export type TokenArg = string | TokenSource;
+
+/**
+ * Run fn with a token from source; on 40001/40014/42001 invalidate that exact token and run fn once more with a
+ * fresh one. Shared by WeChatClient and TokenManager.withComponentToken/withAuthorizerToken.
+ */
+export async function withTokenRetry<T>(source: TokenSource, fn: (token: string) => Promise<T>): Promise<T> {
+  const token = await source.get();
+  try {
+    return await fn(token);
+  } catch (err) {
+    if (!isTokenInvalidError(err)) throw err;
+    source.invalidate(token);
+    return fn(await source.get());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Logging helpers
+
+/** One entry per HTTP attempt, for the API log. */
+export interface ApiCallRecord {
+  /** Path and query without access_token / component_access_token. */
+  path: string;
+  /** The account the call was about (authorizer appid, or the component appid for platform calls). */
+  appid: string | null;
+  /** 0 on success; null when no WeChat answer arrived (network failure, timeout, non-JSON). */
+  errcode: number | null;
+  errmsg: string;
+  rid: string | null;
+  latencyMs: number;
+  /** 1 for the first attempt; retries (backoff and token refresh) count on. */
+  attempt: number;
+  /** Epoch ms when the attempt started. */
+  at: number;
+}
+
+const TOKEN_QUERY_PARAMS = ['access_token', 'component_access_token'];
+
+/** The path with access_token / component_access_token removed from its query string. */
+export function sanitizePath(pathWithQuery: string): string {
+  const q = pathWithQuery.indexOf('?');
+  if (q < 0) return pathWithQuery;
+  const params = new URLSearchParams(pathWithQuery.slice(q + 1));
+  for (const name of TOKEN_QUERY_PARAMS) params.delete(name);
+  const rest = params.toString();
+  return pathWithQuery.slice(0, q) + (rest ? `?${rest}` : '');
+}
+
+const SECRET_IN_TEXT = /\b(access_token|component_access_token|authorizer_access_token|refresh_token|authorizer_refresh_token|component_appsecret|component_secret|appsecret|secret)(["']?\s*[=:]\s*["']?)[^&\s"',}]+/gi;
+
+/** Replace token/secret values that might appear in free text (errmsg, error messages) with ***. */
+export function scrubSecrets(text: string): string {
+  return text.replace(SECRET_IN_TEXT, '$1$2***');
+}
+
+/** The rid WeChat appends to errmsg ("… rid: 6512a3b4-2c1d5e6f-7a8b9c0d"), or null. */
+export function parseRid(errmsg: string | undefined | null): string | null {
+  if (!errmsg) return null;
+  const m = /\brid:\s*([A-Za-z0-9][A-Za-z0-9-]*)/.exec(errmsg);
+  return m?.[1] ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Client
+
+export interface RetryPolicy {
+  /** Total attempts for -1 and retryable network failures (first try included). */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2_000 };
+
+export interface WeChatClientOptions {
+  /** https://api.weixin.qq.com (default) or the simulator's URL. */
+  baseUrl?: string;
+  /** e.g. relayEgressAgent(…) to leave through the relay's CONNECT tunnel. Default: undici's global dispatcher. */
+  dispatcher?: Dispatcher;
+  /** Whole-request timeout per attempt. Default 15 s. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  onCall?: (record: ApiCallRecord) => void;
+  /** 61023: the authorizer's refresh token is dead; the lifecycle marks it needs_reauth. */
+  onNeedsReauth?: (authorizerAppid: string) => void;
+  /** For the `at` field of call records. */
+  now?: () => number;
+  /** Jitter source, [0, 1). */
+  random?: () => number;
+}
+
+export interface ApiRequest {
+  /** Path with optional query (e.g. /cgi-bin/component/fastregisterweapp?action=create); no token in it. */
+  path: string;
+  method?: 'GET' | 'POST';
+  /** JSON body for POST. */
+  body?: unknown;
+  token?: TokenArg;
+  /** Query-parameter name for the token. Default access_token. */
+  tokenParam?: 'access_token' | 'component_access_token';
+  /** The account the call is about, for the log. Default: the token source's appid. */
+  appid?: string | null;
+  /** The authorizer whose refresh token is in play, for the 61023 hook. */
+  authorizerAppid?: string;
+  /** Safe to send again after a network failure or timeout. Default false. */
+  idempotent?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Extra per-call options for the typed methods. */
+export interface CallOptions {
+  /** The account the call is about, for the log, when the token is a bare string. */
+  appid?: string;
+  signal?: AbortSignal;
+}
+
+/** Connection never opened: the request cannot have reached WeChat, so any call may be retried. */
+const CONNECT_PHASE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+export class WeChatClient {
+  readonly baseUrl: string;
+  private readonly dispatcher: Dispatcher | undefined;
+  private readonly timeoutMs: number;
+  private readonly retry: RetryPolicy;
+  private readonly onCall: ((record: ApiCallRecord) => void) | undefined;
+  private readonly onNeedsReauth: ((authorizerAppid: string) => void) | undefined;
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  constructor(options: WeChatClientOptions = {}) {
+    const baseUrl = options.baseUrl ?? DEFAULT_API_BASE_URL;
+    let parsed: URL;
+    try {
+      parsed = new URL(baseUrl);
+    } catch {
+      throw new WeChatInputError(`baseUrl "${baseUrl}" is not a URL; expected e.g. ${DEFAULT_API_BASE_URL}`);
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+      throw new WeChatInputError(`baseUrl must be http(s), got ${parsed.protocol}`);
+    }
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    const timeoutMs = options.timeoutMs ?? 15_000;
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+      throw new WeChatInputError(`timeoutMs must be a positive number of milliseconds, got ${timeoutMs}`);
+    }
+    this.timeoutMs = timeoutMs;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    if (!Number.isInteger(this.retry.maxAttempts) || this.retry.maxAttempts < 1) {
+      throw new WeChatInputError(`retry.maxAttempts must be an integer ≥ 1, got ${this.retry.maxAttempts}`);
+    }
+    this.dispatcher = options.dispatcher;
+    this.onCall = options.onCall;
+    this.onNeedsReauth = options.onNeedsReauth;
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Generic call for APIs without a typed method. Handles token refresh-and-retry, -1 backoff and logging. */
+  async call<T extends object = WeChatBaseResponse>(req: ApiRequest): Promise<T> {
+    if (typeof req.path !== 'string' || !req.path.startsWith('/')) {
+      throw new WeChatInputError(`API path must start with "/", got ${JSON.stringify(req.path)}`);
+    }
+    const counter = { attempt: 0 };
+    const token = req.token;
+    if (token === undefined || typeof token === 'string') {
+      if (token === '') throw new WeChatInputError(`${req.path}: the token is empty; get one from the TokenManager`);
+      return this.send<T>(req, token, counter);
+    }
+    return withTokenRetry(token, (t) => this.send<T>(req, t, counter));
+  }
+
+  // --- component APIs (reference §3) ----------------------------------------------------------------------------
+
+  componentToken(body: ComponentTokenRequest, opts?: CallOptions): Promise<ComponentTokenResponse> {
+    requireFields('api_component_token', body, ['component_appid', 'component_appsecret', 'component_verify_ticket']);
+    return this.call<ComponentTokenResponse>({
+      path: '/cgi-bin/component/api_component_token',
+      body,
+      appid: body.component_appid,
+      // A lost answer only costs a token nobody saw; asking again is safe.
+      idempotent: true,
+      signal: opts?.signal,
+    });
+  }
+
+  startPushTicket(body: StartPushTicketRequest, opts?: CallOptions): Promise<WeChatBaseResponse> {
+    requireFields('api_start_push_ticket', body, ['component_appid', 'component_secret']);
+    return this.call({
+      path: '/cgi-bin/component/api_start_push_ticket',
+      body,
+      appid: body.component_appid,
+      idempotent: true,
+      signal: opts?.signal,
+    });
+  }
+
+  createPreAuthCode(token: TokenArg, body: CreatePreAuthCodeRequest, opts?: CallOptions): Promise<CreatePreAuthCodeResponse> {
+    requireFields('api_create_preauthcode', body, ['component_appid']);
+    return this.componentCall('api_create_preauthcode', token, body, { appid: body.component_appid, idempotent: true }, opts);
+  }
+
+  queryAuth(token: TokenArg, body: QueryAuthRequest, opts?: CallOptions): Promise<QueryAuthResponse> {
+    requireFields('api_query_auth', body, ['component_appid', 'authorization_code']);
+    // Not idempotent: the authorization code is single-use.
+    return this.componentCall('api_query_auth', token, body, { appid: body.component_appid, idempotent: false }, opts);
+  }
+
+  authorizerToken(token: TokenArg, body: AuthorizerTokenRequest, opts?: CallOptions): Promise<AuthorizerTokenResponse> {
+    requireFields('api_authorizer_token', body, ['component_appid', 'authorizer_appid', 'authorizer_refresh_token']);
+    return this.componentCall(
+      'api_authorizer_token',
+      token,
+      body,
+      { appid: body.authorizer_appid, authorizerAppid: body.authorizer_appid, idempotent: true },
+      opts,
+    );
+  }
+
+  getAuthorizerInfo(token: TokenArg, body: GetAuthorizerInfoRequest, opts?: CallOptions): Promise<GetAuthorizerInfoResponse> {
+    requireFields('api_get_authorizer_info', body, ['component_appid', 'authorizer_appid']);
+    return this.componentCall('api_get_authorizer_info', token, body, { appid: body.authorizer_appid, idempotent: true }, opts);
+  }
+
+  getAuthorizerList(token: TokenArg, body: GetAuthorizerListRequest, opts?: CallOptions): Promise<GetAuthorizerListResponse> {
+    requireFields('api_get_authorizer_list', body, ['component_appid']);
+    if (!Number.isInteger(body.offset) || body.offset < 0) {
+      throw new WeChatInputError(`api_get_authorizer_list: offset must be an integer ≥ 0, got ${body.offset}`);
+    }
+    if (!Number.isInteger(body.count) || body.count < 1 || body.count > 500) {
+      throw new WeChatInputError(`api_get_authorizer_list: count must be an integer 1–500 (WeChat's limit), got ${body.count}`);
+    }
+    return this.componentCall('api_get_authorizer_list', token, body, { appid: body.component_appid, idempotent: true }, opts);
+  }
+
+  /** Legacy option API, component token. */
+  getAuthorizerOptionLegacy(
+    token: TokenArg,
+    body: LegacyGetAuthorizerOptionRequest,
+    opts?: CallOptions,
+  ): Promise<LegacyGetAuthorizerOptionResponse> {
+    requireFields('api_get_authorizer_option', body, ['component_appid', 'authorizer_appid', 'option_name']);
+    return this.componentCall('api_get_authorizer_option', token, body, { appid: body.authorizer_appid, idempotent: true }, opts);
+  }
+
+  /** Legacy option API, component token. */
+  setAuthorizerOptionLegacy(token: TokenArg, body: LegacySetAuthorizerOptionRequest, opts?: CallOptions): Promise<WeChatBaseResponse> {
+    requireFields('api_set_authorizer_option', body, ['component_appid', 'authorizer_appid', 'option_name', 'option_value']);
+    return this.componentCall('api_set_authorizer_option', token, body, { appid: body.authorizer_appid, idempotent: true }, opts);
+  }
+
+  /** New option API, authorizer token. */
+  getAuthorizerOption(token: TokenArg, body: GetAuthorizerOptionRequest, opts?: CallOptions): Promise<GetAuthorizerOptionResponse> {
+    requireFields('get_authorizer_option', body, ['option_name']);
+    return this.call({
+      path: '/cgi-bin/component/get_authorizer_option',
+      token,
+      body,
+      appid: appidFor(token, opts),
+      idempotent: true,
+      signal: opts?.signal,
+    });
+  }
+
+  /** New option API, authorizer token. */
+  setAuthorizerOption(token: TokenArg, body: SetAuthorizerOptionRequest, opts?: CallOptions): Promise<WeChatBaseResponse> {
+    requireFields('set_authorizer_option', body, ['option_name', 'option_value']);
+    return this.call({
+      path: '/cgi-bin/component/set_authorizer_option',
+      token,
+      body,
+      appid: appidFor(token, opts),
+      idempotent: true,
+      signal: opts?.signal,
+    });
+  }
+
+  /** Component token clears the platform's own quota; an authorizer token clears that authorizer's. */
+  clearQuota(token: TokenArg, body: ClearQuotaRequest, opts?: CallOptions): Promise<WeChatBaseResponse> {
+    requireFields('clear_quota', body, ['appid']);
+    // Not idempotent: each clear uses one of 10 a month.
+    return this.call({ path: '/cgi-bin/clear_quota', token, body, appid: body.appid, idempotent: false, signal: opts?.signal });
+  }
+
+  /** clear_quota/v2 authenticates with the component secret instead of a token. */
+  clearQuotaV2(body: ClearQuotaV2Request, opts?: CallOptions): Promise<WeChatBaseResponse> {
+    requireFields('clear_quota/v2', body, ['component_appid', 'appsecret']);
+    if (body.appid !== undefined) requireFields('clear_quota/v2', body, ['appid']);
+    return this.call({
+      path: '/cgi-bin/component/clear_quota/v2',
+      body,
+      appid: body.appid ?? body.component_appid,
+      idempotent: false,
+      signal: opts?.signal,
+    });
+  }
+
+  getApiQuota(token: TokenArg, body: ApiQuotaRequest, opts?: CallOptions): Promise<ApiQuotaResponse> {
+    requireCgiPath('openapi/quota/get', body.cgi_path);
+    return this.call({
+      path: '/cgi-bin/openapi/quota/get',
+      token,
+      body,
+      appid: appidFor(token, opts),
+      idempotent: true,
+      signal: opts?.signal,
+    });
+  }
+
+  clearApiQuota(token: TokenArg, body: ApiQuotaRequest, opts?: CallOptions): Promise<WeChatBaseResponse> {
+    requireCgiPath('openapi/quota/clear', body.cgi_path);
+    return this.call({
+      path: '/cgi-bin/openapi/quota/clear',
+      token,
+      body,
+      appid: appidFor(token, opts),
+      idempotent: false,
+      signal: opts?.signal,
+    });
+  }
+
+  getRid(token: TokenArg, body: RidRequest, opts?: CallOptions): Promise<RidResponse> {
+    requireFields('openapi/rid/get', body, ['rid']);
+    return this.call({
+      path: '/cgi-bin/openapi/rid/get',
+      token,
+      body,
+      appid: appidFor(token, opts),
+      idempotent: true,
+      signal: opts?.signal,
+    });
+  }
+
+  /** Customer-service message with the authorizer's token (reference §6; the release check's "_from_api" step). */
+  sendCustomMessage(token: TokenArg, message: CustomMessage, opts?: CallOptions): Promise<WeChatBaseResponse> {
+    requireFields('message/custom/send', message, ['touser', 'msgtype']);
+    const payload = (message as unknown as Record<string, unknown>)[message.msgtype];
+    if (payload === null || typeof payload !== 'object') {
+      throw new WeChatInputError(
+        `message/custom/send: msgtype "${message.msgtype}" needs a "${message.msgtype}" object, e.g. {"text":{"content":"…"}}`,
+      );
+    }
+    // Not idempotent: a repeat would send the user the message twice.
+    return this.call({
+      path: '/cgi-bin/message/custom/send',
+      token,
+      body: message,
+      appid: appidFor(token, opts),
+      idempotent: false,
+      signal: opts?.signal,
+    });
+  }
+
+  // --- internals ------------------------------------------------------------------------------------------------
+
+  private componentCall<T extends object>(
+    name: string,
+    token: TokenArg,
+    body: object,
+    meta: { appid: string; authorizerAppid?: string; idempotent: boolean },
+    opts: CallOptions | undefined,
+  ): Promise<T> {
+    return this.call<T>({
+      path: `/cgi-bin/component/${name}`,
+      token,
+      // Legacy name; WxJava and wechatpy send it and the simulator accepts both (reference §0).
+      tokenParam: 'component_access_token',
+      body,
+      appid: meta.appid,
+      authorizerAppid: meta.authorizerAppid,
+      idempotent: meta.idempotent,
+      signal: opts?.signal,
+    });
+  }
+
+  private async send<T extends object>(req: ApiRequest, token: string | undefined, counter: { attempt: number }): Promise<T> {
+    const logPath = sanitizePath(req.path);
+    const appid = req.appid !== undefined ? req.appid : typeof req.token === 'object' ? (req.token.appid ?? null) : null;
+    const url = new URL(this.baseUrl + req.path);
+    for (const name of TOKEN_QUERY_PARAMS) url.searchParams.delete(name);
+    if (token !== undefined) url.searchParams.set(req.tokenParam ?? 'access_token', token);
+    const method = req.method ?? 'POST';
+
+    for (let tries = 1; ; tries++) {
+      counter.attempt++;
+      const at = this.now();
+      const started = performance.now();
+      const record = (errcode: number | null, errmsg: string, rid: string | null): void => {
+        const entry: ApiCallRecord = {
+          path: logPath,
+          appid,
+          errcode,
+          errmsg: scrubSecrets(errmsg),
+          rid,
+          latencyMs: Math.round(performance.now() - started),
+          attempt: counter.attempt,
+          at,
+        };
+        try {
+          this.onCall?.(entry);
+        } catch {
+          // A failing logger must not fail the call.
+        }
+      };
+
+      let outcome: { json: Record<string, unknown> } | { transport: WeChatTransportError; retryable: boolean };
+      try {
+        outcome = { json: await this.exchange(url, method, req, logPath) };
+      } catch (err) {
+        if (req.signal?.aborted) {
+          record(null, 'aborted by caller', null);
+          throw err;
+        }
+        const transport = toTransportError(err, logPath, this.timeoutMs);
+        const connectPhase = transport.code !== null && CONNECT_PHASE_CODES.has(transport.code);
+        const serverError = transport.kind === 'http_status' && (transport.status ?? 0) >= 500;
+        const retryable =
+          transport.kind !== 'bad_response' &&
+          (connectPhase || (req.idempotent === true && (transport.kind !== 'http_status' || serverError)));
+        outcome = { transport, retryable };
+      }
+
+      if ('transport' in outcome) {
+        record(null, outcome.transport.message, null);
+        if (outcome.retryable && tries < this.retry.maxAttempts) {
+          await this.backoff(tries);
+          continue;
+        }
+        throw outcome.transport;
+      }
+
+      const json = outcome.json;
+      const errcode = typeof json.errcode === 'number' ? json.errcode : 0;
+      const errmsg = typeof json.errmsg === 'string' ? json.errmsg : errcode === 0 ? 'ok' : '';
+      const rid = parseRid(errmsg);
+      record(errcode, errmsg, rid);
+      if (errcode === 0) return json as T;
+
+      if (errcode === -1 && tries < this.retry.maxAttempts) {
+        await this.backoff(tries);
+        continue;
+      }
+      if (errcode === 61023 && req.authorizerAppid) {
+        try {
+          this.onNeedsReauth?.(req.authorizerAppid);
+        } catch {
+          // The hook's failure must not hide the WeChat error.
+        }
+      }
+      throw new WeChatApiError(errcode, errmsg, rid, logPath, req.authorizerAppid ?? appid);
+    }
+  }
+
+  /** One HTTP exchange; returns the parsed JSON object or throws (undici error or WeChatTransportError). */
+  private async exchange(url: URL, method: 'GET' | 'POST', req: ApiRequest, logPath: string): Promise<Record<string, unknown>> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    const hasBody = method === 'POST';
+    const res = await request(url, {
+      method,
+      dispatcher: this.dispatcher,
+      signal,
+      headers: hasBody
+        ? { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' }
+        : { accept: 'application/json' },
+      body: hasBody ? JSON.stringify(req.body ?? {}) : undefined,
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+    });
+    const text = await res.body.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      if (res.statusCode < 200 || res.statusCode >= 300) {
+        throw new WeChatTransportError('http_status', logPath, `HTTP ${res.statusCode}: ${text.slice(0, 200)}`, res.statusCode);
+      }
+      throw new WeChatTransportError('bad_response', logPath, `answer is not JSON: ${text.slice(0, 200)}`, res.statusCode);
+    }
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+      throw new WeChatTransportError('bad_response', logPath, `answer is not a JSON object: ${text.slice(0, 200)}`, res.statusCode);
+    }
+    const obj = json as Record<string, unknown>;
+    // A non-2xx with a WeChat error body is still a WeChat answer; without errcode it is an HTTP failure.
+    if ((res.statusCode < 200 || res.statusCode >= 300) && typeof obj.errcode !== 'number') {
+      throw new WeChatTransportError('http_status', logPath, `HTTP ${res.statusCode}: ${text.slice(0, 200)}`, res.statusCode);
+    }
+    return obj;
+  }
+
+  private backoff(tries: number): Promise<void> {
+    const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (tries - 1));
+    // "Equal jitter": at least half the ceiling, so retries from many callers spread out but still back off.
+    const delay = ceiling / 2 + this.random() * (ceiling / 2);
+    return new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+function toTransportError(err: unknown, path: string, timeoutMs: number): WeChatTransportError {
+  if (err instanceof WeChatTransportError) return err;
+  const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string } } | undefined;
+  const code = e?.code ?? e?.cause?.code ?? null;
+  if (e?.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new WeChatTransportError('timeout', path, `no answer within ${timeoutMs} ms`, null, code);
+  }
+  const detail = e?.message ? `${code ?? 'network error'}: ${e.message}` : String(code ?? err);
+  return new WeChatTransportError('network', path, `network failure (${detail})`, null, code);
+}
+
+function appidFor(token: TokenArg, opts: CallOptions | undefined): string | null {
+  return opts?.appid ?? (typeof token === 'object' ? (token.appid ?? null) : null);
+}
+
+function requireFields(api: string, body: unknown, fields: readonly string[]): void {
+  if (body === null || typeof body !== 'object') {
+    throw new WeChatInputError(`${api}: the request body must be an object with ${fields.join(', ')}`);
+  }
+  const record = body as Record<string, unknown>;
+  for (const field of fields) {
+    const value = record[field];
+    if (typeof value !== 'string' || value.trim() === '') {
+      throw new WeChatInputError(`${api}: "${field}" is required and must be a non-empty string`);
+    }
+  }
+}
+
+function requireCgiPath(api: string, cgiPath: unknown): void {
+  if (typeof cgiPath !== 'string' || !cgiPath.startsWith('/')) {
+    throw new WeChatInputError(`${api}: cgi_path must be an API path starting with "/", e.g. /cgi-bin/message/custom/send`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Authorization links (reference §4)
+
+function validateAuthParams(kind: string, p: AuthUrlParams): void {
+  requireFields(kind, p, ['componentAppid', 'preAuthCode', 'redirectUri']);
+  let redirect: URL;
+  try {
+    redirect = new URL(p.redirectUri);
+  } catch {
+    throw new WeChatInputError(`${kind}: redirectUri "${p.redirectUri}" is not an absolute URL`);
+  }
+  if (redirect.protocol !== 'https:' && redirect.protocol !== 'http:') {
+    throw new WeChatInputError(`${kind}: redirectUri must be http(s), got ${redirect.protocol}`);
+  }
+  if (p.authType !== undefined && (!Number.isInteger(p.authType) || p.authType < 1 || p.authType > 6)) {
+    throw new WeChatInputError(`${kind}: authType must be 1 (official accounts), 2 (mini programs), 3 (both) or 4–6, got ${p.authType}`);
+  }
+  if (p.bizAppid !== undefined) requireFields(kind, p, ['bizAppid']);
+  if (p.categoryIdList !== undefined) {
+    if (!Array.isArray(p.categoryIdList) || p.categoryIdList.length === 0) {
+      throw new WeChatInputError(`${kind}: categoryIdList must be a non-empty list of permission-set ids, or absent`);
+    }
+    for (const id of p.categoryIdList) {
+      if (!Number.isInteger(id) || id <= 0) {
+        throw new WeChatInputError(`${kind}: categoryIdList holds "${String(id)}"; ids are positive integers`);
+      }
+    }
+  }
+}
+
+function authQuery(p: AuthUrlParams, leading: [string, string][]): string {
+  const params = new URLSearchParams(leading);
+  params.set('component_appid', p.componentAppid);
+  params.set('pre_auth_code', p.preAuthCode);
+  params.set('redirect_uri', p.redirectUri);
+  if (p.authType !== undefined) params.set('auth_type', String(p.authType));
+  if (p.bizAppid !== undefined) params.set('biz_appid', p.bizAppid);
+  if (p.categoryIdList !== undefined) params.set('category_id_list', p.categoryIdList.join('|'));
+  return params.toString();
+}
+
+/** PC authorization page (QR code): mp.weixin.qq.com/cgi-bin/componentloginpage?… (reference §4.1). */
+export function buildPcAuthUrl(params: AuthUrlParams, baseUrl: string = DEFAULT_PC_AUTH_BASE_URL): string {
+  validateAuthParams('buildPcAuthUrl', params);
+  return `${baseUrl.replace(/\/+$/, '')}/cgi-bin/componentloginpage?${authQuery(params, [])}`;
+}
+
+/** Mobile (H5) link, opened inside the WeChat client: open.weixin.qq.com/wxaopen/safe/bindcomponent (reference §4.2). */
+export function buildMobileAuthUrl(params: AuthUrlParams, baseUrl: string = DEFAULT_MOBILE_AUTH_BASE_URL): string {
+  validateAuthParams('buildMobileAuthUrl', params);
+  const query = authQuery(params, [
+    ['action', 'bindcomponent'],
+    ['no_scan', '1'],
+  ]);
+  return `${baseUrl.replace(/\/+$/, '')}/wxaopen/safe/bindcomponent?${query}#wechat_redirect`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Egress through the relay (architecture: relay protocol v1, egress)
+
+export interface RelayEgressOptions {
+  /** The relay's base URL, e.g. https://relay.example.com. */
+  relayUrl: string;
+  /** Sent as Proxy-Authorization: Bearer <deskKey>. */
+  deskKey: string;
+  /** TLS options for the connection to the relay itself (e.g. a private CA). */
+  proxyTls?: ProxyAgent.Options['proxyTls'];
+}
+
+/** An undici ProxyAgent that tunnels (CONNECT) through the relay, whose IP is on the platform's whitelist. */
+export function relayEgressAgent(options: RelayEgressOptions): ProxyAgent {
+  let relay: URL;
+  try {
+    relay = new URL(options.relayUrl);
+  } catch {
+    throw new WeChatInputError(`relayEgressAgent: relayUrl "${options.relayUrl}" is not a URL; expected e.g. https://relay.example.com`);
+  }
+  if (relay.protocol !== 'https:' && relay.protocol !== 'http:') {
+    throw new WeChatInputError(`relayEgressAgent: relayUrl must be http(s), got ${relay.protocol}`);
+  }
+  if (typeof options.deskKey !== 'string' || options.deskKey.trim() === '') {
+    throw new WeChatInputError('relayEgressAgent: deskKey is required (the key shared with the relay)');
+  }
+  return new ProxyAgent({
+    uri: relay.origin,
+    token: `Bearer ${options.deskKey}`,
+    ...(options.proxyTls ? { proxyTls: options.proxyTls } : {}),
+  });
+}

@@ -1,0 +1,220 @@
+/**
+ * WeChat errcodes (reference §8, plus the message-crypto codes of §1.4) with a short meaning in Chinese and English
+ * and what to do about them. Shared by the main process and the UI, so no Node or DOM imports here.
+ */
+
+/** What the caller (or the operator) should do about an errcode. The UI maps these to buttons and hints. */
+export type ErrcodeAction =
+  | 'retry' // transient on WeChat's side: retry with backoff
+  | 'refresh_token' // the token is invalid or expired: refresh it and retry once
+  | 'reauthorize' // the authorizer must authorize the platform again
+  | 'fix_whitelist' // add the caller IP to the platform's whitelist, or send calls through the relay's egress
+  | 'clear_quota' // a daily quota was hit: clear it (limited per month) or wait until tomorrow
+  | 'wait' // a rate limit: slow down and try later
+  | 'fix_credentials' // wrong appid / secret / ticket configured
+  | 'wait_ticket' // the component_verify_ticket is missing, stale or wrong
+  | 'grant_permission' // the account or the authorizer lacks the permission set for this API
+  | 'fix_request' // the request itself is wrong (fields, format, state)
+  | 'check_crypto'; // message signature or encryption settings do not match
+
+export interface ErrcodeInfo {
+  /** Short meaning and what to do, in Chinese. */
+  zh: string;
+  /** Short meaning and what to do, in English. */
+  en: string;
+  action?: ErrcodeAction;
+}
+
+export interface ErrcodeExplanation extends ErrcodeInfo {
+  code: number;
+  /** False when the code is not in the table and the text is the generic fallback. */
+  known: boolean;
+}
+
+const WHITELIST_ZH =
+  '调用方 IP 不在第三方平台的白名单（白名单IP地址列表）中。请在开放平台 → 第三方平台 → 开发资料中把本机出口 IP 加入白名单（用“修改”立即生效），或在设置中选择 “egress: via relay”，经中继服务器（其 IP 已在白名单中）的出口隧道发起调用。';
+const WHITELIST_EN =
+  "The caller's IP is not on the third-party platform's IP whitelist (白名单). Add this machine's egress IP under " +
+  'Open Platform → third-party platform → development settings (the "修改" path applies at once), or set ' +
+  '"egress: via relay" so API calls leave through the relay\'s egress tunnel, whose IP is whitelisted.';
+
+export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
+  [-1]: { zh: '微信系统繁忙，请稍后重试', en: 'WeChat is busy (system error); retry with backoff', action: 'retry' },
+  0: { zh: '成功', en: 'OK' },
+  40001: {
+    zh: 'access_token 无效或不是最新的（或 AppSecret 错误）；刷新令牌后重试一次',
+    en: 'access_token is invalid or superseded (or the secret is wrong); refresh the token and retry once',
+    action: 'refresh_token',
+  },
+  40013: {
+    zh: 'appid 无效，或请求中的 appid 与令牌所属账号不符',
+    en: "Invalid appid, or the appid in the body does not match the token's account",
+    action: 'fix_credentials',
+  },
+  40014: { zh: 'access_token 不合法；刷新令牌后重试', en: 'Invalid access_token; refresh it and retry', action: 'refresh_token' },
+  40029: { zh: 'code 无效或已过期', en: 'Invalid or expired code', action: 'fix_request' },
+  40125: {
+    zh: 'AppSecret 无效：检查第三方平台的 AppSecret 配置',
+    en: "Invalid appsecret: check the platform's AppSecret setting",
+    action: 'fix_credentials',
+  },
+  40164: {
+    zh: '调用 IP 不在公众号/小程序自身的白名单中',
+    en: "Caller IP is not on the account's own IP whitelist (official account / mini program)",
+    action: 'fix_whitelist',
+  },
+  41001: { zh: '缺少 access_token 参数', en: 'access_token is missing', action: 'fix_request' },
+  41002: { zh: '缺少 appid 参数', en: 'appid is missing', action: 'fix_request' },
+  41004: { zh: '缺少 secret 参数', en: 'appsecret is missing', action: 'fix_request' },
+  42001: { zh: 'access_token 已过期；刷新令牌后重试', en: 'access_token expired; refresh it and retry', action: 'refresh_token' },
+  42002: { zh: 'refresh_token 已过期', en: 'refresh_token expired', action: 'reauthorize' },
+  45009: {
+    zh: '接口调用已达今日上限；可用 clear_quota 清零（每月 10 次）或等到明天',
+    en: 'Daily API quota reached; clear it with clear_quota (10 times a month) or wait until tomorrow',
+    action: 'clear_quota',
+  },
+  45011: {
+    zh: '接口调用过于频繁（分钟级限频）；请降低频率稍后再试',
+    en: 'Per-minute API rate limit reached; slow down and try later',
+    action: 'wait',
+  },
+  47001: { zh: '数据格式错误（JSON 不合法）', en: 'Data format error (bad JSON)', action: 'fix_request' },
+  48001: {
+    zh: '账号没有该接口的权限',
+    en: 'The account lacks permission for this API',
+    action: 'grant_permission',
+  },
+  48006: {
+    zh: '本月清零次数已用完（每月 10 次），无法再清零',
+    en: 'Quota clears for this month are used up (10 a month)',
+    action: 'wait',
+  },
+  61003: {
+    zh: '该账号未授权给本第三方平台（或已取消授权）',
+    en: 'The account has not authorized this platform (or revoked it)',
+    action: 'reauthorize',
+  },
+  61004: { zh: WHITELIST_ZH, en: WHITELIST_EN, action: 'fix_whitelist' },
+  61005: {
+    zh: 'component_verify_ticket 已过期：等待下一次推送（每 10 分钟）或调用 api_start_push_ticket',
+    en: 'component_verify_ticket expired: wait for the next push (every 10 min) or call api_start_push_ticket',
+    action: 'wait_ticket',
+  },
+  61006: {
+    zh: 'component_verify_ticket 无效：检查授权事件接收 URL 是否收到并解密了最新的 ticket',
+    en: 'component_verify_ticket is invalid: check that the auth-event URL receives and decrypts the latest ticket',
+    action: 'wait_ticket',
+  },
+  61007: {
+    zh: '授权方未把包含该接口的权限集授权给第三方平台',
+    en: 'The authorizer did not grant the permission set containing this API',
+    action: 'grant_permission',
+  },
+  61011: { zh: '无效的第三方平台', en: 'Invalid component (third-party platform)', action: 'fix_credentials' },
+  61023: {
+    zh: 'authorizer_refresh_token 无效（已取消授权、重新授权或 appid 不符）；需要授权方重新授权',
+    en: 'authorizer_refresh_token is invalid (revoked, re-authorized or wrong appid); the account must authorize again',
+    action: 'reauthorize',
+  },
+  61024: {
+    zh: '第三方平台账号须用 api_component_token 获取令牌，不能用 cgi-bin/token',
+    en: 'A component account must get its token from api_component_token, not cgi-bin/token',
+    action: 'fix_request',
+  },
+  61058: { zh: '快速注册 ticket 无效', en: 'Invalid fast-register ticket', action: 'fix_request' },
+  61070: {
+    zh: '法人姓名、身份证与微信号不一致',
+    en: 'Legal person name, ID card and WeChat account do not match',
+    action: 'fix_request',
+  },
+  85009: { zh: '已经有正在审核的版本', en: 'An audit is already in progress', action: 'wait' },
+  85013: { zh: '无效的自定义配置（ext_json）', en: 'Invalid custom config (ext_json)', action: 'fix_request' },
+  85014: { zh: '无效的模板编号', en: 'Invalid template id', action: 'fix_request' },
+  85015: { zh: '版本输入错误，或该账号不是小程序', en: 'Bad version, or the account is not a mini program', action: 'fix_request' },
+  85016: { zh: '域名数量超过限制', en: 'Too many domains', action: 'fix_request' },
+  85017: { zh: '没有可修改的域名（域名未在第三方平台配置）', en: 'No domain to modify (not configured on the platform)', action: 'fix_request' },
+  85018: { zh: '域名未在第三方平台配置', en: 'Domain is not configured on the platform', action: 'fix_request' },
+  85019: { zh: '没有审核版本', en: 'No audited version to release', action: 'fix_request' },
+  85020: { zh: '审核状态未满足发布条件', en: 'Audit status does not allow release', action: 'fix_request' },
+  85023: { zh: '审核列表（item_list）须为 1–5 项', en: 'item_list must have 1–5 items', action: 'fix_request' },
+  85043: { zh: '模板错误', en: 'Template error', action: 'fix_request' },
+  85044: { zh: '代码包超过大小限制', en: 'Code package too large', action: 'fix_request' },
+  85045: { zh: 'ext_json 中存在不存在的路径', en: 'ext_json refers to a path that does not exist', action: 'fix_request' },
+  85046: { zh: 'tabBar 中缺少 path', en: 'tabBar is missing a path', action: 'fix_request' },
+  85047: { zh: 'pages 字段为空', en: 'pages is empty', action: 'fix_request' },
+  85048: { zh: 'ext_json 解析失败', en: 'ext_json could not be parsed', action: 'fix_request' },
+  85052: { zh: '该版本已发布', en: 'This version is already released', action: 'fix_request' },
+  85064: { zh: '找不到模板', en: 'Template not found', action: 'fix_request' },
+  85065: { zh: '模板库已满', en: 'Template library is full', action: 'fix_request' },
+  85077: { zh: '类目已下架或无效', en: 'Invalid (delisted) category', action: 'fix_request' },
+  85079: { zh: '灰度发布错误', en: 'Gray-release error', action: 'fix_request' },
+  85080: { zh: '灰度发布错误', en: 'Gray-release error', action: 'fix_request' },
+  85081: { zh: '灰度发布错误', en: 'Gray-release error', action: 'fix_request' },
+  85082: { zh: '灰度发布错误', en: 'Gray-release error', action: 'fix_request' },
+  85085: { zh: '本月提交审核次数已达上限', en: 'Monthly audit quota reached', action: 'wait' },
+  85086: { zh: '提交审核前须先上传代码', en: 'Commit code before submitting for audit', action: 'fix_request' },
+  85087: {
+    zh: 'navigateToMiniProgram 的目标小程序未声明',
+    en: 'navigateToMiniProgram targets are not declared',
+    action: 'fix_request',
+  },
+  86000: { zh: '不是由第三方平台调用', en: 'Not called by a third-party platform', action: 'fix_request' },
+  86001: { zh: '该第三方平台未上传过代码', en: 'No code committed by this platform', action: 'fix_request' },
+  86002: { zh: '小程序还未设置昵称、头像、简介', en: 'Nickname, avatar and intro are not set', action: 'fix_request' },
+  86007: { zh: '禁止提交', en: 'Submission forbidden', action: 'fix_request' },
+  86008: { zh: '服务商被处罚，禁止提交', en: 'The provider is penalised; submission forbidden', action: 'fix_request' },
+  87012: { zh: '该版本不能撤回（审核已结束）', en: 'This version cannot be reverted (audit already finished)', action: 'fix_request' },
+  89019: { zh: '业务域名无更改', en: 'Webview domain unchanged', action: 'fix_request' },
+  89020: { zh: '业务域名未在第三方平台设置', en: 'Webview domain not set on the platform', action: 'fix_request' },
+  89021: { zh: '业务域名不是第三方平台业务域名的子域名', en: "Webview domain is not a subdomain of the platform's", action: 'fix_request' },
+  89231: { zh: '个人小程序不支持设置业务域名', en: 'Personal mini programs cannot set webview domains', action: 'fix_request' },
+  89247: { zh: '快速注册：内部错误', en: 'Fast register: internal error', action: 'retry' },
+  89248: { zh: '快速注册：企业代码类型无效', en: 'Fast register: invalid code type', action: 'fix_request' },
+  89249: { zh: '快速注册：任务进行中，24 小时后再试', en: 'Fast register: a task is running; retry after 24 h', action: 'wait' },
+  89250: { zh: '快速注册：任务不存在', en: 'Fast register: task not found', action: 'fix_request' },
+  89251: { zh: '快速注册：等待法人人脸核身', en: "Fast register: waiting for the legal person's face check", action: 'wait' },
+  89252: { zh: '快速注册：法人与企业信息一致性校验中', en: 'Fast register: consistency check in progress', action: 'wait' },
+  89253: { zh: '快速注册：缺少参数', en: 'Fast register: missing parameters', action: 'fix_request' },
+  89254: { zh: '快速注册：第三方权限集不全', en: 'Fast register: permission sets incomplete', action: 'grant_permission' },
+  89255: { zh: '快速注册：企业代码无效', en: 'Fast register: invalid code', action: 'fix_request' },
+  89402: { zh: '加急审核：该审核单不在待审核队列', en: 'Speed-up: the audit is not in the queue', action: 'fix_request' },
+  89403: { zh: '加急审核：本单属于平台不支持加急的类型', en: 'Speed-up: this audit cannot be sped up', action: 'fix_request' },
+  89404: { zh: '加急审核：本单已加速', en: 'Speed-up: already sped up', action: 'fix_request' },
+  9402202: { zh: '请勿频繁提交，稍后再试', en: 'Submitted too often; try later', action: 'wait' },
+
+  // Message crypto (reference §1.4, the official SDK samples' codes).
+  [-40001]: { zh: '消息签名校验失败：检查消息校验 Token', en: 'Message signature check failed: check the message Token', action: 'check_crypto' },
+  [-40002]: { zh: 'XML 解析失败', en: 'XML could not be parsed', action: 'check_crypto' },
+  [-40003]: { zh: '计算签名失败', en: 'Computing the signature failed', action: 'check_crypto' },
+  [-40004]: { zh: 'EncodingAESKey 非法（须为 43 位）', en: 'Illegal EncodingAESKey (must be 43 characters)', action: 'check_crypto' },
+  [-40005]: {
+    zh: '解密后的 appid 不符：第三方平台应为 component appid',
+    en: 'Decrypted appid mismatch: for a third-party platform it must be the component appid',
+    action: 'check_crypto',
+  },
+  [-40006]: { zh: 'AES 加密失败', en: 'AES encryption failed', action: 'check_crypto' },
+  [-40007]: { zh: 'AES 解密失败：检查 EncodingAESKey', en: 'AES decryption failed: check the EncodingAESKey', action: 'check_crypto' },
+  [-40008]: { zh: '解密后得到的内容非法', en: 'Decrypted buffer is illegal', action: 'check_crypto' },
+  [-40009]: { zh: 'base64 编码失败', en: 'base64 encoding failed', action: 'check_crypto' },
+  [-40010]: { zh: 'base64 解码失败', en: 'base64 decoding failed', action: 'check_crypto' },
+  [-40011]: { zh: '生成回复 XML 失败', en: 'Building the reply XML failed', action: 'check_crypto' },
+};
+
+/** Errcodes after which the token used must be refreshed and the call retried once (WxJava ACCESS_TOKEN_ERROR_CODES). */
+export const TOKEN_INVALID_ERRCODES: readonly number[] = [40001, 40014, 42001];
+
+export function isTokenInvalidErrcode(code: number): boolean {
+  return TOKEN_INVALID_ERRCODES.includes(code);
+}
+
+/** Meaning and action for an errcode; unknown codes get a fallback that tells how to look them up. */
+export function explainErrcode(code: number): ErrcodeExplanation {
+  const entry = Number.isInteger(code) ? ERRCODES[code] : undefined;
+  if (entry) return { code, known: true, ...entry };
+  return {
+    code,
+    known: false,
+    zh: `未收录的错误码 ${code}：请查阅微信开放平台文档，或用返回的 rid 调用 /cgi-bin/openapi/rid/get 查询详情`,
+    en: `Errcode ${code} is not in the table: check the WeChat docs, or look the call up by its rid with /cgi-bin/openapi/rid/get`,
+  };
+}
