@@ -57,3 +57,37 @@ describe('buildXml', () => {
     );
   });
 });
+
+describe('flat fast path', () => {
+  it('gives exactly what fast-xml-parser gives, and declines what it cannot handle', async () => {
+    const fc = (await import('fast-check')).default;
+    const { parseFlat } = await import('../../src/main/wechat/xml');
+    const name = fc.constantFrom('ToUserName', 'FromUserName', 'CreateTime', 'MsgType', 'Content', 'MsgId', 'Event', 'a_b', 'x.y');
+    const value = fc.string({ maxLength: 30 });
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(name, value, fc.boolean()), { selector: (t) => t[0], maxLength: 6 }), fc.constantFrom('', '\n', ' '), (fields, ws) => {
+        const xml = '<xml>' + fields.map(([n, v, cdata]) => `${ws}<${n}>${cdata ? buildXml({ [n]: v }).slice(5 + n.length + 2, -(6 + n.length + 3)) : v}</${n}>`).join('') + ws + '</xml>';
+        let full: unknown;
+        try {
+          full = parseXml(xml.replace('<xml>', '<xml >')); // a space in the root tag forces the full parser
+        } catch {
+          full = 'error';
+        }
+        const flat = parseFlat(xml);
+        if (flat !== null) expect(flat).toEqual(full);
+      }),
+      { numRuns: 500 },
+    );
+  });
+  it('declines nesting, attributes, comments and repeats', async () => {
+    const { parseFlat } = await import('../../src/main/wechat/xml');
+    expect(parseFlat('<xml><a><b>1</b></a></xml>')).toBeNull();
+    expect(parseFlat('<xml><a x="1">1</a></xml>')).toBeNull();
+    expect(parseFlat('<xml><!-- c --><a>1</a></xml>')).toBeNull();
+    expect(parseFlat('<xml><a>1</a><a>2</a></xml>')).toBeNull();
+    expect(parseFlat('<xml><a>1</b></xml>')).toBeNull();
+    expect(parseFlat('<xml><a>1</a></xml>trailing')).toBeNull();
+    expect(parseFlat('<xml><a>x &amp; y</a></xml>')).toBeNull();
+    expect(parseFlat('<xml><a>1</a></xml>')).toEqual({ a: '1' });
+  });
+});

@@ -60,6 +60,67 @@ export function parseXml(xml: string, maxBytes = DEFAULT_MAX_XML_BYTES): XmlObje
   assertSafeXml(xml, maxBytes);
   const trimmed = xml.trim();
   if (!trimmed.startsWith('<')) throw new XmlError('not_xml', 'body is not XML (it does not start with "<")');
+  return parseFlat(trimmed) ?? parseWithFastXmlParser(trimmed);
+}
+
+/**
+ * Fast path for the shape nearly every push has: `<xml>` holding only distinct leaf elements of text or CDATA.
+ * Returns null (and fast-xml-parser takes over) on anything else: nesting, attributes, comments, entities, repeats.
+ * It gives exactly what the full parser gives for the shapes it accepts (a property test checks this).
+ */
+export function parseFlat(xml: string): XmlObject | null {
+  let i = 0;
+  if (xml.startsWith('<?xml')) {
+    const end = xml.indexOf('?>');
+    if (end < 0) return null;
+    i = skipSpace(xml, end + 2);
+  }
+  if (!xml.startsWith('<xml>', i)) return null;
+  i += 5;
+  const out: XmlObject = {};
+  for (;;) {
+    i = skipSpace(xml, i);
+    if (xml.charCodeAt(i) !== 60 /* < */) return null;
+    if (xml.startsWith('</xml>', i)) return skipSpace(xml, i + 6) === xml.length ? out : null;
+    const nameEnd = xml.indexOf('>', i + 1);
+    if (nameEnd < 0) return null;
+    const name = xml.slice(i + 1, nameEnd);
+    if (!NAME_RE.test(name) || name in out) return null;
+    i = nameEnd + 1;
+    let value = '';
+    // A value is a run of text and CDATA sections up to the closing tag.
+    for (;;) {
+      if (xml.startsWith('<![CDATA[', i)) {
+        const end = xml.indexOf(']]>', i + 9);
+        if (end < 0) return null;
+        value += xml.slice(i + 9, end);
+        i = end + 3;
+        continue;
+      }
+      const lt = xml.indexOf('<', i);
+      if (lt < 0) return null;
+      const text = xml.slice(i, lt);
+      if (text.includes('&') || text.includes('>')) return null;
+      value += text;
+      i = lt;
+      if (xml.startsWith('<![CDATA[', i)) continue;
+      break;
+    }
+    if (!xml.startsWith('</', i) || !xml.startsWith(name, i + 2) || xml.charCodeAt(i + 2 + name.length) !== 62 /* > */) return null;
+    i += 3 + name.length;
+    out[name] = value;
+  }
+}
+
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+function skipSpace(s: string, i: number): number {
+  let c = s.charCodeAt(i);
+  while (c === 32 || c === 10 || c === 13 || c === 9) c = s.charCodeAt(++i);
+  return i;
+}
+
+function parseWithFastXmlParser(trimmed: string): XmlObject {
   let doc: unknown;
   try {
     doc = parser.parse(trimmed, true);
