@@ -36,7 +36,7 @@ export class SqlApiLog implements ApiLogRepo {
   private readonly selectCutoff: Database.Statement<[string, number], { id: number }>;
   private readonly deleteUpTo: Database.Statement<[string, number]>;
   private readonly selectPerMinute: Database.Statement<
-    [number, number, string, number, number],
+    [string, number, number],
     ErrcodeMinuteCount
   >;
   private readonly cache: StatementCache;
@@ -56,7 +56,7 @@ export class SqlApiLog implements ApiLogRepo {
     );
     this.deleteUpTo = db.prepare('DELETE FROM api_calls WHERE component_appid = ? AND id <= ?');
     this.selectPerMinute = db.prepare(
-      `SELECT (at / ?) * ? AS minute, errcode, count(*) AS count
+      `SELECT (at / ${MINUTE_MS}) * ${MINUTE_MS} AS minute, errcode, count(*) AS count
        FROM api_calls WHERE component_appid = ? AND at >= ? AND at < ?
        GROUP BY minute, errcode ORDER BY minute, errcode`,
     );
@@ -135,7 +135,7 @@ export class SqlApiLog implements ApiLogRepo {
     timeArg(from, 'from');
     timeArg(to, 'to');
     if (to < from) throw invalidArgument('errcodesPerMinute: "to" must not be before "from"');
-    return this.selectPerMinute.all(MINUTE_MS, MINUTE_MS, c, from, to);
+    return this.selectPerMinute.all(c, from, to);
   }
 
   prune(componentAppid: string, keep?: number): number {

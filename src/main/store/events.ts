@@ -70,7 +70,7 @@ export class SqlEvents implements EventsRepo {
   private readonly selectOne: Database.Statement<[number], EventRow>;
   private readonly selectMany: Database.Statement<[string], EventRow>;
   private readonly selectPerMinute: Database.Statement<
-    [number, number, string, number, number],
+    [string, number, number],
     { minute: number; count: number; failed: number }
   >;
   private readonly cache: StatementCache;
@@ -95,7 +95,7 @@ export class SqlEvents implements EventsRepo {
     this.selectOne = db.prepare('SELECT * FROM events WHERE id = ?');
     this.selectMany = db.prepare('SELECT * FROM events WHERE id IN (SELECT value FROM json_each(?))');
     this.selectPerMinute = db.prepare(
-      `SELECT (received_at / ?) * ? AS minute, count(*) AS count, sum(status = 'failed') AS failed
+      `SELECT (received_at / ${MINUTE_MS}) * ${MINUTE_MS} AS minute, count(*) AS count, sum(status = 'failed') AS failed
        FROM events WHERE component_appid = ? AND received_at >= ? AND received_at < ?
        GROUP BY minute ORDER BY minute`,
     );
@@ -167,7 +167,7 @@ export class SqlEvents implements EventsRepo {
     timeArg(from, 'from');
     timeArg(to, 'to');
     if (to < from) throw invalidArgument('countPerMinute: "to" must not be before "from"');
-    return this.selectPerMinute.all(MINUTE_MS, MINUTE_MS, c, from, to);
+    return this.selectPerMinute.all(c, from, to);
   }
 }
 
