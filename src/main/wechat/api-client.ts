@@ -227,6 +227,9 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** WeChatTransportError.code when the egress proxy (the relay) answered CONNECT with a non-200. */
+export const PROXY_REFUSED = 'PROXY_REFUSED';
+
 /** Connection never opened: the request cannot have reached WeChat, so any call may be retried. */
 const CONNECT_PHASE_CODES = new Set([
   'ECONNREFUSED',
@@ -291,7 +294,7 @@ export class WeChatClient {
 
   // --- component APIs (reference §3) ----------------------------------------------------------------------------
 
-  componentToken(body: ComponentTokenRequest, opts?: CallOptions): Promise<ComponentTokenResponse> {
+  async componentToken(body: ComponentTokenRequest, opts?: CallOptions): Promise<ComponentTokenResponse> {
     requireFields('api_component_token', body, ['component_appid', 'component_appsecret', 'component_verify_ticket']);
     return this.call<ComponentTokenResponse>({
       path: '/cgi-bin/component/api_component_token',
@@ -303,7 +306,7 @@ export class WeChatClient {
     });
   }
 
-  startPushTicket(body: StartPushTicketRequest, opts?: CallOptions): Promise<WeChatBaseResponse> {
+  async startPushTicket(body: StartPushTicketRequest, opts?: CallOptions): Promise<WeChatBaseResponse> {
     requireFields('api_start_push_ticket', body, ['component_appid', 'component_secret']);
     return this.call({
       path: '/cgi-bin/component/api_start_push_ticket',
@@ -314,18 +317,18 @@ export class WeChatClient {
     });
   }
 
-  createPreAuthCode(token: TokenArg, body: CreatePreAuthCodeRequest, opts?: CallOptions): Promise<CreatePreAuthCodeResponse> {
+  async createPreAuthCode(token: TokenArg, body: CreatePreAuthCodeRequest, opts?: CallOptions): Promise<CreatePreAuthCodeResponse> {
     requireFields('api_create_preauthcode', body, ['component_appid']);
     return this.componentCall('api_create_preauthcode', token, body, { appid: body.component_appid, idempotent: true }, opts);
   }
 
-  queryAuth(token: TokenArg, body: QueryAuthRequest, opts?: CallOptions): Promise<QueryAuthResponse> {
+  async queryAuth(token: TokenArg, body: QueryAuthRequest, opts?: CallOptions): Promise<QueryAuthResponse> {
     requireFields('api_query_auth', body, ['component_appid', 'authorization_code']);
     // Not idempotent: the authorization code is single-use.
     return this.componentCall('api_query_auth', token, body, { appid: body.component_appid, idempotent: false }, opts);
   }
 
-  authorizerToken(token: TokenArg, body: AuthorizerTokenRequest, opts?: CallOptions): Promise<AuthorizerTokenResponse> {
+  async authorizerToken(token: TokenArg, body: AuthorizerTokenRequest, opts?: CallOptions): Promise<AuthorizerTokenResponse> {
     requireFields('api_authorizer_token', body, ['component_appid', 'authorizer_appid', 'authorizer_refresh_token']);
     return this.componentCall(
       'api_authorizer_token',
@@ -336,12 +339,12 @@ export class WeChatClient {
     );
   }
 
-  getAuthorizerInfo(token: TokenArg, body: GetAuthorizerInfoRequest, opts?: CallOptions): Promise<GetAuthorizerInfoResponse> {
+  async getAuthorizerInfo(token: TokenArg, body: GetAuthorizerInfoRequest, opts?: CallOptions): Promise<GetAuthorizerInfoResponse> {
     requireFields('api_get_authorizer_info', body, ['component_appid', 'authorizer_appid']);
     return this.componentCall('api_get_authorizer_info', token, body, { appid: body.authorizer_appid, idempotent: true }, opts);
   }
 
-  getAuthorizerList(token: TokenArg, body: GetAuthorizerListRequest, opts?: CallOptions): Promise<GetAuthorizerListResponse> {
+  async getAuthorizerList(token: TokenArg, body: GetAuthorizerListRequest, opts?: CallOptions): Promise<GetAuthorizerListResponse> {
     requireFields('api_get_authorizer_list', body, ['component_appid']);
     if (!Number.isInteger(body.offset) || body.offset < 0) {
       throw new WeChatInputError(`api_get_authorizer_list: offset must be an integer ≥ 0, got ${body.offset}`);
@@ -353,7 +356,7 @@ export class WeChatClient {
   }
 
   /** Legacy option API, component token. */
-  getAuthorizerOptionLegacy(
+  async getAuthorizerOptionLegacy(
     token: TokenArg,
     body: LegacyGetAuthorizerOptionRequest,
     opts?: CallOptions,
@@ -363,13 +366,13 @@ export class WeChatClient {
   }
 
   /** Legacy option API, component token. */
-  setAuthorizerOptionLegacy(token: TokenArg, body: LegacySetAuthorizerOptionRequest, opts?: CallOptions): Promise<WeChatBaseResponse> {
+  async setAuthorizerOptionLegacy(token: TokenArg, body: LegacySetAuthorizerOptionRequest, opts?: CallOptions): Promise<WeChatBaseResponse> {
     requireFields('api_set_authorizer_option', body, ['component_appid', 'authorizer_appid', 'option_name', 'option_value']);
     return this.componentCall('api_set_authorizer_option', token, body, { appid: body.authorizer_appid, idempotent: true }, opts);
   }
 
   /** New option API, authorizer token. */
-  getAuthorizerOption(token: TokenArg, body: GetAuthorizerOptionRequest, opts?: CallOptions): Promise<GetAuthorizerOptionResponse> {
+  async getAuthorizerOption(token: TokenArg, body: GetAuthorizerOptionRequest, opts?: CallOptions): Promise<GetAuthorizerOptionResponse> {
     requireFields('get_authorizer_option', body, ['option_name']);
     return this.call({
       path: '/cgi-bin/component/get_authorizer_option',
@@ -382,7 +385,7 @@ export class WeChatClient {
   }
 
   /** New option API, authorizer token. */
-  setAuthorizerOption(token: TokenArg, body: SetAuthorizerOptionRequest, opts?: CallOptions): Promise<WeChatBaseResponse> {
+  async setAuthorizerOption(token: TokenArg, body: SetAuthorizerOptionRequest, opts?: CallOptions): Promise<WeChatBaseResponse> {
     requireFields('set_authorizer_option', body, ['option_name', 'option_value']);
     return this.call({
       path: '/cgi-bin/component/set_authorizer_option',
@@ -395,14 +398,14 @@ export class WeChatClient {
   }
 
   /** Component token clears the platform's own quota; an authorizer token clears that authorizer's. */
-  clearQuota(token: TokenArg, body: ClearQuotaRequest, opts?: CallOptions): Promise<WeChatBaseResponse> {
+  async clearQuota(token: TokenArg, body: ClearQuotaRequest, opts?: CallOptions): Promise<WeChatBaseResponse> {
     requireFields('clear_quota', body, ['appid']);
     // Not idempotent: each clear uses one of 10 a month.
     return this.call({ path: '/cgi-bin/clear_quota', token, body, appid: body.appid, idempotent: false, signal: opts?.signal });
   }
 
   /** clear_quota/v2 authenticates with the component secret instead of a token. */
-  clearQuotaV2(body: ClearQuotaV2Request, opts?: CallOptions): Promise<WeChatBaseResponse> {
+  async clearQuotaV2(body: ClearQuotaV2Request, opts?: CallOptions): Promise<WeChatBaseResponse> {
     requireFields('clear_quota/v2', body, ['component_appid', 'appsecret']);
     if (body.appid !== undefined) requireFields('clear_quota/v2', body, ['appid']);
     return this.call({
@@ -414,7 +417,7 @@ export class WeChatClient {
     });
   }
 
-  getApiQuota(token: TokenArg, body: ApiQuotaRequest, opts?: CallOptions): Promise<ApiQuotaResponse> {
+  async getApiQuota(token: TokenArg, body: ApiQuotaRequest, opts?: CallOptions): Promise<ApiQuotaResponse> {
     requireCgiPath('openapi/quota/get', body.cgi_path);
     return this.call({
       path: '/cgi-bin/openapi/quota/get',
@@ -426,7 +429,7 @@ export class WeChatClient {
     });
   }
 
-  clearApiQuota(token: TokenArg, body: ApiQuotaRequest, opts?: CallOptions): Promise<WeChatBaseResponse> {
+  async clearApiQuota(token: TokenArg, body: ApiQuotaRequest, opts?: CallOptions): Promise<WeChatBaseResponse> {
     requireCgiPath('openapi/quota/clear', body.cgi_path);
     return this.call({
       path: '/cgi-bin/openapi/quota/clear',
@@ -438,7 +441,7 @@ export class WeChatClient {
     });
   }
 
-  getRid(token: TokenArg, body: RidRequest, opts?: CallOptions): Promise<RidResponse> {
+  async getRid(token: TokenArg, body: RidRequest, opts?: CallOptions): Promise<RidResponse> {
     requireFields('openapi/rid/get', body, ['rid']);
     return this.call({
       path: '/cgi-bin/openapi/rid/get',
@@ -451,7 +454,7 @@ export class WeChatClient {
   }
 
   /** Customer-service message with the authorizer's token (reference §6; the release check's "_from_api" step). */
-  sendCustomMessage(token: TokenArg, message: CustomMessage, opts?: CallOptions): Promise<WeChatBaseResponse> {
+  async sendCustomMessage(token: TokenArg, message: CustomMessage, opts?: CallOptions): Promise<WeChatBaseResponse> {
     requireFields('message/custom/send', message, ['touser', 'msgtype']);
     const payload = (message as unknown as Record<string, unknown>)[message.msgtype];
     if (payload === null || typeof payload !== 'object') {
@@ -535,6 +538,7 @@ export class WeChatClient {
         const serverError = transport.kind === 'http_status' && (transport.status ?? 0) >= 500;
         const retryable =
           transport.kind !== 'bad_response' &&
+          transport.code !== PROXY_REFUSED &&
           (connectPhase || (req.idempotent === true && (transport.kind !== 'http_status' || serverError)));
         outcome = { transport, retryable };
       }
@@ -621,6 +625,17 @@ function toTransportError(err: unknown, path: string, timeoutMs: number): WeChat
   const code = e?.code ?? e?.cause?.code ?? null;
   if (e?.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return new WeChatTransportError('timeout', path, `no answer within ${timeoutMs} ms`, null, code);
+  }
+  const proxyStatus = /Proxy response \((\d+)\)/.exec(e?.message ?? '')?.[1];
+  if (proxyStatus) {
+    return new WeChatTransportError(
+      'network',
+      path,
+      `the egress proxy (relay) refused the tunnel with HTTP ${proxyStatus}: check the desk key, and that the relay's ` +
+        'egressAllow lists this host',
+      Number(proxyStatus),
+      PROXY_REFUSED,
+    );
   }
   const detail = e?.message ? `${code ?? 'network error'}: ${e.message}` : String(code ?? err);
   return new WeChatTransportError('network', path, `network failure (${detail})`, null, code);
