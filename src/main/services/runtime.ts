@@ -1,0 +1,111 @@
+/**
+ * What the console's services need from the engine (authorization lifecycle, inbox pipeline, relay client, token
+ * manager) for ONE platform. The engine implements `PlatformRuntime`; `createPlatformRuntime` in ./runtime-factory
+ * builds one. Services and the IPC router only ever see these interfaces, so tests can plug in a fake.
+ */
+import type {
+  AppEventName,
+  AppEvents,
+  AuthType,
+  AuthorizerOptionName,
+  RefreshTokenHealth,
+  RelayStatus,
+  SamplePush,
+  SetupCheckResult,
+  SyncResult,
+} from '../../shared/contract';
+import type { AuthLink, EventRecord } from '../../shared/domain';
+import type {
+  ApiLogRepo,
+  AuthLinksRepo,
+  AuthorizersRepo,
+  EventsRepo,
+  PlatformsRepo,
+  SettingsRepo,
+  TicketsRepo,
+  TokensRepo,
+} from '../store/api';
+
+/** The parts of the store the services read (the real `Store` from src/main/store satisfies it). */
+export interface ConsoleStore {
+  readonly platforms: PlatformsRepo;
+  readonly tickets: TicketsRepo;
+  readonly tokens: TokensRepo;
+  readonly authorizers: AuthorizersRepo;
+  readonly authLinks: AuthLinksRepo;
+  readonly events: EventsRepo;
+  readonly apiLog: ApiLogRepo;
+  readonly settings: SettingsRepo;
+}
+
+/** Sends an event to every connected UI (Electron window and/or console-mode WebSockets). */
+export type EmitEvent = <E extends AppEventName>(event: E, payload: AppEvents[E]) => void;
+
+/** Live state the store does not hold, for the dashboard. */
+export interface RuntimeStatus {
+  relay: RelayStatus;
+  /** How often WeChat pushes component_verify_ticket (600 000 ms in production; the demo pushes every 30 s). */
+  ticketIntervalMs: number;
+}
+
+/** The outcome of one setup check; the service adds `check` and `durationMs`. */
+export type SetupCheckOutcome = Omit<SetupCheckResult, 'check' | 'durationMs'>;
+
+/** Options of `PlatformRuntime.createAuthLink` (the args of `auth/createLink`). */
+export interface CreateAuthLinkOptions {
+  authType: AuthType;
+  bizAppid?: string;
+  categoryIds?: string;
+}
+
+/** Progress callback of `syncAuthorizers`; feeds the 'sync:progress' event. */
+export type SyncProgress = (progress: AppEvents['sync:progress']) => void;
+
+/**
+ * One running platform: its relay connection, token manager and inbox pipeline.
+ * Methods that talk to WeChat throw the API client's error (with a numeric `errcode`, `errmsg`, optional `rid` and
+ * `path`) when WeChat refuses; the router turns that into a `wechat_error` envelope with the explanation.
+ * Other failures should be `ServiceError` (src/main/services/errors.ts) so the user sees a clear code and sentence.
+ */
+export interface PlatformRuntime {
+  /** The platform (component) appid this runtime serves. */
+  readonly componentAppid: string;
+  /** The store the runtime writes to (shared with the services, which read from it). */
+  readonly store: ConsoleStore;
+  /** Live status for the dashboard: relay connection state and the expected ticket interval. */
+  status(): RuntimeStatus;
+  /** Gets a pre_auth_code and stores a new authorization link (PC + mobile URLs; relay start page if a relay is set). */
+  createAuthLink(opts: CreateAuthLinkOptions): Promise<AuthLink>;
+  /** Pulls WeChat's authorizer list and each account's details into the store, reporting progress. */
+  syncAuthorizers(onProgress: SyncProgress): Promise<SyncResult>;
+  /** Runs a stored event through the inbox pipeline again; resolves to the event as now stored. */
+  rerunEvent(id: number): Promise<EventRecord>;
+  /** Decrypts `sample` (or the newest stored push when absent) with the saved Token and EncodingAESKey. */
+  testDecrypt(sample?: SamplePush): Promise<SetupCheckOutcome>;
+  /** Obtains a component_access_token with the saved AppSecret and the newest ticket. */
+  testComponentToken(): Promise<SetupCheckOutcome>;
+  /** Reaches the relay (healthz) and authenticates with the desk key. */
+  testRelay(): Promise<SetupCheckOutcome>;
+  /** Reads an authorizer option (location_report, voice_recognize, customer_service); WeChat returns a string. */
+  getAuthorizerOption(appid: string, optionName: AuthorizerOptionName): Promise<string>;
+  /** Sets an authorizer option. */
+  setAuthorizerOption(appid: string, optionName: AuthorizerOptionName, optionValue: string): Promise<void>;
+  /** Tests the stored refresh token by obtaining an authorizer token with it; records the outcome in the store. */
+  checkRefreshToken(appid: string): Promise<RefreshTokenHealth>;
+  /** Disconnects from the relay, stops timers. Idempotent. Does not close the store. */
+  stop(): Promise<void>;
+}
+
+/** Everything `createPlatformRuntime` gets. */
+export interface CreatePlatformRuntimeOptions {
+  store: ConsoleStore;
+  componentAppid: string;
+  /** Where events for the UI go ('event:new', 'relay:state', 'auth:completed', 'alert:new'). */
+  emit: EmitEvent;
+  /**
+   * Base URL of the WeChat API: https://api.weixin.qq.com in production, the simulator's URL in the demo sandbox.
+   */
+  apiBaseUrl: string;
+  /** Expected component_verify_ticket interval (ms); default 600 000. The demo passes 30 000. */
+  ticketIntervalMs?: number;
+}
