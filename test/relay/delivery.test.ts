@@ -1,0 +1,258 @@
+/**
+ * Exactly-once on disk through crashes and cut links: a spawned relay, pushes sent and retried like WeChat, and a desk
+ * that commits each push (seq primary key, processed count) with its cursor in one SQLite transaction.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RelayClient } from '../../src/main/relay/client';
+import type { PushFrame } from '../../src/shared/relay-protocol';
+import { repoRoot } from '../helpers/paths';
+import {
+  DESK_KEY,
+  DeskDb,
+  freePort,
+  keepAliveAgent,
+  pool,
+  post,
+  signedPush,
+  spawnRelay,
+  tempDir,
+  waitFor,
+  writeConfig,
+  type SignedPush,
+  type SpawnedRelay,
+} from './helpers';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function deskClient(url: string, desk: DeskDb, onOrder?: (seq: number) => void): RelayClient {
+  const client = new RelayClient({
+    url,
+    deskKey: DESK_KEY,
+    getCursor: desk.getCursor,
+    minBackoffMs: 20,
+    maxBackoffMs: 300,
+    heartbeatMs: 1000,
+    onPush: async (push: PushFrame) => {
+      onOrder?.(push.seq);
+      desk.commit(push);
+      return { reply: null };
+    },
+  });
+  client.start();
+  cleanups.push(() => client.stop());
+  return client;
+}
+
+/** WeChat's behaviour: up to 3 attempts until the answer is `success`. Returns whether it was ever answered success. */
+async function sendLikeWeChat(url: string, push: SignedPush, agent: ReturnType<typeof keepAliveAgent>): Promise<boolean> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const r = await post(url, push.path, push.body, agent);
+      if (r.status === 200 && r.text === 'success') return true;
+    } catch {
+      /* connection refused or reset: the relay is down; retry like WeChat */
+    }
+    await new Promise((r) => setTimeout(r, 150 * (attempt + 1)));
+  }
+  return false;
+}
+
+/** A TCP hop between desk and relay whose connections can be cut at will. */
+async function cuttableProxy(targetPort: number) {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((inbound) => {
+    const outbound = net.connect(targetPort, '127.0.0.1');
+    sockets.add(inbound).add(outbound);
+    inbound.pipe(outbound).pipe(inbound);
+    const drop = () => {
+      inbound.destroy();
+      outbound.destroy();
+      sockets.delete(inbound);
+      sockets.delete(outbound);
+    };
+    inbound.on('error', drop).on('close', drop);
+    outbound.on('error', drop).on('close', drop);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    cut: () => sockets.forEach((s) => s.destroy()),
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+function assertExactlyOnce(desk: DeskDb, mustHave: Iterable<string>) {
+  const rows = desk.rows();
+  const byNonce = new Map<string, number>();
+  for (const r of rows) byNonce.set(r.nonce, (byNonce.get(r.nonce) ?? 0) + 1);
+  for (const nonce of mustHave) expect(byNonce.get(nonce), `push ${nonce}`).toBe(1);
+  expect([...byNonce.values()].filter((n) => n !== 1)).toEqual([]);
+  expect(rows.filter((r) => r.processed !== 1)).toEqual([]);
+}
+
+describe('relay delivery', () => {
+  it('kill -9 at random moments during 2,000 pushes: every push answered success reaches the desk exactly once', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.cleanup);
+    const port = await freePort();
+    const cfg = writeConfig(tmp.dir, { listen: `127.0.0.1:${port}` });
+    let relay: SpawnedRelay = await spawnRelay(cfg);
+    cleanups.push(() => relay.kill9());
+    const desk = new DeskDb(join(tmp.dir, 'desk.sqlite'));
+    cleanups.push(() => desk.close());
+    const client = deskClient(`http://127.0.0.1:${port}`, desk);
+    const agent = keepAliveAgent(16);
+    cleanups.push(() => agent.close());
+
+    const pushes = Array.from({ length: 2000 }, () => signedPush());
+    // Kill points at random progress marks, so the number of crashes does not depend on speed.
+    const killAt = new Set(Array.from({ length: 5 }, (_, i) => 200 + i * 350 + Math.floor(Math.random() * 150)));
+    let restarting: Promise<void> = Promise.resolve();
+    let kills = 0;
+    const answered: string[] = [];
+    let progress = 0;
+    await pool(pushes, 16, async (push) => {
+      if (killAt.has(++progress)) {
+        kills++;
+        restarting = restarting.then(async () => {
+          await relay.kill9();
+          for (let i = 0; ; i++) {
+            try {
+              relay = await spawnRelay(cfg);
+              return;
+            } catch (err) {
+              if (i > 20) throw err; // the port is normally free at once after a kill
+              await new Promise((r) => setTimeout(r, 50));
+            }
+          }
+        });
+      }
+      if (await sendLikeWeChat(`http://127.0.0.1:${port}`, push, agent)) {
+        answered.push(push.nonce);
+        // Some answers "get lost" and WeChat retries a success: still stored once.
+        if (Math.random() < 0.1) await sendLikeWeChat(`http://127.0.0.1:${port}`, push, agent);
+      }
+    });
+    await restarting;
+    expect(kills).toBe(5);
+    expect(answered.length).toBeGreaterThan(1000);
+    const answeredSet = new Set(answered);
+    await waitFor(() => desk.rows().filter((r) => answeredSet.has(r.nonce)).length === answeredSet.size, 60_000, 'every answered push at the desk');
+    assertExactlyOnce(desk, answeredSet);
+    expect(client.state().status).toBe('connected');
+  }, 180_000);
+
+  it('desk offline while 10,000 pushes queue: all delivered in order, no gaps, each processed once', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.cleanup);
+    const relay = await spawnRelay(writeConfig(tmp.dir));
+    cleanups.push(() => relay.kill9());
+    const agent = keepAliveAgent(32);
+    cleanups.push(() => agent.close());
+    const pushes = Array.from({ length: 10_000 }, () => signedPush());
+    let ok = 0;
+    await pool(pushes, 32, async (p) => {
+      if ((await post(relay.url, p.path, p.body, agent)).text === 'success') ok++;
+    });
+    expect(ok).toBe(10_000);
+
+    const desk = new DeskDb(join(tmp.dir, 'desk.sqlite'));
+    cleanups.push(() => desk.close());
+    const order: number[] = [];
+    deskClient(relay.url, desk, (seq) => order.push(seq));
+    await waitFor(() => desk.getCursor() === 10_000, 60_000, 'the backlog to drain');
+    expect(order).toEqual(Array.from({ length: 10_000 }, (_, i) => i + 1));
+    const rows = desk.rows();
+    expect(rows.map((r) => r.seq)).toEqual(order);
+    assertExactlyOnce(desk, pushes.map((p) => p.nonce));
+  }, 120_000);
+
+  it('the desk link cut repeatedly under load: no gaps, no duplicates, in order', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.cleanup);
+    const relay = await spawnRelay(writeConfig(tmp.dir));
+    cleanups.push(() => relay.kill9());
+    const proxy = await cuttableProxy(Number(new URL(relay.url).port));
+    cleanups.push(() => proxy.close());
+    const desk = new DeskDb(join(tmp.dir, 'desk.sqlite'));
+    cleanups.push(() => desk.close());
+    const order: number[] = [];
+    const client = deskClient(proxy.url, desk, (seq) => order.push(seq));
+    const agent = keepAliveAgent(16);
+    cleanups.push(() => agent.close());
+    const pushes = Array.from({ length: 2000 }, () => signedPush());
+    let sent = 0;
+    let cuts = 0;
+    await pool(pushes, 16, async (p) => {
+      if (++sent % 150 === 0) {
+        proxy.cut();
+        cuts++;
+      }
+      expect((await post(relay.url, p.path, p.body, agent)).text).toBe('success');
+    });
+    await waitFor(() => desk.getCursor() === 2000, 60_000, 'every push at the desk');
+    expect(cuts).toBe(13);
+    expect(order).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
+    assertExactlyOnce(desk, pushes.map((p) => p.nonce));
+    expect(client.state().cursor).toBe(2000);
+  }, 120_000);
+
+  it('a desk killed after receiving and before acking gets the push again and processes it once', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.cleanup);
+    const relay = await spawnRelay(writeConfig(tmp.dir));
+    cleanups.push(() => relay.kill9());
+    const agent = keepAliveAgent(8);
+    cleanups.push(() => agent.close());
+    const pushes = Array.from({ length: 200 }, () => signedPush());
+    await pool(pushes, 8, async (p) => void (await post(relay.url, p.path, p.body, agent)));
+
+    const outDir = join(repoRoot, 'node_modules/.cache/wxopen-relay-test');
+    mkdirSync(outDir, { recursive: true });
+    const bundle = join(outDir, `desk-child-${process.pid}.mjs`);
+    await build({
+      entryPoints: [join(repoRoot, 'test/relay/fixtures/desk-child.ts')],
+      outfile: bundle,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+      logLevel: 'error',
+    });
+    const runDesk = (env: Record<string, string>) =>
+      new Promise<{ signal: string | null; code: number | null; processed: number[] }>((resolve) => {
+        const child = spawn(process.execPath, [bundle], {
+          env: { ...process.env, RELAY_URL: relay.url, DESK_KEY, DESK_DB: join(tmp.dir, 'desk.sqlite'), STOP_AT: '200', ...env },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.on('exit', (code, signal) => resolve({ code, signal, processed: [...out.matchAll(/processed (\d+)/g)].map((m) => Number(m[1])) }));
+      });
+
+    const first = await runDesk({ KILL_AT: '50', KILL_MODE: 'after-commit' });
+    expect(first.signal).toBe('SIGKILL');
+    expect(first.processed.at(-1)).toBe(50);
+    const second = await runDesk({ KILL_AT: '120', KILL_MODE: 'before-commit' });
+    expect(second.signal).toBe('SIGKILL');
+    expect(second.processed[0]).toBe(51); // 50 was committed, though never acknowledged: not processed again
+    expect(second.processed.at(-1)).toBe(119);
+    const third = await runDesk({});
+    expect(third.code).toBe(0);
+    expect(third.processed[0]).toBe(120); // received, never committed nor acknowledged: redelivered
+    expect(third.processed.at(-1)).toBe(200);
+
+    const desk = new DeskDb(join(tmp.dir, 'desk.sqlite'));
+    cleanups.push(() => desk.close());
+    expect(desk.rows().map((r) => r.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    assertExactlyOnce(desk, pushes.map((p) => p.nonce));
+  }, 60_000);
+});
