@@ -51,7 +51,7 @@ describe('retention', () => {
     cleanups.push(() => void client.stop());
     await waitFor(() => relay.health().queueDepth === 200, 10_000, 'acks up to 300');
     const db = new Database(join(config.dataDir, 'relay-queue.sqlite'), { readonly: true });
-    cleanups.push(() => db.close());
+    cleanups.push(() => void db.close());
     await waitFor(() => (db.prepare('SELECT count(*) AS n FROM pushes').get() as { n: number }).n === 200, 10_000, 'pruning');
     expect((db.prepare('SELECT min(seq) AS s FROM pushes').get() as { s: number }).s).toBe(301);
     await waitFor(() => statSync(join(config.dataDir, 'relay-queue.sqlite-wal')).size < 64 * 1024, 10_000, 'the WAL checkpoint');
