@@ -86,7 +86,7 @@ describe('console server', () => {
       body: '{not json',
     });
     expect(badJson.status).toBe(400);
-    expect((await badJson.json()).error.code).toBe('invalid_arguments');
+    expect(((await badJson.json()) as any).error.code).toBe('invalid_arguments');
     const get = await fetch(`${base}/api/events/list`, { headers: { [SESSION_TOKEN_HEADER]: server.token } });
     expect(get.status).toBe(405);
   });
@@ -150,7 +150,7 @@ describe('console server', () => {
     });
     fx.runtimes.at(-1)!.announce(fx.store.events.get(id)!);
     // …and progress caused by an API call.
-    expect((await (await api('authorizers/sync', {})).json()).ok).toBe(true);
+    expect(((await (await api('authorizers/sync', {})).json()) as any).ok).toBe(true);
     await gotBoth;
     ws.close();
     const newEvent = received.find((m) => m.event === 'event:new')!;
