@@ -4,6 +4,7 @@ import {
   WeChatClient,
   WeChatInputError,
   WeChatTransportError,
+  parseRequestIp,
   parseRid,
   sanitizePath,
   scrubSecrets,
@@ -97,6 +98,8 @@ describe('WeChatClient: errors', () => {
     expect(e.message).toContain('egress: via relay');
     expect(e.explanation.zh).toContain('白名单');
     expect(e.explanation.action).toBe('fix_whitelist');
+    expect(e.requestIp).toBe('1.2.3.4');
+    expect(e.message).toContain('coming from 1.2.3.4');
     expect(e.message).not.toContain('s3cret');
     expect(server.count('/cgi-bin/component/api_component_token')).toBe(1);
   });
@@ -332,6 +335,14 @@ describe('WeChatClient: logging without secrets', () => {
     expect(scrubSecrets('invalid credential, access_token is invalid or not latest')).toBe(
       'invalid credential, access_token is invalid or not latest',
     );
+  });
+});
+
+describe('parseRequestIp', () => {
+  it('reads plain and masked IPs from 61004 errmsgs', () => {
+    expect(parseRequestIp(`access clientip is not registered requestIP: 1.2.3.4 rid: ${RID}`)).toBe('1.2.3.4');
+    expect(parseRequestIp('access clientip is not registered requestIP: 47.106.*.* rid: x')).toBe('47.106.*.*');
+    expect(parseRequestIp('invalid credential')).toBeNull();
   });
 });
 

@@ -212,6 +212,7 @@ describe('client and token manager against the simulator', () => {
     expect(err.rid).toBeTruthy();
     expect(err.message).toContain('白名单');
     expect(err.message).toContain('egress: via relay');
+    expect(err.requestIp).toBe('127.0.0.1');
     expect(records.at(-1)!.rid).toBe(err.rid);
   });
 });

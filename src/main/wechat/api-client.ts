@@ -65,9 +65,16 @@ export class WeChatApiError extends Error {
     readonly appid: string | null = null,
   ) {
     const explanation = explainErrcode(errcode);
-    super(`WeChat API ${path} failed with errcode ${errcode}: ${explanation.en} (errmsg: ${scrubSecrets(errmsg)})`);
+    const requestIp = parseRequestIp(errmsg);
+    // For 61004 the IP WeChat saw is what the operator has to whitelist, so say it outright.
+    const seen = errcode === 61004 && requestIp ? ` WeChat saw the call coming from ${requestIp}.` : '';
+    super(`WeChat API ${path} failed with errcode ${errcode}: ${explanation.en}${seen} (errmsg: ${scrubSecrets(errmsg)})`);
     this.explanation = explanation;
+    this.requestIp = requestIp;
   }
+
+  /** The caller IP WeChat reports in 61004 errmsgs ("requestIP: 1.2.3.4", sometimes masked "47.106.*.*"), or null. */
+  readonly requestIp: string | null;
 }
 
 export type TransportFailure = 'network' | 'timeout' | 'http_status' | 'bad_response';
@@ -164,6 +171,12 @@ const SECRET_IN_TEXT = /\b(access_token|component_access_token|authorizer_access
 /** Replace token/secret values that might appear in free text (errmsg, error messages) with ***. */
 export function scrubSecrets(text: string): string {
   return text.replace(SECRET_IN_TEXT, '$1$2***');
+}
+
+/** The requestIP WeChat puts in 61004 errmsgs, or null. */
+export function parseRequestIp(errmsg: string | undefined | null): string | null {
+  if (!errmsg) return null;
+  return /requestIP:\s*([0-9A-Fa-f:.*]+[0-9A-Fa-f*])/.exec(errmsg)?.[1] ?? null;
 }
 
 /** The rid WeChat appends to errmsg ("… rid: 6512a3b4-2c1d5e6f-7a8b9c0d"), or null. */
