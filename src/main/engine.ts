@@ -1,0 +1,298 @@
+/**
+ * One platform's engine: the API client, token manager, authorization lifecycle, inbox pipeline, ticket watchdog and
+ * relay client wired together on the store. It implements the console's PlatformRuntime. No electron import.
+ */
+import { request } from 'undici';
+import type { EventRecord } from '../shared/domain';
+import type { RelayStatus } from '../shared/contract';
+import type { PushFrame } from '../shared/relay-protocol';
+import { Store } from './store';
+import { RelayClient, type RelayClientState } from './relay/client';
+import { DEFAULT_API_BASE_URL, WeChatApiError, WeChatClient, relayEgressAgent } from './wechat/api-client';
+import { AuthorizationService } from './wechat/authorization';
+import { CryptoError, MsgCrypt } from './wechat/crypto';
+import { Inbox } from './wechat/inbox';
+import { storeTokenStorage } from './wechat/store-token-storage';
+import { TicketWatchdog } from './wechat/ticket-watchdog';
+import { TokenManager } from './wechat/token-manager';
+import { field, parseXml } from './wechat/xml';
+import { ServiceError } from './services/errors';
+import { toSummary } from './services/handlers';
+import type { CreatePlatformRuntimeOptions, PlatformRuntime, RuntimeStatus, SetupCheckOutcome, SyncProgress } from './services/runtime';
+
+export interface EngineOptions extends CreatePlatformRuntimeOptions {
+  store: Store;
+  now?: () => number;
+  /** How often the ticket watchdog looks (default 60 s). */
+  watchdogCheckMs?: number;
+}
+
+export class PlatformEngine implements PlatformRuntime {
+  readonly componentAppid: string;
+  readonly store: Store;
+  readonly client: WeChatClient;
+  readonly tokens: TokenManager;
+  readonly authorization: AuthorizationService;
+  readonly inbox: Inbox;
+  readonly relay: RelayClient | null;
+  private readonly crypt: MsgCrypt | null;
+  private readonly watchdog: TicketWatchdog;
+  private readonly ticketIntervalMs: number;
+  private readonly relayUrl: string | null;
+  private readonly deskKey: string | null;
+  private readonly now: () => number;
+  private relayState: RelayStatus;
+  private stopped = false;
+
+  constructor(private readonly options: EngineOptions) {
+    const { store, componentAppid, emit } = options;
+    this.store = store;
+    this.componentAppid = componentAppid;
+    this.now = options.now ?? Date.now;
+    this.ticketIntervalMs = options.ticketIntervalMs ?? 600_000;
+    const platform = store.platforms.get(componentAppid);
+    if (!platform) throw new ServiceError('not_found', `platform ${componentAppid} is not configured`);
+    const secrets = store.platforms.getSecrets(componentAppid);
+    this.relayUrl = platform.relayUrl;
+    this.deskKey = secrets.deskKey;
+    this.crypt = secrets.token && secrets.encodingAesKey ? new MsgCrypt({ token: secrets.token, encodingAesKey: secrets.encodingAesKey, appid: componentAppid }) : null;
+
+    const egress = platform.egress === 'relay' && platform.relayUrl && secrets.deskKey ? relayEgressAgent({ relayUrl: httpUrl(platform.relayUrl), deskKey: secrets.deskKey }) : undefined;
+    this.client = new WeChatClient({
+      baseUrl: options.apiBaseUrl,
+      ...(egress ? { dispatcher: egress } : {}),
+      onCall: (c) =>
+        store.apiLog.insert({ componentAppid, at: c.at, path: c.path, appid: c.appid, errcode: c.errcode, errmsg: c.errmsg, rid: c.rid, latencyMs: c.latencyMs, attempt: c.attempt }),
+      onNeedsReauth: (appid) => this.authorization.markNeedsReauth(appid),
+    });
+    this.tokens = new TokenManager({
+      client: this.client,
+      storage: storeTokenStorage(store, componentAppid, this.now),
+      componentAppid,
+      componentSecret: () => {
+        const s = store.platforms.getSecrets(componentAppid).appSecret;
+        if (!s) throw new ServiceError('no_platform', 'the platform has no AppSecret configured; add it in Setup');
+        return s;
+      },
+      now: this.now,
+    });
+    // The simulator serves the authorization pages at its API base URL; real WeChat has its own hosts.
+    const authPagesBase = options.apiBaseUrl === DEFAULT_API_BASE_URL ? undefined : options.apiBaseUrl;
+    this.authorization = new AuthorizationService({
+      store,
+      client: this.client,
+      tokens: this.tokens,
+      componentAppid,
+      ...(authPagesBase ? { pcAuthBaseUrl: authPagesBase, mobileAuthBaseUrl: authPagesBase } : {}),
+      registerOnRelay: platform.relayUrl && secrets.deskKey ? (url, expiresAt) => this.registerOnRelay(url, expiresAt) : null,
+      relayPublicUrl: platform.relayUrl ? httpUrl(platform.relayUrl) : null,
+      now: this.now,
+      onAlert: (message, details) => this.alert('warning', 'needs_reauth', message, details),
+      onAuthorized: (a, linkId) => emit('auth:completed', { linkId, authorizerAppid: a.appid, nickName: a.nickName, kind: a.kind }),
+    });
+    this.inbox = new Inbox({
+      store,
+      componentAppid,
+      crypt: this.crypt,
+      authorization: this.authorization,
+      tokens: this.tokens,
+      client: this.client,
+      now: this.now,
+      onEvent: (e: EventRecord) => emit('event:new', toSummary(e)),
+    });
+    this.watchdog = new TicketWatchdog({
+      lastTicketAt: () => store.tickets.latest(componentAppid)?.receivedAt ?? null,
+      startPushTicket: () => {
+        const secret = store.platforms.getSecrets(componentAppid).appSecret;
+        if (!secret) throw new Error('no AppSecret configured');
+        return this.client.startPushTicket({ component_appid: componentAppid, component_secret: secret });
+      },
+      alert: (message, details) => this.alert('warning', 'ticket_stale', message, details),
+      now: this.now,
+      // The demo pushes every 30 s; production every 10 minutes. Stale = two missed pushes, at least 20 minutes.
+      staleAfterMs: Math.max(20 * 60_000, 2 * this.ticketIntervalMs),
+      checkEveryMs: options.watchdogCheckMs ?? 60_000,
+    });
+    this.relayState = { state: 'not_configured', url: this.relayUrl, since: this.now(), cursor: store.relay.getCursor(componentAppid), lastError: null, nextRetryAt: null };
+    this.relay =
+      platform.relayUrl && secrets.deskKey
+        ? new RelayClient({
+            url: platform.relayUrl,
+            deskKey: secrets.deskKey,
+            getCursor: () => store.relay.getCursor(componentAppid),
+            onPush: (push: PushFrame) => this.onPush(push),
+            onState: (s) => this.onRelayState(s),
+          })
+        : null;
+  }
+
+  /** Starts the relay connection, the token timer and the ticket watchdog. */
+  start(): void {
+    this.relay?.start();
+    this.tokens.start();
+    this.watchdog.start();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.watchdog.stop();
+    this.tokens.stop();
+    await this.relay?.stop();
+    await this.inbox.idle();
+  }
+
+  status(): RuntimeStatus {
+    return { relay: { ...this.relayState, cursor: this.store.relay.getCursor(this.componentAppid) }, ticketIntervalMs: this.ticketIntervalMs };
+  }
+
+  /** One relay push through the inbox; the event and the cursor are committed before this resolves (then the ack). */
+  async onPush(push: PushFrame): Promise<{ reply: string | null }> {
+    const result = await this.inbox.process(push);
+    return { reply: push.kind === 'authorizer' ? result.reply : null };
+  }
+
+  createAuthLink(opts: { authType: number; bizAppid?: string; categoryIds?: string }) {
+    const categoryIds = opts.categoryIds ? opts.categoryIds.split('|').map((s) => Number(s.trim())) : undefined;
+    return this.authorization.createLink({ authType: opts.authType, ...(opts.bizAppid ? { bizAppid: opts.bizAppid } : {}), ...(categoryIds ? { categoryIds } : {}) });
+  }
+
+  syncAuthorizers(onProgress: SyncProgress) {
+    return this.authorization.reconcile(onProgress);
+  }
+
+  async rerunEvent(id: number): Promise<EventRecord> {
+    const result = await this.inbox.rerun(id);
+    const e = this.store.events.get(result.eventId);
+    if (!e) throw new ServiceError('not_found', `event ${result.eventId} vanished while re-running`);
+    return e;
+  }
+
+  async testDecrypt(sample?: { timestamp: string; nonce: string; msgSignature: string; body: string }): Promise<SetupCheckOutcome> {
+    if (!this.crypt) return { ok: false, message: 'Token and EncodingAESKey are not both set: add them, then test again.' };
+    let s = sample;
+    if (!s) {
+      const latest = this.store.events.list({ componentAppid: this.componentAppid, kind: 'component', limit: 1 }).rows[0];
+      const q = latest?.query;
+      if (!latest || !q?.timestamp || !q.nonce || !q.msg_signature) {
+        return { ok: false, message: 'No push has arrived yet to test with: paste a captured push (body and query), or wait for the next ticket.' };
+      }
+      s = { timestamp: q.timestamp, nonce: q.nonce, msgSignature: q.msg_signature, body: latest.rawBody };
+    }
+    try {
+      const encrypt = field(parseXml(s.body, 64 * 1024), 'Encrypt');
+      if (!encrypt) return { ok: false, message: 'The sample body has no <Encrypt> element.' };
+      const { plaintext } = this.crypt.verifyAndDecrypt({ msgSignature: s.msgSignature, timestamp: s.timestamp, nonce: s.nonce, encrypt });
+      return { ok: true, message: 'The signature matches the Token and the push decrypts with the EncodingAESKey to this platform’s appid.', details: { plaintext } };
+    } catch (err) {
+      const hint =
+        err instanceof CryptoError && err.kind === 'bad_signature'
+          ? ' Check the Token (消息校验Token).'
+          : err instanceof CryptoError && err.kind === 'appid_mismatch'
+            ? ' The push was encrypted for another appid: is the component appid right?'
+            : ' Check the EncodingAESKey (消息加解密Key).';
+      return { ok: false, message: `${(err as Error).message}.${hint}` };
+    }
+  }
+
+  async testComponentToken(): Promise<SetupCheckOutcome> {
+    try {
+      await this.tokens.getComponentToken();
+      const t = this.store.tokens.getComponent(this.componentAppid);
+      return { ok: true, message: 'A component_access_token was obtained with the AppSecret and the newest ticket.', details: { expiresAt: t?.expiresAt ?? null } };
+    } catch (err) {
+      if (err instanceof WeChatApiError) return { ok: false, message: err.message, explanation: err.explanation };
+      return { ok: false, message: (err as Error).message };
+    }
+  }
+
+  async testRelay(): Promise<SetupCheckOutcome> {
+    if (!this.relayUrl || !this.deskKey) return { ok: false, message: 'No relay URL and desk key configured.' };
+    const base = httpUrl(this.relayUrl).replace(/\/+$/, '');
+    try {
+      const health = await request(`${base}/healthz`, { headersTimeout: 5000, bodyTimeout: 5000 });
+      const body = (await health.body.json()) as Record<string, unknown>;
+      if (health.statusCode !== 200) return { ok: false, message: `The relay answered /healthz with HTTP ${health.statusCode}.` };
+      // An empty registration is refused as 400 with the right key and 401 with a wrong one: checks the key, creates nothing.
+      const auth = await request(`${base}/desk/auth-links`, { method: 'POST', headers: { authorization: `Bearer ${this.deskKey}`, 'content-type': 'application/json' }, body: '{}', headersTimeout: 5000 });
+      await auth.body.dump();
+      if (auth.statusCode === 401) return { ok: false, message: 'The relay is reachable but refused the desk key: copy the deskKey from the relay’s config.' };
+      return { ok: true, message: 'The relay is reachable and accepts the desk key.', details: { health: body } };
+    } catch (err) {
+      return { ok: false, message: `Could not reach the relay at ${base}: ${(err as Error).message}` };
+    }
+  }
+
+  async getAuthorizerOption(appid: string, optionName: string): Promise<string> {
+    const res = await this.client.getAuthorizerOptionLegacy(this.tokens.componentTokenSource, {
+      component_appid: this.componentAppid,
+      authorizer_appid: appid,
+      option_name: optionName,
+    } as never);
+    return String((res as { option_value?: unknown }).option_value ?? '');
+  }
+
+  async setAuthorizerOption(appid: string, optionName: string, optionValue: string): Promise<void> {
+    await this.client.setAuthorizerOptionLegacy(this.tokens.componentTokenSource, {
+      component_appid: this.componentAppid,
+      authorizer_appid: appid,
+      option_name: optionName,
+      option_value: optionValue,
+    } as never);
+  }
+
+  async checkRefreshToken(appid: string) {
+    const checkedAt = this.now();
+    try {
+      await this.tokens.refreshAuthorizerToken(appid);
+      this.store.authorizers.markRefreshTokenChecked(this.componentAppid, appid, false, checkedAt);
+      return { appid, ok: true, checkedAt, errcode: null, message: 'WeChat accepted the stored refresh token.', status: this.statusOf(appid) };
+    } catch (err) {
+      const errcode = err instanceof WeChatApiError ? err.errcode : null;
+      return { appid, ok: false, checkedAt, errcode, message: (err as Error).message, status: this.statusOf(appid) };
+    }
+  }
+
+  private statusOf(appid: string) {
+    const a = this.store.authorizers.get(this.componentAppid, appid);
+    if (!a) throw new ServiceError('not_found', `authorizer ${appid} is not stored`);
+    return a.status;
+  }
+
+  private async registerOnRelay(url: string, expiresAt: number): Promise<{ id: string; startUrl: string }> {
+    const base = httpUrl(this.relayUrl!).replace(/\/+$/, '');
+    const res = await request(`${base}/desk/auth-links`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.deskKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url, expiresAt }),
+      headersTimeout: 10_000,
+    });
+    const text = await res.body.text();
+    if (res.statusCode !== 200 && res.statusCode !== 201) throw new ServiceError('unavailable', `the relay refused to register the link (HTTP ${res.statusCode}): ${text.slice(0, 200)}`);
+    return JSON.parse(text) as { id: string; startUrl: string };
+  }
+
+  private onRelayState(s: RelayClientState): void {
+    const state = s.status;
+    const since = state !== this.relayState.state ? this.now() : this.relayState.since;
+    this.relayState = { state, url: this.relayUrl, since, cursor: s.cursor, lastError: s.lastError, nextRetryAt: null };
+    this.options.emit('relay:state', { ...this.relayState, componentAppid: this.componentAppid });
+  }
+
+  private alert(level: 'info' | 'warning' | 'error', code: string, message: string, details: Record<string, unknown> = {}): void {
+    this.inbox.alert(message, { code, ...details });
+    this.options.emit('alert:new', { level, code, message, at: this.now() });
+  }
+}
+
+/** The relay URL as configured may be ws(s):// or http(s)://; HTTP calls need the http(s) form. */
+function httpUrl(url: string): string {
+  return url.replace(/^ws(s?):\/\//i, 'http$1://');
+}
+
+export async function createPlatformEngine(options: CreatePlatformRuntimeOptions & { now?: () => number }): Promise<PlatformEngine> {
+  if (!(options.store instanceof Store)) throw new ServiceError('internal', 'the engine needs the SQLite Store');
+  const engine = new PlatformEngine({ ...options, store: options.store });
+  engine.start();
+  return engine;
+}

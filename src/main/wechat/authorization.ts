@@ -1,0 +1,286 @@
+/**
+ * The authorization lifecycle (reference §2.2, §2.3, §3, §4): authorization links, the code exchange after an
+ * authorized/updateauthorized push or a redirect, revocation, 61023 → needs_reauth, and reconciling the stored
+ * authorizers with WeChat's own list.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AuthLink, Authorizer, AuthorizerKind } from '../../shared/domain';
+import type { Store } from '../store';
+import { WeChatApiError, buildMobileAuthUrl, buildPcAuthUrl, type WeChatClient } from './api-client';
+import type { AuthType, AuthUrlParams, AuthorizerInfo, FuncInfo } from './api-types';
+import type { TokenManager } from './token-manager';
+
+export interface AuthorizationDeps {
+  store: Store;
+  client: WeChatClient;
+  tokens: TokenManager;
+  componentAppid: string;
+  /** Base URLs of the authorization pages: WeChat's, or the simulator's in the demo and tests. */
+  pcAuthBaseUrl?: string;
+  mobileAuthBaseUrl?: string;
+  /** Registers a componentloginpage URL on the relay (POST /desk/auth-links); null when no relay is configured. */
+  registerOnRelay?: ((url: string, expiresAt: number) => Promise<{ id: string; startUrl: string }>) | null;
+  /** The relay's public base URL, whose /authorized page is the redirect_uri. */
+  relayPublicUrl?: string | null;
+  now?: () => number;
+  /** Something an operator should see (stored as an alert event by the caller). */
+  onAlert?: (message: string, details?: Record<string, unknown>) => void;
+  /** An authorization code was exchanged and the authorizer stored (linkId when it came through one of our links). */
+  onAuthorized?: (authorizer: Authorizer, linkId: string | null) => void;
+}
+
+export interface CreateLinkOptions {
+  /** 1 official accounts, 2 mini programs, 3 both (default). */
+  authType?: number;
+  bizAppid?: string;
+  categoryIds?: number[];
+  /** Where the admin's browser lands afterwards; default the relay's /authorized page. */
+  redirectUri?: string;
+}
+
+export interface ReconcileProgress {
+  phase: 'list' | 'details' | 'done';
+  done: number;
+  total: number;
+}
+
+export interface ReconcileReport {
+  /** total_count WeChat reported. */
+  total: number;
+  added: number;
+  /** Revoked or needs_reauth here but listed by WeChat: re-activated with WeChat's refresh token. */
+  updated: number;
+  /** Active here but absent from WeChat's list: now marked revoked. */
+  revoked: number;
+  /** Active here with a refresh token that differs from WeChat's list (flagged on the authorizer). */
+  refreshTokenMismatches: number;
+  /** Accounts whose details could not be fetched (they were still added with what the list gave). */
+  failed: { appid: string; message: string }[];
+  startedAt: number;
+  finishedAt: number;
+}
+
+const PAGE = 500;
+
+export class AuthorizationService {
+  private readonly now: () => number;
+  /** Codes being exchanged right now: the push and the redirect carry the same code. */
+  private readonly inFlight = new Map<string, Promise<Authorizer>>();
+
+  constructor(private readonly deps: AuthorizationDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Creates a pre_auth_code, builds the PC and mobile links, and registers the PC link on the relay. */
+  async createLink(opts: CreateLinkOptions = {}): Promise<AuthLink> {
+    const { client, tokens, componentAppid, store } = this.deps;
+    const id = randomUUID().replace(/-/g, '').slice(0, 16);
+    const redirectUri = opts.redirectUri ?? this.defaultRedirect(id);
+    const res = await client.createPreAuthCode(tokens.componentTokenSource, { component_appid: componentAppid });
+    const expiresAt = this.now() + (res.expires_in ?? 600) * 1000;
+    const params: AuthUrlParams & { authType: AuthType } = {
+      componentAppid,
+      preAuthCode: res.pre_auth_code,
+      redirectUri,
+      authType: (opts.authType ?? 3) as AuthType,
+      ...(opts.bizAppid ? { bizAppid: opts.bizAppid } : {}),
+      ...(opts.categoryIds?.length ? { categoryIdList: opts.categoryIds } : {}),
+    };
+    const pcUrl = buildPcAuthUrl(params, this.deps.pcAuthBaseUrl);
+    const mobileUrl = buildMobileAuthUrl(params, this.deps.mobileAuthBaseUrl);
+    // WeChat checks the referring domain: the PC page must be opened from the relay's own page.
+    const relay = this.deps.registerOnRelay ? await this.deps.registerOnRelay(pcUrl, expiresAt) : null;
+    return store.authLinks.create({
+      id: relay?.id ?? id,
+      componentAppid,
+      preAuthCode: res.pre_auth_code,
+      pcUrl,
+      mobileUrl,
+      authType: params.authType,
+      bizAppid: opts.bizAppid ?? null,
+      categoryIds: opts.categoryIds?.length ? opts.categoryIds.join('|') : null,
+      relayStartUrl: relay?.startUrl ?? null,
+      expiresAt,
+    });
+  }
+
+  private defaultRedirect(linkId: string): string {
+    const base = this.deps.relayPublicUrl;
+    if (!base) {
+      throw new Error('no redirect URL: configure the relay (its /authorized page is the redirect_uri) or pass redirectUri');
+    }
+    return `${base.replace(/\/+$/, '')}/authorized?link=${encodeURIComponent(linkId)}`;
+  }
+
+  /**
+   * Exchange an authorization code (from the authorized/updateauthorized push, the redirect, or a fast-register
+   * result): api_query_auth, tokens stored, authorizer info fetched and stored. Idempotent per code.
+   */
+  exchangeCode(authCode: string, hint: { authorizerAppid?: string; preAuthCode?: string } = {}): Promise<Authorizer> {
+    const running = this.inFlight.get(authCode);
+    if (running) return running;
+    const p = this.doExchange(authCode, hint).finally(() => this.inFlight.delete(authCode));
+    this.inFlight.set(authCode, p);
+    return p;
+  }
+
+  private async doExchange(authCode: string, hint: { authorizerAppid?: string; preAuthCode?: string }): Promise<Authorizer> {
+    const { client, tokens, componentAppid, store } = this.deps;
+    const requestedAt = this.now();
+    let auth;
+    try {
+      auth = (await client.queryAuth(tokens.componentTokenSource, { component_appid: componentAppid, authorization_code: authCode })).authorization_info;
+    } catch (err) {
+      // The push and the redirect carry the same single-use code: if the other path already stored this
+      // authorizer moments ago, the second exchange failing is expected, not an error.
+      const known = hint.authorizerAppid ? store.authorizers.get(componentAppid, hint.authorizerAppid) : null;
+      if (known && known.status === 'active' && requestedAt - known.updatedAt < 10 * 60_000) return known;
+      throw err;
+    }
+    const appid = auth.authorizer_appid;
+    const info = await client.getAuthorizerInfo(tokens.componentTokenSource, { component_appid: componentAppid, authorizer_appid: appid });
+    const authorizer = store.transaction(() => {
+      const saved = store.authorizers.upsert({
+        ...authorizerFields(componentAppid, appid, info.authorizer_info),
+        funcInfo: funcIds(auth.func_info ?? info.authorization_info?.func_info),
+        status: 'active',
+        revokedAt: null,
+        refreshToken: auth.authorizer_refresh_token ?? info.authorization_info?.authorizer_refresh_token ?? null,
+        authorizedAt: requestedAt,
+        refreshTokenCheckedAt: requestedAt,
+        refreshTokenMismatch: false,
+      });
+      tokens.saveAuthorization(auth, requestedAt);
+      const link = hint.preAuthCode ? store.authLinks.findByPreAuthCode(componentAppid, hint.preAuthCode) : null;
+      if (link && link.status === 'pending') store.authLinks.complete(link.id, appid, requestedAt);
+      return { saved, linkId: link?.id ?? null };
+    });
+    this.deps.onAuthorized?.(authorizer.saved, authorizer.linkId);
+    return authorizer.saved;
+  }
+
+  /** unauthorized: revoke and drop tokens (the refresh token is useless now). */
+  revoke(authorizerAppid: string): void {
+    const { store, componentAppid, tokens } = this.deps;
+    if (!store.authorizers.get(componentAppid, authorizerAppid)) return;
+    store.transaction(() => {
+      store.authorizers.setStatus(componentAppid, authorizerAppid, 'revoked', this.now());
+      store.authorizers.setRefreshToken(componentAppid, authorizerAppid, null);
+      const t = store.tokens.getAuthorizer(componentAppid, authorizerAppid);
+      if (t) store.tokens.invalidateAuthorizer(componentAppid, authorizerAppid, t.token);
+    });
+    tokens.forgetAuthorizer(authorizerAppid);
+  }
+
+  /** 61023 from api_authorizer_token: the refresh token is dead; the admin must authorize again. */
+  markNeedsReauth(authorizerAppid: string): void {
+    const { store, componentAppid } = this.deps;
+    const a = store.authorizers.get(componentAppid, authorizerAppid);
+    if (!a || a.status === 'needs_reauth') return;
+    store.authorizers.setStatus(componentAppid, authorizerAppid, 'needs_reauth', this.now());
+    this.deps.onAlert?.(`${a.nickName ?? authorizerAppid} needs re-authorization: its refresh token was refused (61023)`, { appid: authorizerAppid });
+  }
+
+  /**
+   * Page through api_get_authorizer_list (500 a page): compare refresh tokens and flag what differs, add the
+   * authorizers missing here (fetching their details), and revoke the ones WeChat no longer lists.
+   */
+  async reconcile(onProgress?: (p: ReconcileProgress) => void): Promise<ReconcileReport> {
+    const { client, tokens, componentAppid, store } = this.deps;
+    const report: ReconcileReport = { total: 0, added: 0, updated: 0, revoked: 0, refreshTokenMismatches: 0, failed: [], startedAt: this.now(), finishedAt: 0 };
+    const seen = new Set<string>();
+    const missing: { appid: string; refreshToken: string; authTime: number }[] = [];
+    let listed = 0;
+    for (let offset = 0; ; offset += PAGE) {
+      const page = await client.getAuthorizerList(tokens.componentTokenSource, { component_appid: componentAppid, offset, count: PAGE });
+      report.total = page.total_count;
+      store.transaction(() => {
+        for (const item of page.list) {
+          seen.add(item.authorizer_appid);
+          const stored = store.authorizers.get(componentAppid, item.authorizer_appid);
+          if (!stored) {
+            missing.push({ appid: item.authorizer_appid, refreshToken: item.refresh_token, authTime: item.auth_time });
+          } else if (stored.status !== 'active') {
+            store.authorizers.setRefreshToken(componentAppid, item.authorizer_appid, item.refresh_token);
+            store.authorizers.setStatus(componentAppid, item.authorizer_appid, 'active', this.now());
+            store.authorizers.markRefreshTokenChecked(componentAppid, item.authorizer_appid, false, this.now());
+            report.updated++;
+          } else {
+            const mismatch = store.authorizers.getRefreshToken(componentAppid, item.authorizer_appid) !== item.refresh_token;
+            if (mismatch) report.refreshTokenMismatches++;
+            store.authorizers.markRefreshTokenChecked(componentAppid, item.authorizer_appid, mismatch, this.now());
+          }
+        }
+      });
+      listed += page.list.length;
+      onProgress?.({ phase: 'list', done: listed, total: page.total_count });
+      if (page.list.length === 0 || offset + PAGE >= page.total_count) break;
+    }
+    for (const [i, m] of missing.entries()) {
+      const failure = await this.addFromList(m.appid, m.refreshToken, m.authTime);
+      if (failure) report.failed.push({ appid: m.appid, message: failure });
+      report.added++;
+      if (i % 10 === 9 || i === missing.length - 1) onProgress?.({ phase: 'details', done: i + 1, total: missing.length });
+    }
+    const gone: string[] = [];
+    for (const a of store.authorizers.iterate(componentAppid)) if (a.status === 'active' && !seen.has(a.appid)) gone.push(a.appid);
+    for (const appid of gone) this.revoke(appid);
+    report.revoked = gone.length;
+    report.finishedAt = this.now();
+    onProgress?.({ phase: 'done', done: report.total, total: report.total });
+    return report;
+  }
+
+  /** Adds a listed authorizer with its details; returns why the details could not be fetched, or null. */
+  private async addFromList(appid: string, refreshToken: string, authTime: number): Promise<string | null> {
+    const { client, tokens, componentAppid, store } = this.deps;
+    let info: AuthorizerInfo | null = null;
+    let func: FuncInfo[] | undefined;
+    let failure: string | null = null;
+    try {
+      const res = await client.getAuthorizerInfo(tokens.componentTokenSource, { component_appid: componentAppid, authorizer_appid: appid });
+      info = res.authorizer_info;
+      func = res.authorization_info?.func_info;
+    } catch (err) {
+      // Keep the account with what the list gave; its details can be fetched on the next sync.
+      if (!(err instanceof WeChatApiError)) throw err;
+      failure = err.message;
+    }
+    store.authorizers.upsert({
+      ...authorizerFields(componentAppid, appid, info),
+      funcInfo: funcIds(func),
+      status: 'active',
+      refreshToken,
+      authorizedAt: authTime * 1000,
+      refreshTokenCheckedAt: this.now(),
+      refreshTokenMismatch: false,
+    });
+    return failure;
+  }
+}
+
+/** Mini programs, and only they, carry MiniProgramInfo (reference §3.2). */
+export function kindOf(info: AuthorizerInfo | null): AuthorizerKind {
+  return info?.MiniProgramInfo ? 'MP' : 'OA';
+}
+
+function authorizerFields(componentAppid: string, appid: string, info: AuthorizerInfo | null) {
+  return {
+    appid,
+    componentAppid,
+    kind: kindOf(info),
+    nickName: info?.nick_name ?? null,
+    userName: info?.user_name ?? null,
+    principalName: info?.principal_name ?? null,
+    headImg: info?.head_img ?? null,
+    alias: info?.alias || null,
+    serviceType: info?.service_type_info?.id ?? null,
+    verifyType: info?.verify_type_info?.id ?? null,
+    accountStatus: info?.account_status ?? null,
+    info: info ? (info as unknown as Record<string, unknown>) : null,
+  };
+}
+
+function funcIds(func: FuncInfo[] | undefined): number[] {
+  return (func ?? []).map((f) => f?.funcscope_category?.id).filter((id): id is number => Number.isInteger(id));
+}

@@ -1,0 +1,69 @@
+/**
+ * Watches component_verify_ticket freshness. WeChat pushes one every 10 minutes; when none has arrived for 20 minutes
+ * (or none ever), ask for one with api_start_push_ticket (at most once per `retryEveryMs`) and raise an alert.
+ */
+export interface TicketWatchdogDeps {
+  /** When the newest ticket arrived (epoch ms), or null if none ever. */
+  lastTicketAt: () => number | null;
+  startPushTicket: () => Promise<unknown>;
+  alert: (message: string, details: Record<string, unknown>) => void;
+  now?: () => number;
+  /** Default 20 minutes. */
+  staleAfterMs?: number;
+  /** Minimum time between two api_start_push_ticket calls. Default 10 minutes. */
+  retryEveryMs?: number;
+  /** How often to look. Default 60 s. */
+  checkEveryMs?: number;
+}
+
+export class TicketWatchdog {
+  private readonly now: () => number;
+  private readonly staleAfterMs: number;
+  private readonly retryEveryMs: number;
+  private lastAskedAt: number | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private checking: Promise<void> | null = null;
+
+  constructor(private readonly deps: TicketWatchdogDeps) {
+    this.now = deps.now ?? Date.now;
+    this.staleAfterMs = deps.staleAfterMs ?? 20 * 60_000;
+    this.retryEveryMs = deps.retryEveryMs ?? 10 * 60_000;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    void this.check();
+    this.timer = setInterval(() => void this.check(), this.deps.checkEveryMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** One look; concurrent calls share it. Resolves after any api_start_push_ticket call finished. */
+  check(): Promise<void> {
+    this.checking ??= this.doCheck().finally(() => (this.checking = null));
+    return this.checking;
+  }
+
+  private async doCheck(): Promise<void> {
+    const now = this.now();
+    const last = this.deps.lastTicketAt();
+    if (last !== null && now - last < this.staleAfterMs) return;
+    if (this.lastAskedAt !== null && now - this.lastAskedAt < this.retryEveryMs) return;
+    this.lastAskedAt = now;
+    const minutes = last === null ? null : Math.floor((now - last) / 60_000);
+    const why = minutes === null ? 'no component_verify_ticket has arrived yet' : `the newest component_verify_ticket is ${minutes} minutes old`;
+    try {
+      await this.deps.startPushTicket();
+      this.deps.alert(`${why}: asked WeChat to push one now (api_start_push_ticket). If none arrives, check the relay and the 授权事件接收URL.`, {
+        code: 'ticket_stale',
+        lastTicketAt: last,
+      });
+    } catch (err) {
+      this.deps.alert(`${why}, and api_start_push_ticket failed: ${(err as Error)?.message ?? String(err)}`, { code: 'ticket_stale', lastTicketAt: last });
+    }
+  }
+}
