@@ -19,7 +19,7 @@ Usage:
 Exit status: 0 success, 1 verification or crypto failure, 2 usage error.
 `;
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<number | null> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case undefined:

@@ -144,7 +144,7 @@ describe('engine flow against the simulator through a real relay', () => {
       return x?.status === 'active' && x.hasRefreshToken ? x : null;
     });
     await engine.inbox.idle();
-    expect(a.kind).toBe(candidate.kind === 'MP' || candidate.kind === 'mini_program' ? 'MP' : a.kind);
+    expect(a.kind).toBe(candidate.kind === 'mp' ? 'MP' : 'OA');
     expect(a.nickName).toBe(candidate.nickName);
     expect(a.funcInfo.length).toBeGreaterThan(0);
     expect(store.tokens.getAuthorizer(APPID, candidate.appid)?.token).toBeTruthy();
@@ -180,7 +180,7 @@ describe('engine flow against the simulator through a real relay', () => {
     expect(phases).toContain('done');
     const counts = store.authorizers.countsByStatus(APPID);
     expect(counts.active).toBe(5);
-    expect(store.authorizers.list({ componentAppid: APPID, kind: 'MP' }).total).toBe(2 + (sim.candidateProfiles()[0]!.kind === 'MP' ? 1 : 0));
+    expect(store.authorizers.list({ componentAppid: APPID, kind: 'MP' }).total).toBe(2 + (sim.candidateProfiles()[0]!.kind === 'mp' ? 1 : 0));
   });
 
   it('revokes on unauthorized and drops the tokens', async () => {
