@@ -211,6 +211,7 @@ interface AuthorizerTokenRec {
 
 interface Authorization {
   appid: string;
+  /** '' for seeded accounts until first read (computing 100k HMACs at start would slow it down). */
   refreshToken: string;
   authTime: number;
   funcIds: number[];
@@ -565,11 +566,17 @@ export class Simulator {
       if (i < accounts) {
         // Even index: official account, odd: mini program (as seededProfile decides).
         const funcIds = i % 2 === 0 ? OA_FUNC_IDS : MP_FUNC_IDS;
-        this.authorizations.set(appid, { appid, refreshToken: this.refreshTokenFor(appid, 0), authTime: base + i * 7, funcIds, generation: 0 });
+        this.authorizations.set(appid, { appid, refreshToken: '', authTime: base + i * 7, funcIds, generation: 0 });
         this.authorizedOrder.push(appid);
       }
     }
     for (const p of testGroupProfiles(seed)) this.extraProfiles.set(p.appid, p);
+  }
+
+  /** The authorization's current refresh token (seeded ones are derived on first use). */
+  private rt(a: Authorization): string {
+    if (!a.refreshToken) a.refreshToken = this.refreshTokenFor(a.appid, a.generation);
+    return a.refreshToken;
   }
 
   private refreshTokenFor(appid: string, generation: number): string {
@@ -579,21 +586,27 @@ export class Simulator {
 
   profile(appid: string): AccountProfile | undefined {
     const extra = this.extraProfiles.get(appid);
-    if (extra) return extra;
+    if (extra) return this.localImages(extra);
     const i = this.profileIndex.get(appid);
-    return i === undefined ? undefined : seededProfile(this.opts.seed, i);
+    return i === undefined ? undefined : this.localImages(seededProfile(this.opts.seed, i));
+  }
+
+  /** Image URLs point at the simulator itself (same paths as WeChat's CDNs) so pages and consoles work offline. */
+  private localImages(p: AccountProfile): AccountProfile {
+    const local = (u: string) => u.replace(/^https?:\/\/[^/]+/, this.config.url);
+    return { ...p, headImg: local(p.headImg), qrcodeUrl: local(p.qrcodeUrl) };
   }
 
   /** Candidates offered on the authorization page (seeded candidates not yet authorized, in seed order). */
   candidateProfiles(): AccountProfile[] {
     const out: AccountProfile[] = [];
-    for (let i = this.opts.accounts; i < this.opts.accounts + this.opts.candidates; i++) out.push(seededProfile(this.opts.seed, i));
+    for (let i = this.opts.accounts; i < this.opts.accounts + this.opts.candidates; i++) out.push(this.localImages(seededProfile(this.opts.seed, i)));
     return out;
   }
 
   /** Seeded authorized account `index` (0-based): official accounts at even, mini programs at odd indexes. */
   seededAccount(index: number): AccountProfile {
-    return seededProfile(this.opts.seed, index);
+    return this.localImages(seededProfile(this.opts.seed, index));
   }
 
   testGroups() {
@@ -615,7 +628,7 @@ export class Simulator {
     return {
       ...p,
       authorized: !!a,
-      refreshToken: a?.refreshToken ?? null,
+      refreshToken: a ? this.rt(a) : null,
       authTime: a?.authTime ?? null,
       grantedFuncIds: a?.funcIds ?? [],
       latestAccessToken: a ? this.latestAuthorizerToken(appid)?.token ?? null : null,
@@ -760,7 +773,7 @@ export class Simulator {
             appid,
           );
     this.log(`${infoType}: ${appid} (${p.kind === 'oa' ? 'official account' : 'mini program'})`);
-    return { appid, infoType, authCode, authCodeExpiresAt: rec.expiresAt, refreshToken: auth.refreshToken, push };
+    return { appid, infoType, authCode, authCodeExpiresAt: rec.expiresAt, refreshToken: this.rt(auth), push };
   }
 
   private issueAuthCode(appid: string): string {
@@ -939,6 +952,10 @@ export class Simulator {
       res.writeHead(204).end();
       return;
     }
+    if (method === 'GET' && (path.startsWith('/mmopen/') || path.startsWith('/mmbiz_jpg/'))) {
+      res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'max-age=86400' }).end(placeholderImage(path));
+      return;
+    }
     if (path.startsWith('/__sim/')) return this.handleControl(req, res, method, path, url.searchParams);
     if (path === '/cgi-bin/componentloginpage' || path === '/safe/bindcomponent' || path === '/wxaopen/safe/bindcomponent') {
       if (method !== 'GET') return sendHtml(res, 405, renderErrorPage('请使用 GET 打开授权页。', 'Open the authorization page with GET.'));
@@ -1083,7 +1100,7 @@ export class Simulator {
         this.checkComponent(need(body, 'component_appid'));
         const appid = need(body, 'authorizer_appid');
         const auth = this.requireAuthorized(appid);
-        return { authorizer_info: this.authorizerInfo(this.profile(appid)!), authorization_info: { authorizer_appid: appid, authorizer_refresh_token: auth.refreshToken, func_info: funcInfo(auth.funcIds) } };
+        return { authorizer_info: this.authorizerInfo(this.profile(appid)!), authorization_info: { authorizer_appid: appid, authorizer_refresh_token: this.rt(auth), func_info: funcInfo(auth.funcIds) } };
       }),
       '/cgi-bin/component/api_get_authorizer_list': C(({ body }) => {
         this.checkComponent(need(body, 'component_appid'));
@@ -1093,7 +1110,7 @@ export class Simulator {
         if (!Number.isInteger(count) || count < 1 || count > 500) throw new ApiError(47001, 'data format error: count must be an integer 1..500');
         const list = this.authorizedOrder.slice(offset, offset + count).map((appid) => {
           const a = this.authorizations.get(appid)!;
-          return { authorizer_appid: appid, refresh_token: a.refreshToken, auth_time: a.authTime };
+          return { authorizer_appid: appid, refresh_token: this.rt(a), auth_time: a.authTime };
         });
         return { total_count: this.authorizedOrder.length, list };
       }),
@@ -1281,7 +1298,7 @@ export class Simulator {
         authorizer_appid: rec.appid,
         authorizer_access_token: tok.token,
         expires_in: TOKEN_LIFE_S,
-        authorizer_refresh_token: auth.refreshToken,
+        authorizer_refresh_token: this.rt(auth),
         func_info: funcInfo(auth.funcIds),
       },
     };
@@ -1292,10 +1309,10 @@ export class Simulator {
     const appid = need(body, 'authorizer_appid');
     const refresh = need(body, 'authorizer_refresh_token');
     const auth = this.authorizations.get(appid);
-    if (!auth || auth.refreshToken !== refresh) throw new ApiError(61023);
+    if (!auth || this.rt(auth) !== refresh) throw new ApiError(61023);
     if (this.opts.rotateRefreshTokens) auth.refreshToken = this.refreshTokenFor(appid, auth.generation + 1000 * ++this.counter);
     const tok = this.issueAuthorizerToken(appid, 'refresh', null);
-    return { authorizer_access_token: tok.token, expires_in: TOKEN_LIFE_S, authorizer_refresh_token: auth.refreshToken };
+    return { authorizer_access_token: tok.token, expires_in: TOKEN_LIFE_S, authorizer_refresh_token: this.rt(auth) };
   }
 
   private latestAuthorizerToken(appid: string): AuthorizerTokenRec | undefined {
@@ -1630,6 +1647,15 @@ const CONTROL_HELP = [
 
 // ---------------------------------------------------------------------------------------------------------------------
 // helpers
+
+/** A coloured square standing in for an avatar or QR code; the colour comes from the path so it is stable. */
+function placeholderImage(path: string): string {
+  const hue = parseInt(hashHex(path).slice(0, 4), 16) % 360;
+  const qr = path.startsWith('/mmbiz_jpg/');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="128" height="128" viewBox="0 0 8 8"><rect width="8" height="8" fill="hsl(${hue},55%,${qr ? 90 : 55}%)"/>${
+    qr ? '<path d="M1 1h2v2H1zM5 1h2v2H5zM1 5h2v2H1zM4 4h1v1H4zM6 5h1v2H6z" fill="#222"/>' : ''
+  }</svg>`;
+}
 
 function funcInfo(ids: number[]) {
   return ids.map((id) => (id === 18 || id === 19 ? { funcscope_category: { id }, confirm_info: { need_confirm: 0, already_confirm: 0, can_confirm: 0 } } : { funcscope_category: { id } }));
