@@ -130,8 +130,11 @@ export async function deliver(
   req: { url: string; body: string },
   settings: PushSettings,
   crypt: MsgCrypt,
+  /** Aborted when the simulator closes, so a hanging receiver cannot hold close() up. */
+  stop?: AbortSignal,
 ): Promise<PushRecord> {
   for (let attempt = 1; attempt <= settings.maxAttempts; attempt++) {
+    if (stop?.aborted) break;
     const started = Date.now();
     let a: PushAttempt;
     try {
@@ -139,7 +142,7 @@ export async function deliver(
         method: 'POST',
         headers: { 'content-type': 'text/xml; charset=utf-8' },
         body: req.body,
-        signal: AbortSignal.timeout(settings.timeoutMs),
+        signal: stop ? AbortSignal.any([AbortSignal.timeout(settings.timeoutMs), stop]) : AbortSignal.timeout(settings.timeoutMs),
         redirect: 'manual',
       });
       const text = await res.text();
@@ -171,10 +174,15 @@ export async function deliver(
       }
     } catch (err) {
       const e = err as Error;
-      const msg = e.name === 'TimeoutError' ? `no answer within ${settings.timeoutMs} ms` : (e.cause as Error)?.message ?? e.message;
+      const msg =
+        e.name === 'TimeoutError'
+          ? `no answer within ${settings.timeoutMs} ms`
+          : stop?.aborted
+            ? 'the simulator closed'
+            : ((e.cause as Error)?.message ?? e.message);
       record.attempts.push({ attempt, status: null, error: msg, ms: Date.now() - started });
     }
-    if (attempt < settings.maxAttempts) await sleep(settings.retryDelayMs);
+    if (attempt < settings.maxAttempts && !stop?.aborted) await sleep(settings.retryDelayMs);
   }
   record.outcome = 'failed';
   record.reason = record.attempts.map((x) => `#${x.attempt}: ${x.error ?? `HTTP ${x.status}`}`).join('; ');

@@ -347,6 +347,7 @@ export class Simulator {
   private ticketTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly inflight = new Set<Promise<unknown>>();
+  private readonly stopPushes = new AbortController();
   private readonly routes: Record<string, Route>;
 
   // State (reset() rebuilds it)
@@ -448,6 +449,7 @@ export class Simulator {
     if (this.closed) return;
     this.closed = true;
     if (this.ticketTimer) clearInterval(this.ticketTimer);
+    this.stopPushes.abort();
     this.server.closeAllConnections?.();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     // In-flight pushes end at their own timeout; don't leave them dangling past close.
@@ -734,7 +736,7 @@ export class Simulator {
     });
     const settings: PushSettings = { timeoutMs: this.opts.pushTimeoutMs, maxAttempts: this.opts.pushMaxAttempts, retryDelayMs: this.opts.pushRetryDelayMs };
     return this.track(
-      deliver(record, { url: withQuery(url, query), body }, settings, this.crypt).then((r) => {
+      deliver(record, { url: withQuery(url, query), body }, settings, this.crypt, this.stopPushes.signal).then((r) => {
         this.log(`push #${r.id} ${kind} ${type}${appid ? ` ${appid}` : ''}: ${r.outcome} after ${r.attempts.length} attempt(s)${r.reason ? ` (${r.reason})` : ''}`);
         return r;
       }),
@@ -948,6 +950,9 @@ export class Simulator {
     const url = new URL(req.url ?? '/', 'http://sim');
     const path = url.pathname;
     const method = req.method ?? 'GET';
+    if (path === '/' && method === 'GET') {
+      return sendJson(res, 200, { simulator: 'wxopen WeChat simulator', componentAppid: this.config.componentAppid, help: '/__sim/help' });
+    }
     if (path === '/favicon.ico') {
       res.writeHead(204).end();
       return;
@@ -1011,7 +1016,7 @@ export class Simulator {
     const ms = Date.now() - started;
     this.calls.push({ rid, at: this.now(), method, path, ip, errcode, ms, appid });
     if (this.calls.length > MAX_RECORDS) this.calls.shift();
-    this.rids.set(rid, { invoke_time: this.nowS(), cost_in_ms: ms, request_url: `${path}${url.search ? '?' + redactQuery(url.searchParams) : ''}`, request_body: raw.slice(0, 4096), response_body: text.slice(0, 4096), client_ip: ip });
+    this.rids.set(rid, { invoke_time: this.nowS(), cost_in_ms: ms, request_url: `${path}${url.search ? '?' + redactQuery(url.searchParams) : ''}`, request_body: redactBody(raw).slice(0, 4096), response_body: text.slice(0, 4096), client_ip: ip });
     if (this.rids.size > MAX_RECORDS) this.rids.delete(this.rids.keys().next().value!);
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(text);
   }
@@ -1669,6 +1674,13 @@ function randomToken(): string {
 function pruneTokens<T extends { expiresAt: number }>(map: Map<string, T>, now: number): void {
   // Keep expired tokens for a day so their callers still get 42001, not 40014.
   for (const [k, v] of map) if (v.expiresAt + 86_400_000 < now) map.delete(k);
+}
+
+const SECRET_FIELDS = /"(component_appsecret|component_secret|appsecret|authorizer_refresh_token)"\s*:\s*"[^"]*"/g;
+
+/** rid/get shows request bodies: keep secrets and refresh tokens out of them. */
+function redactBody(raw: string): string {
+  return raw.replace(SECRET_FIELDS, '"$1":"***"');
 }
 
 function redactQuery(q: URLSearchParams): string {

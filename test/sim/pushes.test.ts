@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MsgCrypt } from '../../src/main/wechat/crypto';
 import { buildReplyEnvelope, buildXml, field, type XmlObject } from '../../src/main/wechat/xml';
@@ -122,5 +124,20 @@ describe('simulator: pushes', () => {
     expect(field(p.inner, 'Event')).toBe('weapp_audit_fail');
     expect(field(p.inner, 'Reason')).toBe('名称不符');
     expect(p.path).toBe(`/wechat/authorizer/${mp.appid}`);
+  });
+
+  it('close() ends pushes to a receiver that never answers (outcome failed: the simulator closed)', async () => {
+    const hanging = createServer(() => {});
+    await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', () => r()));
+    const other = await startSimulator({ accounts: 0, candidates: 0, ticketIntervalSeconds: 0, pushTicketAtStart: false, pushTimeoutMs: 60_000 });
+    other.setAuthEventUrl(`http://127.0.0.1:${(hanging.address() as AddressInfo).port}/`);
+    const pending = other.pushTicket();
+    await new Promise((r) => hanging.once('request', r));
+    await other.close();
+    const rec = await pending;
+    expect(rec.outcome).toBe('failed');
+    expect(rec.reason).toContain('the simulator closed');
+    hanging.closeAllConnections();
+    await new Promise<void>((r) => hanging.close(() => r()));
   });
 });

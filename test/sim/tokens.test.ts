@@ -46,6 +46,12 @@ describe('simulator: component token and ticket', () => {
     expect(r.request.request_url).not.toContain(token);
     expect(JSON.parse(r.request.response_body).errcode).toBe(40029);
     expect((await call(sim.url, '/cgi-bin/openapi/rid/get', { rid: '00000000-00000000-00000000' }, { access_token: token })).errcode).toBe(76001);
+    // Secrets sent in a body never come back through rid/get.
+    const bad2 = await call(sim.url, '/cgi-bin/component/api_component_token', { component_appid: sim.config.componentAppid, component_appsecret: 'my-wrong-secret', component_verify_ticket: 'x' });
+    const rid2 = /rid: (\S+)$/.exec(bad2.errmsg)![1]!;
+    const shown = await call(sim.url, '/cgi-bin/openapi/rid/get', { rid: rid2 }, { access_token: token });
+    expect(shown.request.request_body).toContain('"component_appsecret":"***"');
+    expect(shown.request.request_body).not.toContain('my-wrong-secret');
   });
 
   it('accepts component_access_token= and access_token=; unknown → 40014, missing → 41001', async () => {
