@@ -719,6 +719,7 @@ export class Simulator {
     if (!url) {
       record.outcome = 'no_url';
       record.reason = kind === 'component' ? 'no auth-event URL configured' : 'no message URL configured';
+      this.log(`push #${record.id} ${kind} ${type}${appid ? ` ${appid}` : ''}: not sent (${record.reason})`);
       return Promise.resolve(record);
     }
     if (this.shares.hit('push', this.faults.dropPushShare)) {
@@ -836,6 +837,8 @@ export class Simulator {
     if (!p) throw new RangeError(`unknown account ${input.appid}`);
     const openid = input.openid ?? p.testOpenid ?? userOpenid(this.opts.seed, p.appid);
     const msgType = input.msgType ?? (input.event ? 'event' : 'text');
+    if (msgType !== 'text' && msgType !== 'event') throw new RangeError('msgType must be "text" or "event"');
+    if (input.extra !== undefined && (typeof input.extra !== 'object' || input.extra === null || Array.isArray(input.extra))) throw new RangeError('extra must be an object of element names to values');
     const fields: XmlInputObject = { ToUserName: p.userName, FromUserName: openid, CreateTime: this.nowS(), MsgType: msgType };
     if (msgType === 'text') {
       fields.Content = input.content ?? '你好';
@@ -1603,6 +1606,7 @@ export class Simulator {
           latitude: b.latitude as number | undefined,
           longitude: b.longitude as number | undefined,
           precision: b.precision as number | undefined,
+          extra: b.extra as Record<string, string | number> | undefined,
         });
       case 'POST /__sim/fastregister': {
         const r = this.fastRegister(b as FastRegisterInput);
@@ -1643,7 +1647,7 @@ const CONTROL_HELP = [
   'GET  /__sim/pushes?kind&type&appid | GET /__sim/messages?appid | GET /__sim/calls?path',
   'POST /__sim/ticket',
   'POST /__sim/authorize {appid, funcIds?, push?, wait?} | POST /__sim/unauthorize {appid, wait?}',
-  'POST /__sim/message {appid, openid?, msgType?, content?, event?, eventKey?, latitude?, longitude?, precision?}',
+  'POST /__sim/message {appid, openid?, msgType?, content?, event?, eventKey?, latitude?, longitude?, precision?, extra?}',
   'POST /__sim/fastregister {status?, msg?, name?, code?, codeType?, legalPersonaWechat?, legalPersonaName?, componentPhone?, personal?}',
   'POST /__sim/audit {appid, result: "success"|"fail", reason?}',
   'POST /__sim/release-check {group?: 1..5|"all", accounts?: "oa"|"mp"|"both", apiTimeoutMs?}',
