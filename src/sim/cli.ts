@@ -119,7 +119,14 @@ export async function simCommand(args: string[]): Promise<number | null> {
     process.stdout.write(SIM_USAGE + '\n');
     return 0;
   }
-  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  // The config JSON must be the first stdout line: hold log lines produced while starting (the first ticket push).
+  let started = false;
+  const early: string[] = [];
+  const log = (line: string) => {
+    const text = `${new Date().toISOString()} ${line}\n`;
+    if (started) process.stdout.write(text);
+    else early.push(text);
+  };
   let sim;
   try {
     sim = await startSimulator({ ...opts, log });
@@ -130,6 +137,8 @@ export async function simCommand(args: string[]): Promise<number | null> {
   }
   const { url, componentAppid, componentSecret, token, encodingAesKey } = sim.config;
   process.stdout.write(JSON.stringify({ url, componentAppid, componentSecret, token, encodingAesKey }) + '\n');
+  started = true;
+  for (const line of early.splice(0)) process.stdout.write(line);
   process.stderr.write(
     `wxopen sim: listening on ${url} with ${opts.accounts ?? 20} authorized accounts, ${opts.candidates ?? 5} candidates; ` +
       `auth-event URL ${opts.authEventUrl ? 'set' : 'not set'}, message URL ${opts.messageUrl ? 'set' : 'not set'}. Ctrl-C stops it.\n`,
