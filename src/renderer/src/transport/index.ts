@@ -1,0 +1,164 @@
+/**
+ * The renderer's only door to the main process. Picks a transport once:
+ * - Electron: the preload's `window.api` (IPC);
+ * - console mode (a browser): HTTP POST /api/<method> + WebSocket /events, with the session token from the page URL.
+ * Components call `api.invoke(method, args)` (typed from the contract; resolves to the result, rejects with an
+ * ApiCallError) and `api.on(event, cb)`; nothing else touches window.api.
+ */
+import type {
+  ApiArgs,
+  ApiEnvelope,
+  ApiError,
+  ApiErrorCode,
+  ApiMethod,
+  ApiResult,
+  AppEventName,
+  AppEvents,
+  WindowApi,
+} from '../../../shared/contract';
+import { createHttpTransport, type HttpTransportDeps } from './http';
+
+export type TransportKind = 'ipc' | 'http' | 'none';
+export type ConnectionState = 'connected' | 'connecting' | 'disconnected';
+
+/** What both transports provide: the contract's WindowApi plus how it is connected. */
+export interface Transport extends WindowApi {
+  readonly kind: TransportKind;
+  /** Live-event connection state changes (IPC is always connected). Returns an unsubscribe function. */
+  onConnection(cb: (state: ConnectionState) => void): () => void;
+}
+
+export interface TransportEnv {
+  /** `window.api` if the preload exposed it. */
+  windowApi?: unknown;
+  /** The page URL (location.href). */
+  href: string;
+  /** Where the token is remembered across reloads of the same tab. */
+  storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
+  deps?: Partial<HttpTransportDeps>;
+}
+
+const TOKEN_STORAGE_KEY = 'wxopen.sessionToken';
+
+function isWindowApi(value: unknown): value is WindowApi {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as WindowApi).invoke === 'function' &&
+    typeof (value as WindowApi).on === 'function'
+  );
+}
+
+/** The session token from `?token=` in the query, or in the hash's query (`#/events?token=`), or remembered. */
+export function tokenFromUrl(href: string): string | null {
+  const url = new URL(href);
+  const fromSearch = url.searchParams.get('token');
+  if (fromSearch) return fromSearch;
+  const q = url.hash.indexOf('?');
+  if (q >= 0) {
+    const fromHash = new URLSearchParams(url.hash.slice(q + 1)).get('token');
+    if (fromHash) return fromHash;
+  }
+  return null;
+}
+
+function unavailableTransport(message: string): Transport {
+  return {
+    kind: 'none',
+    invoke: async () => ({ ok: false, error: { code: 'forbidden', message } }) as ApiEnvelope<never>,
+    on: () => () => undefined,
+    onConnection: (cb) => {
+      cb('disconnected');
+      return () => undefined;
+    },
+  };
+}
+
+export function selectTransport(env: TransportEnv): Transport {
+  if (isWindowApi(env.windowApi)) {
+    const ipc = env.windowApi;
+    return {
+      kind: 'ipc',
+      invoke: (method, args) => ipc.invoke(method, args),
+      on: (event, cb) => ipc.on(event, cb),
+      onConnection: (cb) => {
+        cb('connected');
+        return () => undefined;
+      },
+    };
+  }
+  let token = tokenFromUrl(env.href);
+  if (token) env.storage?.setItem(TOKEN_STORAGE_KEY, token);
+  else token = env.storage?.getItem(TOKEN_STORAGE_KEY) ?? null;
+  if (!token) {
+    return unavailableTransport(
+      'No session token: open the console with the exact URL that `wxopen console` (or `wxopen demo`) printed; it ends with ?token=…',
+    );
+  }
+  const url = new URL(env.href);
+  return createHttpTransport({ origin: url.origin, token, ...env.deps });
+}
+
+/** An API error as thrown by `api.invoke`: `code` from the contract, `message` for people, `details` as sent. */
+export class ApiCallError extends Error {
+  readonly code: ApiErrorCode;
+  readonly details: unknown;
+  readonly method: ApiMethod;
+
+  constructor(method: ApiMethod, error: ApiError) {
+    super(error.message);
+    this.name = 'ApiCallError';
+    this.code = error.code;
+    this.details = error.details;
+    this.method = method;
+  }
+}
+
+export interface Api {
+  readonly kind: TransportKind;
+  invoke<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResult<M>>;
+  on<E extends AppEventName>(event: E, cb: (payload: AppEvents[E]) => void): () => void;
+  onConnection(cb: (state: ConnectionState) => void): () => void;
+}
+
+export function createApi(transport: Transport): Api {
+  return {
+    kind: transport.kind,
+    async invoke(method, args) {
+      let envelope: ApiEnvelope<ApiResult<typeof method>>;
+      try {
+        envelope = await transport.invoke(method, args);
+      } catch (err) {
+        throw new ApiCallError(method, {
+          code: 'unavailable',
+          message: `Could not reach the console backend (${err instanceof Error ? err.message : String(err)}).`,
+        });
+      }
+      if (!envelope || typeof envelope !== 'object' || typeof envelope.ok !== 'boolean') {
+        throw new ApiCallError(method, { code: 'internal', message: `Malformed answer to ${method}.` });
+      }
+      if (!envelope.ok) throw new ApiCallError(method, envelope.error);
+      return envelope.result;
+    },
+    on: (event, cb) => transport.on(event, cb),
+    onConnection: (cb) => transport.onConnection(cb),
+  };
+}
+
+let singleton: Api | null = null;
+
+/** The app-wide API, created on first use from the real window. */
+export function useApi(): Api {
+  if (!singleton) {
+    const w = globalThis as unknown as { api?: unknown; location: Location; sessionStorage?: Storage };
+    singleton = createApi(
+      selectTransport({ windowApi: w.api, href: w.location.href, storage: w.sessionStorage ?? null }),
+    );
+  }
+  return singleton;
+}
+
+/** Tests and the app bootstrap may install a specific API. */
+export function setApi(next: Api | null): void {
+  singleton = next;
+}
