@@ -4,6 +4,7 @@ import type { BenchModule, BenchSection } from './types';
 
 const modules: [string, () => Promise<BenchModule>][] = [
   ['crypto and XML', () => import('./crypto')],
+  ['engine', () => import('./engine')],
 ];
 
 function printSection(s: BenchSection): void {
