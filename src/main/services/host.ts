@@ -18,6 +18,8 @@ import type { PlatformRuntimeFactory } from './runtime-factory';
 
 export const WECHAT_API_BASE_URL = 'https://api.weixin.qq.com';
 
+const DEMO_SEED_ATTEMPTS = 10;
+const DEMO_SEED_RETRY_MS = 2_000;
 const SETTING_SELECTED = 'app.selectedPlatform';
 const SETTING_ALLOW_INSECURE = 'app.allowInsecureSecretStorage';
 const SETTING_LANGUAGE = 'app.language';
@@ -151,6 +153,7 @@ export class RuntimeHost {
         ticketIntervalMs,
       });
       this.runtimeError = null;
+      if (platform.isDemo) void this.seedDemoAuthorizers(this.runtime);
     } catch (err) {
       this.runtime = null;
       this.runtimeError = (err as Error)?.message ?? String(err);
@@ -256,6 +259,32 @@ export class RuntimeHost {
       selectedAppid: selected?.componentAppid ?? null,
       demo: selected?.isDemo ?? false,
     };
+  }
+
+  /**
+   * The demo's 200 simulated accounts reach the store through a normal sync. The first component token needs the
+   * first ticket, which arrives a moment after start, so a failed attempt is retried a few times.
+   */
+  private async seedDemoAuthorizers(runtime: PlatformRuntime): Promise<void> {
+    for (let attempt = 1; attempt <= DEMO_SEED_ATTEMPTS; attempt++) {
+      if (this.runtime !== runtime) return; // another platform was selected meanwhile
+      if (this.store.authorizers.countsByStatus(runtime.componentAppid).total > 0) return;
+      try {
+        await runtime.syncAuthorizers((progress) => this.emit('sync:progress', progress));
+        return;
+      } catch (err) {
+        if (attempt === DEMO_SEED_ATTEMPTS) {
+          this.emit('alert:new', {
+            level: 'warning',
+            code: 'demo_seed_failed',
+            message: `The demo accounts could not be loaded: ${(err as Error)?.message ?? String(err)}. Use Sync on the Authorizers page.`,
+            at: Date.now(),
+          });
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, DEMO_SEED_RETRY_MS).unref());
+      }
+    }
   }
 
   private async stopRuntime(): Promise<void> {
