@@ -860,19 +860,21 @@ export class Simulator {
     return this.push('authorizer', type, p.appid, url, buildXml(fields), { toUserName: p.userName, openid });
   }
 
-  /** Decide the latest audit of a mini program and push weapp_audit_success / weapp_audit_fail. */
-  auditResult(appid: string, result: 'success' | 'fail', reason = '小程序内容不符合规范'): Promise<PushRecord> {
+  /** Decide the latest audit of a mini program and push weapp_audit_success / weapp_audit_fail / weapp_audit_delay. */
+  auditResult(appid: string, result: 'success' | 'fail' | 'delay', reason = '小程序内容不符合规范'): Promise<PushRecord> {
     const p = this.profile(appid);
     if (!p || p.kind !== 'mp') throw new RangeError(`${appid} is not a known mini program`);
     const audit = this.mp(appid).audits.at(-1);
+    // Status numbers as /wxa/get_auditstatus reports them: 0 approved, 1 rejected, 4 delayed.
     if (audit) {
-      audit.status = result === 'success' ? 0 : 1;
+      audit.status = result === 'success' ? 0 : result === 'fail' ? 1 : 4;
       audit.reason = result === 'success' ? '' : reason;
-      audit.screenshot = result === 'success' ? '' : 'xxx|yyy';
+      audit.screenshot = result === 'fail' ? 'xxx|yyy' : '';
     }
     const t = this.nowS();
-    const extra: Record<string, string | number> = result === 'success' ? { SuccTime: t } : { Reason: reason, FailTime: t, ScreenShot: 'xxx|yyy' };
-    return this.sendUserMessage({ appid, openid: userOpenid(this.opts.seed, appid, 'system'), msgType: 'event', event: result === 'success' ? 'weapp_audit_success' : 'weapp_audit_fail', extra });
+    const extra: Record<string, string | number> =
+      result === 'success' ? { SuccTime: t } : result === 'fail' ? { Reason: reason, FailTime: t, ScreenShot: 'xxx|yyy' } : { Reason: reason, DelayTime: t };
+    return this.sendUserMessage({ appid, openid: userOpenid(this.opts.seed, appid, 'system'), msgType: 'event', event: `weapp_audit_${result}`, extra });
   }
 
   private mp(appid: string): MpState {
@@ -1614,7 +1616,7 @@ export class Simulator {
       }
       case 'POST /__sim/audit': {
         const result = b.result;
-        if (result !== 'success' && result !== 'fail') throw new RangeError('result must be "success" or "fail"');
+        if (result !== 'success' && result !== 'fail' && result !== 'delay') throw new RangeError('result must be "success", "fail" or "delay"');
         return await this.auditResult(s(b.appid, 'appid'), result, typeof b.reason === 'string' ? b.reason : undefined);
       }
       case 'POST /__sim/release-check':
@@ -1649,7 +1651,7 @@ const CONTROL_HELP = [
   'POST /__sim/authorize {appid, funcIds?, push?, wait?} | POST /__sim/unauthorize {appid, wait?}',
   'POST /__sim/message {appid, openid?, msgType?, content?, event?, eventKey?, latitude?, longitude?, precision?, extra?}',
   'POST /__sim/fastregister {status?, msg?, name?, code?, codeType?, legalPersonaWechat?, legalPersonaName?, componentPhone?, personal?}',
-  'POST /__sim/audit {appid, result: "success"|"fail", reason?}',
+  'POST /__sim/audit {appid, result: "success"|"fail"|"delay", reason?}',
   'POST /__sim/release-check {group?: 1..5|"all", accounts?: "oa"|"mp"|"both", apiTimeoutMs?}',
   'POST /__sim/reset',
 ];

@@ -38,8 +38,9 @@ function responder(sim: Simulator, mistakes: { wrongEventText?: boolean; skipApi
 describe('simulator: full-network release check', () => {
   let sim: Simulator;
   let receiver: Receiver | null = null;
+  const logs: string[] = [];
   beforeAll(async () => {
-    sim = await startSimulator({ accounts: 2, candidates: 0, ticketIntervalSeconds: 0, pushRetryDelayMs: 10 });
+    sim = await startSimulator({ accounts: 2, candidates: 0, ticketIntervalSeconds: 0, pushRetryDelayMs: 10, log: (l) => logs.push(l) });
   });
   afterAll(async () => {
     await sim.close();
@@ -66,6 +67,9 @@ describe('simulator: full-network release check', () => {
     expect(sim.isAuthorized(RELEASE_TEST_GROUPS[0]!.oa.appid)).toBe(true);
     const sent = sim.getCustomMessages(RELEASE_TEST_GROUPS[0]!.oa.appid);
     expect(sent.at(-1)!.content).toMatch(/^queryauthcode@@@.+_from_api$/);
+    // One log line per case, and no secrets in any of them.
+    expect(logs.filter((l) => /^release-check group \d wx\w+ \w+: pass$/.test(l))).toHaveLength(15);
+    for (const secret of [sim.config.componentSecret, sim.config.encodingAesKey, sim.config.token]) expect(logs.join('\n')).not.toContain(secret);
   });
 
   it('a wrong platform fails, case by case, with the reason', async () => {
@@ -78,6 +82,7 @@ describe('simulator: full-network release check', () => {
     expect(txt).toMatchObject({ name: 'text_passive', passed: true });
     expect(api).toMatchObject({ name: 'text_api', passed: false });
     expect(api!.reason).toContain('no custom/send');
+    expect(logs).toContain(`release-check group 2 ${RELEASE_TEST_GROUPS[1]!.oa.appid} event_location: FAIL: ${loc!.reason}`);
   });
 
   it('From/To not swapped is a failure too (mini-program test account)', async () => {
