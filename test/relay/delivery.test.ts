@@ -65,12 +65,16 @@ async function sendLikeWeChat(url: string, push: SignedPush, agent: ReturnType<t
   return false;
 }
 
-/** A TCP hop between desk and relay whose connections can be cut at will. */
+/** A TCP hop between desk and relay whose connections can be cut, or silently black-holed, at will. */
 async function cuttableProxy(targetPort: number) {
   const sockets = new Set<net.Socket>();
+  const pairs: [net.Socket, net.Socket][] = [];
+  let connections = 0;
   const server = net.createServer((inbound) => {
+    connections++;
     const outbound = net.connect(targetPort, '127.0.0.1');
     sockets.add(inbound).add(outbound);
+    pairs.push([inbound, outbound]);
     inbound.pipe(outbound).pipe(inbound);
     const drop = () => {
       inbound.destroy();
@@ -85,7 +89,20 @@ async function cuttableProxy(targetPort: number) {
   return {
     url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
     cut: () => sockets.forEach((s) => s.destroy()),
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    /** Stop forwarding on the open connections without closing them: a peer gone silent. */
+    blackhole: () => {
+      for (const [a, b] of pairs.splice(0)) {
+        a.unpipe(b);
+        b.unpipe(a);
+        a.on('data', () => {});
+        b.on('data', () => {});
+      }
+    },
+    connections: () => connections,
+    close: () => {
+      sockets.forEach((s) => s.destroy());
+      return new Promise<void>((r) => server.close(() => r()));
+    },
   };
 }
 
@@ -204,6 +221,43 @@ describe('relay delivery', () => {
     assertExactlyOnce(desk, pushes.map((p) => p.nonce));
     expect(client.state().cursor).toBe(2000);
   }, 120_000);
+
+  it('a silent link is detected by ping/pong on both sides, and delivery resumes on a new connection', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.cleanup);
+    const relay = await spawnRelay(writeConfig(tmp.dir, { heartbeatMs: 300 }));
+    cleanups.push(() => relay.kill9());
+    const proxy = await cuttableProxy(Number(new URL(relay.url).port));
+    cleanups.push(() => proxy.close());
+    const desk = new DeskDb(join(tmp.dir, 'desk.sqlite'));
+    cleanups.push(() => desk.close());
+    const statuses: string[] = [];
+    const errors: string[] = [];
+    const client = new RelayClient({
+      url: proxy.url,
+      deskKey: DESK_KEY,
+      getCursor: desk.getCursor,
+      heartbeatMs: 300,
+      minBackoffMs: 20,
+      maxBackoffMs: 100,
+      onState: (s) => {
+        statuses.push(s.status);
+        if (s.lastError) errors.push(s.lastError);
+      },
+      onPush: async (p) => (desk.commit(p), { reply: null }),
+    });
+    client.start();
+    cleanups.push(() => client.stop());
+    await waitFor(() => client.state().status === 'connected', 5000, 'connect');
+    proxy.blackhole();
+    await waitFor(() => proxy.connections() >= 2 && client.state().status === 'connected', 10_000, 'a reconnect after the silence');
+    expect(errors.join('\n')).toMatch(/stopped answering pings/);
+    await waitFor(() => relay.logs().includes('desk silent'), 10_000, 'the relay to drop the silent desk');
+    const p = signedPush();
+    expect((await post(relay.url, p.path, p.body)).text).toBe('success');
+    await waitFor(() => desk.getCursor() === 1, 5000, 'delivery on the new connection');
+    expect(statuses).toContain('disconnected');
+  }, 30_000);
 
   it('a desk killed after receiving and before acking gets the push again and processes it once', async () => {
     const tmp = tempDir();

@@ -191,6 +191,12 @@ describe('desk authentication', () => {
     const links = await request(relay.url + '/desk/auth-links', { method: 'POST', body: '{}', headers: { authorization: 'Bearer nope' } });
     expect(links.statusCode).toBe(401);
     await links.body.text();
+    const wrongKeyClient = new RelayClient({ url: relay.url, deskKey: 'x'.repeat(40), getCursor: () => 0, onPush: async () => ({ reply: null }), minBackoffMs: 50, maxBackoffMs: 100 });
+    wrongKeyClient.start();
+    await waitFor(() => (wrongKeyClient.state().lastError ?? '').includes('401'), 5000, 'the 401 to reach the client state');
+    expect(wrongKeyClient.state().status).not.toBe('connected');
+    await wrongKeyClient.stop();
+    expect(wrongKeyClient.state().status).toBe('disconnected');
     expect(relay.logs()).toContain('desk refused');
     expect(relay.logs()).not.toContain(DESK_KEY);
     expect(relay.logs()).not.toContain(TOKEN);

@@ -39,6 +39,8 @@ export interface RelayClientOptions {
   /** Backoff bounds for reconnects (defaults 500 ms and 30 s); each wait is randomized (full jitter). */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Extra trust for a wss:// relay with a private CA or self-signed certificate (PEM). */
+  ca?: string | Buffer;
 }
 
 export class RelayClientError extends Error {
@@ -136,9 +138,12 @@ export class RelayClient {
       perMessageDeflate: false,
       handshakeTimeout: 10_000,
       maxPayload: 1024 * 1024,
+      ...(this.opts.ca ? { ca: this.opts.ca } : {}),
     });
     this.ws = ws;
+    let refused = false;
     ws.on('unexpected-response', (_req, res) => {
+      refused = true;
       const why = res.statusCode === 401 ? 'the relay refused the desk key (401): check the desk key in settings' : `the relay answered HTTP ${res.statusCode} instead of upgrading`;
       this.setState({ lastError: why });
       this.log('warn', 'relay refused the connection', { status: res.statusCode });
@@ -172,7 +177,8 @@ export class RelayClient {
     });
     ws.on('pong', () => (this.awaitingPong = false));
     ws.on('error', (err) => {
-      this.setState({ lastError: err.message });
+      // After a refusal the abort raises a generic error; the refusal is the useful message.
+      if (!refused) this.setState({ lastError: err.message });
     });
     ws.on('close', (code, reason) => {
       if (gen !== this.generation) return;
