@@ -161,4 +161,22 @@ describe('inbox through the relay', () => {
     );
     expect(ev.handledNote).toContain('fast registration failed');
   });
+
+  it('an authorization whose exchange never ran (crash after commit) is exchanged when the relay redelivers it', async () => {
+    const candidate = sim.candidateProfiles()[0]!;
+    const granted = sim.authorize(candidate.appid, { push: false });
+    const crypt = new MsgCrypt({ token: TOKEN, encodingAesKey: AES_KEY, appid: APPID });
+    const plain = `<xml><AppId><![CDATA[${APPID}]]></AppId><CreateTime>1700000200</CreateTime><InfoType><![CDATA[authorized]]></InfoType><AuthorizerAppid><![CDATA[${candidate.appid}]]></AuthorizerAppid><AuthorizationCode><![CDATA[${granted.authCode}]]></AuthorizationCode><AuthorizationCodeExpiredTime>1700003800</AuthorizationCodeExpiredTime><PreAuthCode><![CDATA[preauthcode@@@x]]></PreAuthCode></xml>`;
+    const encrypt = crypt.encrypt(plain);
+    const seq = store.relay.getCursor(APPID) + 1;
+    const push = { seq, kind: 'component' as const, appid: null, receivedAt: Date.now(), query: { timestamp: '1700000200', nonce: '42', msg_signature: crypt.sign('1700000200', '42', encrypt) }, body: `<xml><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` };
+    // What a crash leaves behind: the event committed, its effect never run.
+    store.events.insert({ componentAppid: APPID, seq, kind: 'component', appid: null, receivedAt: Date.now(), query: push.query, rawBody: push.body, plaintext: plain, status: 'ok', infoType: 'authorized', dedupeKey: dedupeKey(null, parseXml(plain), plain) });
+    expect(store.authorizers.get(APPID, candidate.appid)).toBeNull();
+    const r = await engine.inbox.process(push);
+    expect(r.duplicate).toBe(true);
+    await engine.inbox.idle();
+    expect(store.authorizers.get(APPID, candidate.appid)?.status).toBe('active');
+    expect(store.events.get(r.eventId)?.handledNote).toMatch(/^authorized/);
+  });
 });

@@ -48,6 +48,8 @@ export class Inbox {
   private readonly now: () => number;
   /** Side effects still running (API calls after an authorization event, the release check's custom/send). */
   private readonly running = new Set<Promise<unknown>>();
+  /** Events whose asynchronous effect is running now. */
+  private readonly dispatching = new Set<number>();
 
   constructor(private readonly deps: InboxDeps) {
     this.now = deps.now ?? Date.now;
@@ -82,7 +84,7 @@ export class Inbox {
     const { plaintext, msg, verdicts } = opened;
     const msgType = field(msg, 'MsgType') ?? null;
     const createTime = toInt(field(msg, 'CreateTime'));
-    const res = store.events.insert({
+    const event: EventInput = {
       ...base,
       plaintext,
       status: 'ok',
@@ -95,12 +97,23 @@ export class Inbox {
       createTime,
       msgId: field(msg, 'MsgId') ?? field(msg, 'MsgID') ?? null,
       dedupeKey: dedupeKey(push.appid, msg, plaintext),
-    });
-    if (!res.inserted) return { eventId: res.id, status: 'ok', duplicate: true, reply: push.kind === 'authorizer' ? 'success' : null };
-
-    let reply: string | null = null;
-    if (push.kind === 'component') this.dispatchComponent(res.id, msg);
-    else reply = this.replyTo(res.id, push.appid, msg, started);
+    };
+    if (push.kind === 'component') {
+      // The event, the cursor and the synchronous effects (ticket stored, authorizer revoked) commit together.
+      const res = store.transaction(() => {
+        const r = store.events.insert(event);
+        if (r.inserted) this.dispatchComponent(r.id, msg);
+        return r;
+      });
+      // A crash after the commit but before an asynchronous effect (a code exchange) finished leaves the event
+      // without a handled note: the relay redelivers it, and the effect runs now.
+      if (!res.inserted && store.events.get(res.id)?.handledNote == null && !this.dispatching.has(res.id)) this.dispatchComponent(res.id, msg);
+      this.emit(res.id);
+      return { eventId: res.id, status: 'ok', duplicate: !res.inserted, reply: null };
+    }
+    const res = store.events.insert(event);
+    if (!res.inserted) return { eventId: res.id, status: 'ok', duplicate: true, reply: 'success' };
+    const reply = this.replyTo(res.id, push.appid, msg, started);
     this.emit(res.id);
     return { eventId: res.id, status: 'ok', duplicate: false, reply };
   }
@@ -262,7 +275,8 @@ export class Inbox {
   }
 
   private track<T>(eventId: number, p: Promise<T>, describe: (v: T) => string): void {
-    const done = p.then(
+    this.dispatching.add(eventId);
+    const done = p.finally(() => this.dispatching.delete(eventId)).then(
       (v) => this.note(eventId, describe(v)),
       (err: unknown) => this.note(eventId, `failed: ${(err as Error)?.message ?? String(err)}`),
     );
