@@ -94,6 +94,12 @@ describe('simulator: authorizer APIs for a console', () => {
     const bad = await fetch(`${sim.url}/__sim/authorize`, { method: 'POST', body: '{"appid":"wx0000000000000000"}' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toContain('unknown account');
+    const group = await fetch(`${sim.url}/__sim/release-check`, { method: 'POST', body: '{"group":7}' });
+    expect(group.status).toBe(400);
+    expect(((await group.json()) as { error: string }).error).toBe('group must be 1..5 or "all"');
+    const url = await fetch(`${sim.url}/__sim/config`, { method: 'POST', body: '{"messageUrl":"ftp://x/$APPID$"}' });
+    expect(url.status).toBe(400);
+    expect(((await url.json()) as { error: string }).error).toContain('messageUrl must be an http(s) URL');
     const help = await call(sim.url, '/__sim/help');
     expect(help.endpoints.length).toBeGreaterThan(5);
   });
