@@ -64,7 +64,9 @@ export class PushQueue {
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    this.db = new Database(join(dataDir, 'relay-queue.sqlite'));
+    // In the Electron main (demo sandbox) the Electron-ABI build is named by WXOPEN_SQLITE_BINDING; elsewhere unset.
+    const nativeBinding = process.env['WXOPEN_SQLITE_BINDING'];
+    this.db = new Database(join(dataDir, 'relay-queue.sqlite'), nativeBinding ? { nativeBinding } : {});
     // Before the first table exists this takes effect; it lets prune() hand freed pages back to the file system.
     this.db.pragma('auto_vacuum = INCREMENTAL');
     this.db.pragma('journal_mode = WAL');

@@ -40,6 +40,11 @@ export interface StoreOptions {
   now?: () => number;
   /** API log rows kept per platform by the automatic prune (default 200,000). */
   apiLogKeep?: number;
+  /**
+   * better-sqlite3's `nativeBinding`: the better_sqlite3.node to load. The Electron main sets WXOPEN_SQLITE_BINDING to
+   * the Electron-ABI build in .electron-native/ (default); plain Node leaves both unset and uses the normal build.
+   */
+  nativeBinding?: string;
 }
 
 /** Everything the desktop persists, in one SQLite file. Synchronous; one instance per file per process. */
@@ -72,7 +77,7 @@ export class Store {
 
     this.path = options.path;
     this.secretStoreKind = secrets.kind;
-    this.db = openDatabase(options.path);
+    this.db = openDatabase(options.path, options.nativeBinding ?? process.env['WXOPEN_SQLITE_BINDING']);
     const db = this.db;
     this.relay = new SqlRelayCursor(db);
     this.platforms = new SqlPlatforms(db, secrets, now);
@@ -113,7 +118,7 @@ export function openStore(options: StoreOptions): Store {
   return new Store(options);
 }
 
-function openDatabase(path: string): Database.Database {
+function openDatabase(path: string, nativeBinding?: string): Database.Database {
   if (path !== ':memory:') {
     try {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -126,7 +131,7 @@ function openDatabase(path: string): Database.Database {
   const existed = path !== ':memory:' && existsSync(path);
   let db: Database.Database;
   try {
-    db = new Database(path);
+    db = new Database(path, nativeBinding ? { nativeBinding } : {});
   } catch (err) {
     throw new StoreError('unreadable', `cannot open the database ${path}: ${(err as Error).message}`, { cause: err });
   }
