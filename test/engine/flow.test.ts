@@ -64,8 +64,6 @@ describe('engine flow against the simulator through a real relay', () => {
         token: TOKEN,
         deskKey: DESK_KEY,
         dataDir: join(dir, 'relay'),
-        // The test moves the simulator's clock by hours; pushes carry its timestamps.
-        timestampWindowS: 86400,
       }),
       { logger: silentLogger },
     );
