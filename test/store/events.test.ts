@@ -123,7 +123,6 @@ describe('events.insert: idempotence and the relay cursor', () => {
     // @ts-expect-error: untyped caller
     expect(() => store.events.insert(push({ kind: 'other' }))).toThrow(/event kind must be one of component, authorizer/);
     expect(() => store.events.insert(push({ seq: 0 }))).toThrow(/seq must be an integer in \[1/);
-    // @ts-expect-error: untyped caller
     expect(() => store.events.insert(push({ rawBody: undefined }))).toThrow(/rawBody must be a string/);
     // @ts-expect-error: untyped caller
     expect(() => store.events.insert(push({ query: { a: 1 } }))).toThrow(/query parameter a must be a string/);

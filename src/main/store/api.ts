@@ -60,6 +60,8 @@ export interface TokensRepo {
 
 export interface AuthorizersRepo {
   upsert(input: AuthorizerInput): Authorizer;
+  /** Upserts many in one transaction (e.g. a page of api_get_authorizer_list); all are validated first. */
+  upsertMany(inputs: AuthorizerInput[]): number;
   get(componentAppid: string, appid: string): Authorizer | null;
   getRefreshToken(componentAppid: string, appid: string): string | null;
   /** Sets (or clears with null) the refresh token; also resets refreshTokenMismatch. Throws not_found. */

@@ -126,53 +126,67 @@ export class SqlAuthorizers implements AuthorizersRepo {
   }
 
   upsert(input: AuthorizerInput): Authorizer {
-    objectArg(input, 'authorizer');
-    const componentAppid = appidArg(input.componentAppid);
-    const appid = appidArg(input.appid, 'authorizer appid');
-    const kind = enumArg(input.kind, AUTHORIZER_KINDS, 'authorizer kind');
-    const patch = validatePatch(input);
+    const checked = validateInput(input);
+    return this.toAuthorizer(this.db.transaction(() => this.write(checked))());
+  }
 
-    return this.db.transaction(() => {
-      const existing = this.selectOne.get(componentAppid, appid);
-      const t = this.now();
-      const row: AuthorizerRow = existing
-        ? { ...existing }
-        : {
-            component_appid: componentAppid,
-            appid,
-            kind,
-            nick_name: null,
-            user_name: null,
-            principal_name: null,
-            head_img: null,
-            alias: null,
-            service_type: null,
-            verify_type: null,
-            account_status: null,
-            info: null,
-            func_info: '[]',
-            refresh_token_enc: null,
-            status: 'active',
-            authorized_at: t,
-            updated_at: t,
-            revoked_at: null,
-            refresh_token_checked_at: null,
-            refresh_token_mismatch: 0,
-          };
-      row.kind = kind;
-      Object.assign(row, patch.columns);
-      if (input.refreshToken !== undefined) {
-        row.refresh_token_enc = input.refreshToken === null ? null : this.secrets.encrypt(input.refreshToken);
+  upsertMany(inputs: AuthorizerInput[]): number {
+    if (!Array.isArray(inputs)) throw invalidArgument('upsertMany needs an array of authorizers');
+    // Validate everything first so a bad row in the middle writes nothing.
+    const checked = inputs.map((input, i) => {
+      try {
+        return validateInput(input);
+      } catch (err) {
+        if (err instanceof StoreError) throw invalidArgument(`authorizer #${i}: ${err.message}`);
+        throw err;
       }
-      if (patch.columns.status !== undefined && input.revokedAt === undefined) {
-        row.revoked_at = patch.columns.status === 'revoked' ? (existing?.revoked_at ?? t) : null;
-      }
-      row.updated_at = t;
-      if (existing) this.updateRow.run(row);
-      else this.insertRow.run(row);
-      if (patch.funcIds !== undefined || !existing) this.replaceFuncs(componentAppid, appid, patch.funcIds ?? []);
-      return this.toAuthorizer(row);
+    });
+    this.db.transaction(() => {
+      for (const c of checked) this.write(c);
     })();
+    return checked.length;
+  }
+
+  private write({ input, componentAppid, appid, kind, patch }: CheckedInput): AuthorizerRow {
+    const existing = this.selectOne.get(componentAppid, appid);
+    const t = this.now();
+    const row: AuthorizerRow = existing
+      ? { ...existing }
+      : {
+          component_appid: componentAppid,
+          appid,
+          kind,
+          nick_name: null,
+          user_name: null,
+          principal_name: null,
+          head_img: null,
+          alias: null,
+          service_type: null,
+          verify_type: null,
+          account_status: null,
+          info: null,
+          func_info: '[]',
+          refresh_token_enc: null,
+          status: 'active',
+          authorized_at: t,
+          updated_at: t,
+          revoked_at: null,
+          refresh_token_checked_at: null,
+          refresh_token_mismatch: 0,
+        };
+    row.kind = kind;
+    Object.assign(row, patch.columns);
+    if (input.refreshToken !== undefined) {
+      row.refresh_token_enc = input.refreshToken === null ? null : this.secrets.encrypt(input.refreshToken);
+    }
+    if (patch.columns.status !== undefined && input.revokedAt === undefined) {
+      row.revoked_at = patch.columns.status === 'revoked' ? (existing?.revoked_at ?? t) : null;
+    }
+    row.updated_at = t;
+    if (existing) this.updateRow.run(row);
+    else this.insertRow.run(row);
+    if (patch.funcIds !== undefined) this.replaceFuncs(componentAppid, appid, patch.funcIds, !existing);
+    return row;
   }
 
   get(componentAppid: string, appid: string): Authorizer | null {
@@ -285,8 +299,8 @@ export class SqlAuthorizers implements AuthorizersRepo {
     }
   }
 
-  private replaceFuncs(componentAppid: string, appid: string, funcIds: number[]): void {
-    this.deleteFuncs.run(componentAppid, appid);
+  private replaceFuncs(componentAppid: string, appid: string, funcIds: number[], isNew: boolean): void {
+    if (!isNew) this.deleteFuncs.run(componentAppid, appid);
     for (const id of funcIds) this.insertFunc.run(componentAppid, id, appid);
   }
 
@@ -318,6 +332,25 @@ export class SqlAuthorizers implements AuthorizersRepo {
 
 function notFound(componentAppid: string, appid: string): StoreError {
   return new StoreError('not_found', `no authorizer ${appid} under platform ${componentAppid}`);
+}
+
+interface CheckedInput {
+  input: AuthorizerInput;
+  componentAppid: string;
+  appid: string;
+  kind: Authorizer['kind'];
+  patch: ReturnType<typeof validatePatch>;
+}
+
+function validateInput(input: AuthorizerInput): CheckedInput {
+  objectArg(input, 'authorizer');
+  return {
+    input,
+    componentAppid: appidArg(input.componentAppid),
+    appid: appidArg(input.appid, 'authorizer appid'),
+    kind: enumArg(input.kind, AUTHORIZER_KINDS, 'authorizer kind'),
+    patch: validatePatch(input),
+  };
 }
 
 /** Validates the optional fields of an upsert and maps them to columns (only those given). */

@@ -75,8 +75,9 @@ export const MIGRATIONS: readonly string[] = [
     component_appid TEXT NOT NULL,
     func_id INTEGER NOT NULL,
     appid TEXT NOT NULL,
-    PRIMARY KEY (component_appid, func_id, appid)
+    PRIMARY KEY (component_appid, appid, func_id)
   ) STRICT, WITHOUT ROWID;
+  CREATE INDEX authorizer_funcs_by_func ON authorizer_funcs (component_appid, func_id, appid);
 
   CREATE TABLE auth_links (
     id TEXT PRIMARY KEY NOT NULL,

@@ -1,0 +1,217 @@
+import { beforeAll, afterAll, describe, expect, test } from 'vitest';
+import type { Authorizer, AuthorizerFilter, AuthorizerInput } from '../../src/shared/domain';
+import { NodeSecretStore, openStore, type Store } from '../../src/main/store/index';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tempStore } from './temp-store';
+
+const C = 'wxcomp1';
+
+describe('authorizers: single rows', () => {
+  test('upsert creates with defaults, merges on update, and keeps the refresh token encrypted', () => {
+    const { store } = tempStore({ now: () => 1000 });
+    const a = store.authorizers.upsert({
+      componentAppid: C,
+      appid: 'wxoa1',
+      kind: 'OA',
+      nickName: '测试公众号',
+      userName: 'gh_123',
+      funcInfo: [1, 18, 1],
+      info: { service_type_info: { id: 2 } },
+      refreshToken: 'refreshtoken@@@abc',
+    });
+    expect(a).toMatchObject({
+      appid: 'wxoa1',
+      componentAppid: C,
+      kind: 'OA',
+      nickName: '测试公众号',
+      funcInfo: [1, 18],
+      status: 'active',
+      hasRefreshToken: true,
+      authorizedAt: 1000,
+      revokedAt: null,
+      refreshTokenMismatch: false,
+    });
+    expect(JSON.stringify(a)).not.toContain('refreshtoken@@@abc');
+    expect(store.authorizers.getRefreshToken(C, 'wxoa1')).toBe('refreshtoken@@@abc');
+    const b = store.authorizers.upsert({ componentAppid: C, appid: 'wxoa1', kind: 'OA', principalName: '某公司' });
+    expect(b).toMatchObject({ nickName: '测试公众号', principalName: '某公司', funcInfo: [1, 18], hasRefreshToken: true });
+    expect(store.authorizers.get(C, 'wxoa1')?.info).toEqual({ service_type_info: { id: 2 } });
+    expect(store.authorizers.get('wxcomp2', 'wxoa1')).toBeNull();
+  });
+
+  test('setRefreshToken, markRefreshTokenChecked and setStatus', () => {
+    let now = 1000;
+    const { store } = tempStore({ now: () => now });
+    store.authorizers.upsert({ componentAppid: C, appid: 'wxmp1', kind: 'MP', refreshToken: 'r1' });
+    store.authorizers.markRefreshTokenChecked(C, 'wxmp1', true, 1500);
+    expect(store.authorizers.get(C, 'wxmp1')).toMatchObject({ refreshTokenMismatch: true, refreshTokenCheckedAt: 1500 });
+    store.authorizers.setRefreshToken(C, 'wxmp1', 'r2');
+    expect(store.authorizers.getRefreshToken(C, 'wxmp1')).toBe('r2');
+    expect(store.authorizers.get(C, 'wxmp1')?.refreshTokenMismatch).toBe(false);
+    now = 2000;
+    store.authorizers.setStatus(C, 'wxmp1', 'revoked');
+    expect(store.authorizers.get(C, 'wxmp1')).toMatchObject({ status: 'revoked', revokedAt: 2000, updatedAt: 2000 });
+    store.authorizers.setStatus(C, 'wxmp1', 'active', 3000);
+    expect(store.authorizers.get(C, 'wxmp1')).toMatchObject({ status: 'active', revokedAt: null });
+    store.authorizers.setRefreshToken(C, 'wxmp1', null);
+    expect(store.authorizers.getRefreshToken(C, 'wxmp1')).toBeNull();
+    expect(() => store.authorizers.setStatus(C, 'wxnone', 'revoked')).toThrow(/no authorizer wxnone under platform wxcomp1/);
+    expect(() => store.authorizers.setRefreshToken(C, 'wxnone', 'x')).toThrow(/no authorizer/);
+  });
+
+  test('rejects data that would corrupt the table', () => {
+    const { store } = tempStore();
+    // @ts-expect-error: untyped caller
+    expect(() => store.authorizers.upsert({ componentAppid: C, appid: 'wxa', kind: 'APP' })).toThrow(
+      /authorizer kind must be one of OA, MP, got "APP"/,
+    );
+    // @ts-expect-error: untyped caller
+    expect(() => store.authorizers.upsert({ componentAppid: C, appid: 'wxa', kind: 'OA', status: 'gone' })).toThrow(
+      /authorizer status must be one of active, revoked, needs_reauth/,
+    );
+    // @ts-expect-error: untyped caller
+    expect(() => store.authorizers.upsert({ componentAppid: C, appid: 'wxa', kind: 'OA', funcInfo: ['1'] })).toThrow(/funcInfo\[0\]/);
+    // @ts-expect-error: untyped caller
+    expect(() => store.authorizers.upsert({ componentAppid: C, appid: 'wxa', kind: 'OA', info: [1] })).toThrow(/info must be an object/);
+    expect(() => store.authorizers.upsert({ componentAppid: C, appid: 'wxa', kind: 'OA', refreshToken: '' })).toThrow(/refreshToken/);
+    expect(() => store.authorizers.upsert({ componentAppid: C, appid: '', kind: 'OA' })).toThrow(/authorizer appid/);
+    expect(store.authorizers.countsByStatus(C).total).toBe(0);
+  });
+});
+
+describe('authorizers: filters and sorting at 100,000 rows', () => {
+  const N = 100_000;
+  const base = 1_600_000_000_000;
+  let dir: string;
+  let store: Store;
+  let all: Authorizer[];
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'wxopen-store-100k-'));
+    store = openStore({ path: join(dir, 'db.sqlite'), secrets: new NodeSecretStore(join(dir, 'k')), now: () => base });
+    const statuses = ['active', 'revoked', 'needs_reauth'] as const;
+    const rows: AuthorizerInput[] = [];
+    for (let i = 0; i < N; i++) {
+      rows.push({
+        componentAppid: C,
+        appid: `wx${i.toString(16).padStart(14, '0')}`,
+        kind: i % 4 === 0 ? 'MP' : 'OA',
+        nickName: i % 1000 === 7 ? `特别号${i}` : `Account ${i % 5000}`,
+        userName: `gh_${i}`,
+        principalName: i % 3 === 0 ? '深圳市腾讯计算机系统有限公司' : `Company ${i % 97}`,
+        funcInfo: i % 10 === 0 ? [1, 18] : [1],
+        status: statuses[i % 7 === 0 ? 1 : i % 11 === 0 ? 2 : 0],
+        authorizedAt: base + ((i * 7919) % N) * 1000,
+      });
+    }
+    for (let i = 0; i < N; i += 10_000) expect(store.authorizers.upsertMany(rows.slice(i, i + 10_000))).toBe(10_000);
+    // another platform with the same appids must never leak into results
+    store.authorizers.upsertMany(rows.slice(0, 50).map((r) => ({ ...r, componentAppid: 'wxcomp2' })));
+    all = [...store.authorizers.iterate(C)];
+  });
+
+  afterAll(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function expectPage(filter: AuthorizerFilter, pred: (a: Authorizer) => boolean, cmp: (a: Authorizer, b: Authorizer) => number) {
+    const want = all.filter(pred).sort(cmp);
+    const offset = filter.offset ?? 0;
+    const limit = filter.limit ?? 50;
+    const got = store.authorizers.list(filter);
+    expect(got.total).toBe(want.length);
+    expect(got.rows.map((r) => r.appid)).toEqual(want.slice(offset, offset + limit).map((r) => r.appid));
+  }
+  const byAppid = (a: Authorizer, b: Authorizer) => (a.appid < b.appid ? -1 : a.appid > b.appid ? 1 : 0);
+  const by =
+    <K extends keyof Authorizer>(key: K, dir: 1 | -1) =>
+    (a: Authorizer, b: Authorizer) => {
+      const x = a[key] as string | number | null;
+      const y = b[key] as string | number | null;
+      if (x === y) return dir * byAppid(a, b);
+      if (x === null) return -dir; // SQLite sorts NULL first ascending
+      if (y === null) return dir;
+      return x < y ? -dir : dir;
+    };
+
+  test('iterate and listAllIds see every row of the platform only', () => {
+    expect(all).toHaveLength(N);
+    expect(store.authorizers.listAllIds(C)).toEqual(all.map((a) => a.appid));
+    expect(store.authorizers.listAllIds('wxcomp2')).toHaveLength(50);
+  });
+
+  test('countsByStatus', () => {
+    const counts = store.authorizers.countsByStatus(C);
+    expect(counts.total).toBe(N);
+    expect(counts.revoked).toBe(all.filter((a) => a.status === 'revoked').length);
+    expect(counts.needs_reauth).toBe(all.filter((a) => a.status === 'needs_reauth').length);
+    expect(counts.active + counts.revoked + counts.needs_reauth).toBe(N);
+  });
+
+  test('default order: newest authorization first', () => {
+    expectPage({ componentAppid: C }, () => true, by('authorizedAt', -1));
+    expectPage({ componentAppid: C, offset: 99_990, limit: 50 }, () => true, by('authorizedAt', -1));
+  });
+
+  test('kind, status, permission set, date range and combinations', () => {
+    expectPage({ componentAppid: C, kind: 'MP', limit: 100 }, (a) => a.kind === 'MP', by('authorizedAt', -1));
+    expectPage({ componentAppid: C, status: 'needs_reauth', offset: 200 }, (a) => a.status === 'needs_reauth', by('authorizedAt', -1));
+    expectPage({ componentAppid: C, funcId: 18, sort: 'appid', dir: 'asc' }, (a) => a.funcInfo.includes(18), byAppid);
+    const from = base + 20_000_000;
+    const to = base + 30_000_000;
+    expectPage(
+      { componentAppid: C, authorizedFrom: from, authorizedTo: to, kind: 'OA', status: 'active', funcId: 1, sort: 'authorizedAt', dir: 'asc', limit: 1000 },
+      (a) => a.authorizedAt >= from && a.authorizedAt < to && a.kind === 'OA' && a.status === 'active',
+      by('authorizedAt', 1),
+    );
+    expect(store.authorizers.list({ componentAppid: C, funcId: 99 }).total).toBe(0);
+  });
+
+  test('text search over appid, names, userName and principal (Chinese too)', () => {
+    expectPage({ componentAppid: C, search: '特别号' }, (a) => !!a.nickName?.includes('特别号'), by('authorizedAt', -1));
+    expectPage({ componentAppid: C, search: '腾讯', limit: 20, offset: 40 }, (a) => !!a.principalName?.includes('腾讯'), by('authorizedAt', -1));
+    expectPage({ componentAppid: C, search: 'gh_4242' }, (a) => !!a.userName?.includes('gh_4242'), by('authorizedAt', -1));
+    expectPage({ componentAppid: C, search: '00000000001f4' }, (a) => a.appid.includes('00000000001f4'), by('authorizedAt', -1));
+    expectPage({ componentAppid: C, search: 'account 499' }, (a) => !!a.nickName?.toLowerCase().includes('account 499'), by('authorizedAt', -1));
+    expect(store.authorizers.list({ componentAppid: C, search: '100%' }).total).toBe(0); // % is literal
+  });
+
+  test('sorting by each column in both directions', () => {
+    expectPage({ componentAppid: C, sort: 'nickName', dir: 'asc' }, () => true, by('nickName', 1));
+    expectPage({ componentAppid: C, sort: 'nickName', dir: 'desc', offset: 5000 }, () => true, by('nickName', -1));
+    expectPage({ componentAppid: C, sort: 'principalName', dir: 'asc', kind: 'MP' }, (a) => a.kind === 'MP', by('principalName', 1));
+    expectPage({ componentAppid: C, sort: 'status', dir: 'desc' }, () => true, by('status', -1));
+    expectPage({ componentAppid: C, sort: 'kind', dir: 'asc', offset: 30_000 }, () => true, by('kind', 1));
+    expectPage({ componentAppid: C, sort: 'appid', dir: 'desc' }, () => true, (a, b) => -byAppid(a, b));
+  });
+
+  test('rejects bad filters', () => {
+    // @ts-expect-error: untyped caller
+    expect(() => store.authorizers.list({ componentAppid: C, sort: 'nick_name; DROP TABLE x' })).toThrow(/sort column must be one of/);
+    // @ts-expect-error: untyped caller
+    expect(() => store.authorizers.list({ componentAppid: C, dir: 'up' })).toThrow(/sort direction/);
+    expect(() => store.authorizers.list({ componentAppid: C, limit: 5000 })).toThrow(/limit/);
+    expect(() => store.authorizers.list({ componentAppid: C, offset: -1 })).toThrow(/offset/);
+    // @ts-expect-error: untyped caller
+    expect(() => store.authorizers.list({ componentAppid: C, kind: 'oa' })).toThrow(/kind filter/);
+  });
+});
+
+describe('authorizers.upsertMany', () => {
+  test('validates every row before writing any', () => {
+    const { store } = tempStore();
+    expect(() =>
+      store.authorizers.upsertMany([
+        { componentAppid: C, appid: 'wxok', kind: 'OA' },
+        // @ts-expect-error: untyped caller
+        { componentAppid: C, appid: 'wxbad', kind: 'XX' },
+      ]),
+    ).toThrow(/authorizer #1: authorizer kind must be one of OA, MP/);
+    expect(store.authorizers.get(C, 'wxok')).toBeNull();
+    // @ts-expect-error: untyped caller
+    expect(() => store.authorizers.upsertMany('x')).toThrow(/needs an array/);
+  });
+});
