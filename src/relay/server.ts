@@ -93,6 +93,19 @@ p.en{color:#555}</style></head><body>${bodyHtml}</body></html>`;
 
 const BASE64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
 
+/**
+ * Closing right after an early 413/408 while the client is still sending makes the kernel answer with RST, and the
+ * client may lose our response. Instead: send FIN after the response, discard what still arrives, destroy after 2 s.
+ */
+function lingeringClose(socket: net.Socket): void {
+  const sock = socket as net.Socket & { destroySoon?: () => void };
+  sock.destroySoon = () => {
+    sock.end();
+    sock.resume();
+    setTimeout(() => sock.destroy(), 2000).unref();
+  };
+}
+
 export async function startRelay(config: RelayConfig, options: StartRelayOptions = {}): Promise<RunningRelay> {
   const log = options.logger ?? jsonLineLogger();
   const queue = new PushQueue(config.dataDir);
@@ -260,8 +273,8 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
   function reject(res: http.ServerResponse, req: http.IncomingMessage, status: number, reason: string, path: string, body?: string): void {
     // Oversized or unfinished bodies: close the connection instead of reading the rest.
     const close = status === 413 || status === 408 || !req.complete;
+    if (close) lingeringClose(req.socket);
     send(res, status, `${status} ${reason}\n`, 'text/plain; charset=utf-8', close);
-    if (close) res.once('finish', () => req.socket.destroySoon?.());
     log('warn', 'push rejected', { reason, status, path, ...(config.debugBodies && body !== undefined ? { body } : {}) });
   }
 
