@@ -1,4 +1,7 @@
 /**
+ * Element Plus, imported per component. Sub-components (ElOption, ElRadioButton, ElTableColumn, …) are registered by
+ * their parent's install (ElSelect, ElRadio, ElTable, …), so the parent must be listed.
+ *
  * Element Plus, imported per component (with each one's CSS) so the bundle carries only what the views use.
  * Add a component here when a view starts using it.
  */
@@ -26,6 +29,7 @@ import {
   ElMenuItem,
   ElOption,
   ElProgress,
+  ElRadio,
   ElRadioButton,
   ElRadioGroup,
   ElRow,
@@ -61,6 +65,7 @@ import 'element-plus/es/components/menu/style/css';
 import 'element-plus/es/components/menu-item/style/css';
 import 'element-plus/es/components/option/style/css';
 import 'element-plus/es/components/progress/style/css';
+import 'element-plus/es/components/radio/style/css';
 import 'element-plus/es/components/radio-button/style/css';
 import 'element-plus/es/components/radio-group/style/css';
 import 'element-plus/es/components/row/style/css';
@@ -97,6 +102,7 @@ const components = [
   ElMenuItem,
   ElOption,
   ElProgress,
+  ElRadio,
   ElRadioButton,
   ElRadioGroup,
   ElRow,

@@ -1,0 +1,225 @@
+/**
+ * The console in a real browser (Debian's Chromium through playwright-core) against `wxopen demo`: simulator, relay and
+ * console server as one real process on loopback. Walks the first-run path and saves a screenshot of each screen to
+ * docs/screenshots/. Skipped (with the reason) when Chromium is not installed.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliBundle, repoRoot } from '../helpers/paths';
+
+const CHROMIUM = process.env['WXOPEN_CHROMIUM'] ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const SHOTS = join(repoRoot, 'docs', 'screenshots');
+const UI_TIMEOUT = 20_000;
+
+/** Newest modification time under a folder. */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const s = statSync(p);
+    newest = Math.max(newest, s.isDirectory() ? newestMtime(p) : s.mtimeMs);
+  }
+  return newest;
+}
+
+/** The console server serves out/renderer: build it when missing or older than the sources. */
+function ensureRendererBuilt(): void {
+  const index = join(repoRoot, 'out', 'renderer', 'index.html');
+  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(repoRoot, 'src', 'renderer'))) return;
+  try {
+    execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
+      cwd: repoRoot,
+      stdio: 'pipe',
+    });
+  } catch (err) {
+    const e = err as { stderr?: Buffer; stdout?: Buffer };
+    throw new Error(`electron-vite build failed:\n${e.stderr?.toString() ?? ''}${e.stdout?.toString() ?? ''}`);
+  }
+}
+
+describe.skipIf(!haveChromium)('console in a browser against the demo sandbox', () => {
+  let demo: ChildProcess;
+  let dataDir: string;
+  let downloads: string;
+  let url: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const consoleErrors: string[] = [];
+  let demoStderr = '';
+
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    mkdirSync(SHOTS, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'wxopen-ui-'));
+    downloads = mkdtempSync(join(tmpdir(), 'wxopen-ui-dl-'));
+    demo = spawn(process.execPath, [cliBundle, 'demo', '--no-open', '--port', '0', '--data-dir', dataDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    demo.stderr!.on('data', (c: Buffer) => (demoStderr += c.toString()));
+    url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      demo.stdout!.on('data', (c: Buffer) => {
+        out += c.toString();
+        const line = out.split('\n').find((l) => l.startsWith('http'));
+        if (line) resolve(line.trim());
+      });
+      demo.once('exit', (code) => reject(new Error(`wxopen demo exited with ${code}: ${demoStderr}`)));
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    context = await browser.newContext({ viewport: { width: 1360, height: 860 }, acceptDownloads: true, locale: 'zh-CN' });
+    page = await context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT);
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') consoleErrors.push(`${page.url()}: ${msg.text()}`);
+    });
+    page.on('pageerror', (err) => consoleErrors.push(`${page.url()}: ${err.message}`));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (demo && demo.exitCode === null) {
+      const exited = new Promise((r) => demo.once('exit', r));
+      demo.kill('SIGTERM');
+      await exited;
+    }
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (downloads) rmSync(downloads, { recursive: true, force: true });
+  });
+
+  async function go(hash: string): Promise<void> {
+    await page.evaluate((h) => (window.location.hash = h), hash);
+  }
+
+  it('first run opens the demo sandbox and a component_verify_ticket arrives', async () => {
+    await page.goto(url);
+    await page.locator('[data-test=demo-banner]').waitFor();
+    expect(await page.locator('[data-test=demo-banner]').innerText()).toContain('演示沙箱');
+    expect(await page.locator('[data-test=add-real-platform]').getAttribute('href')).toContain('#/setup');
+    // The ticket card shows an age (green) once the first ticket push went simulator → relay → inbox.
+    await page.locator('[data-test=ticket-card] .big.ok').waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(SHOTS, 'dashboard.png') });
+  }, 60_000);
+
+  let authorizedAppid = '';
+
+  it('authorizes a seeded account through the simulator page and watches it arrive', async () => {
+    await go('#/authorize');
+    await page.locator('[data-test=create-link]').click();
+    await page.locator('[data-test=link-card]').waitFor();
+    const pcUrl = (await page.locator('[data-test=pc-url]').innerText()).trim();
+    expect(pcUrl).toContain('componentloginpage');
+    await page.locator('[data-test=link-card] img.qr').waitFor();
+
+    const wechat = await context.newPage();
+    await wechat.goto(pcUrl);
+    const form = wechat.locator('form.acct').first();
+    authorizedAppid = (await form.getAttribute('data-appid')) ?? '';
+    expect(authorizedAppid).toMatch(/^wx[0-9a-f]{16}$/);
+    await Promise.all([wechat.waitForURL(/\/authorized\?/), form.locator('button[type=submit]').click()]);
+    await wechat.close();
+
+    const done = page.locator('[data-test=auth-completed]');
+    await done.waitFor({ timeout: 30_000 });
+    expect(await done.innerText()).toContain(authorizedAppid);
+    await page.screenshot({ path: join(SHOTS, 'authorize.png') });
+  }, 60_000);
+
+  it('the new account appears in the virtual table, which renders only the rows in view', async () => {
+    await go('#/authorizers');
+    await page.locator('[data-test=authorizer-row]').first().waitFor();
+    const total = Number((await page.locator('[data-test=authorizers-total]').innerText()).replace(/\D/g, ''));
+    expect(total).toBeGreaterThan(100);
+    const rendered = await page.locator('[data-test=authorizer-row]').count();
+    expect(rendered).toBeLessThan(total);
+    await page.screenshot({ path: join(SHOTS, 'authorizers.png') });
+
+    await page.locator('[data-test=authorizers-search]').fill(authorizedAppid);
+    await page.locator('[data-test=authorizers-search]').press('Enter');
+    await page.locator(`[data-test=authorizer-row][data-appid="${authorizedAppid}"]`).waitFor();
+    expect(Number((await page.locator('[data-test=authorizers-total]').innerText()).replace(/\D/g, ''))).toBe(1);
+  }, 60_000);
+
+  it('exports the filtered rows to a CSV that Excel reads as UTF-8', async () => {
+    await page.locator('[data-test=export-open]').click();
+    await page.locator('[data-test=export-run]').waitFor({ state: 'visible' });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=export-run]').click()]);
+    const file = join(downloads, download.suggestedFilename());
+    await download.saveAs(file);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    const text = readFileSync(file, 'utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const lines = text.slice(1).trimEnd().split('\r\n');
+    expect(lines[0]!.split(',')[0]).toBe('appid');
+    expect(lines).toHaveLength(2); // header + the one account the search matched
+    expect(lines[1]!.startsWith(authorizedAppid + ',')).toBe(true);
+    await page.locator('[data-test=export-done]').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'export.png') });
+    await page.keyboard.press('Escape');
+  }, 60_000);
+
+  it('opens a ticket event and shows its decrypted XML and a decrypt command without secrets', async () => {
+    await go('#/events');
+    const row = page.locator('[data-test=events-table] .el-table__row', { hasText: 'component_verify_ticket' }).first();
+    await row.waitFor();
+    await row.click();
+    const plaintext = page.locator('[data-test=plaintext]');
+    await plaintext.waitFor();
+    const xml = await plaintext.innerText();
+    expect(xml).toContain('<InfoType><![CDATA[component_verify_ticket]]></InfoType>');
+    expect(xml).toContain('\n  <ComponentVerifyTicket>');
+    await page.locator('[data-test=copy-command]').click();
+    const command = await page.locator('[data-test=decrypt-command]').innerText();
+    expect(command).toMatch(/^wxopen crypto decrypt/);
+    expect(command).toContain('--token "$TOKEN"');
+    expect(command).toMatch(/--msg-signature [0-9a-f]{40}/);
+    await page.screenshot({ path: join(SHOTS, 'events.png') });
+    await page.keyboard.press('Escape');
+  }, 60_000);
+
+  it('the setup form rejects a malformed EncodingAESKey with a clear message', async () => {
+    await go('#/setup?new=1');
+    const key = page.locator('[data-test=f-aeskey]');
+    await key.fill('abcdefghijklmnopqrstuvwxyz0123456789ABCDE'); // 41 characters
+    await key.blur();
+    const error = page.locator('.el-form-item__error', { hasText: 'EncodingAESKey' });
+    await error.waitFor();
+    expect(await error.innerText()).toBe('EncodingAESKey 必须恰好是 43 个 base64 字符（A-Z、a-z、0-9、+、/）；当前为 41 个');
+    await page.screenshot({ path: join(SHOTS, 'setup.png') });
+  }, 60_000);
+
+  it('the API log lists the calls with their errcode meaning', async () => {
+    await go('#/apilog');
+    await page.locator('[data-test=apilog] .el-table__row').first().waitFor();
+    expect(await page.locator('[data-test=apilog]').innerText()).toContain('/cgi-bin/component/');
+    await page.screenshot({ path: join(SHOTS, 'apilog.png') });
+  }, 60_000);
+
+  it('switches to English', async () => {
+    await go('#/dashboard');
+    await page.locator('label', { hasText: 'English' }).click();
+    await page.locator('[data-test=demo-banner]', { hasText: 'Demo sandbox' }).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'dashboard-en.png') });
+  }, 60_000);
+
+  it('logged no console errors on any screen', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
