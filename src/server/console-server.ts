@@ -168,7 +168,13 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         return;
       }
     }
-    const method = decodeURIComponent(pathname.slice(HTTP_API_PREFIX.length));
+    let method: string;
+    try {
+      method = decodeURIComponent(pathname.slice(HTTP_API_PREFIX.length));
+    } catch {
+      refuse(res, 404, 'unknown_method', 'The method name in the URL is not valid percent-encoding.');
+      return;
+    }
     const envelope = await router.dispatch(method, args, { transport: 'http', token: given });
     sendJson(res, 200, envelope);
   }

@@ -10,7 +10,12 @@ export function connectIpc(router: Router, host: RuntimeHost, getWindow: () => B
     return router.dispatch(method, args, {
       transport: 'ipc',
       frameUrl: frame?.url ?? '',
-      isMainFrame: frame !== null && frame === event.sender.mainFrame,
+      // The top frame of the sending page: no parent, and the same frame as the web contents' main frame.
+      isMainFrame:
+        frame !== null &&
+        frame.parent === null &&
+        frame.processId === event.sender.mainFrame.processId &&
+        frame.routingId === event.sender.mainFrame.routingId,
       webContentsId: event.sender.id,
     });
   });
