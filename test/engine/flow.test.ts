@@ -3,19 +3,13 @@
  * ticket push → component token → pre-auth link → approval on the simulator's page → authorized push and redirect →
  * authorizer stored with tokens → expiry (clock advanced) → refresh → revoke → needs_reauth on 61023.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppEventName } from '../../src/shared/contract';
-import { PlatformEngine } from '../../src/main/engine';
-import { NodeSecretStore, openStore, type Store } from '../../src/main/store';
-import { startRelay, type RunningRelay } from '../../src/relay/server';
-import { validateRelayConfig } from '../../src/relay/config';
-import { silentLogger } from '../../src/relay/log';
-import { startSimulator, type Simulator } from '../../src/sim';
+import type { PlatformEngine } from '../../src/main/engine';
+import type { Store } from '../../src/main/store';
+import type { RunningRelay } from '../../src/relay/server';
+import type { Simulator } from '../../src/sim';
+import { startStack, until, type Stack } from '../helpers/stack';
 
 const APPID = 'wx0123456789abcdef';
 const SECRET = 'componentsecret0123456789abcdef0';
@@ -23,79 +17,19 @@ const TOKEN = 'flowTestToken';
 const AES_KEY = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
 const DESK_KEY = 'desk-key-for-the-flow-test-0123456789abcdef';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(what: string, fn: () => T | null | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('engine flow against the simulator through a real relay', () => {
-  let dir: string;
+  let stack: Stack;
   let store: Store;
   let relay: RunningRelay;
   let sim: Simulator;
   let engine: PlatformEngine;
-  const emitted: { event: AppEventName; payload: unknown }[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'wxopen-flow-'));
-    store = openStore({ path: join(dir, 'desk.db'), secrets: new NodeSecretStore(join(dir, 'keys', 'secret.key')) });
-    const port = await freePort();
-    relay = await startRelay(
-      validateRelayConfig({
-        listen: `127.0.0.1:${port}`,
-        publicUrl: `http://127.0.0.1:${port}`,
-        componentAppid: APPID,
-        token: TOKEN,
-        deskKey: DESK_KEY,
-        dataDir: join(dir, 'relay'),
-      }),
-      { logger: silentLogger },
-    );
-    store.platforms.upsert({ componentAppid: APPID, name: 'Flow test', relayUrl: relay.url, egress: 'direct', appSecret: SECRET, token: TOKEN, encodingAesKey: AES_KEY, deskKey: DESK_KEY });
-    sim = await startSimulator({
-      componentAppid: APPID,
-      componentSecret: SECRET,
-      token: TOKEN,
-      encodingAesKey: AES_KEY,
-      authEventUrl: `${relay.url}/wechat/component`,
-      messageUrl: `${relay.url}/wechat/authorizer/$APPID$`,
-      ticketIntervalSeconds: 0,
-      accounts: 4,
-      candidates: 3,
-    });
-    engine = new PlatformEngine({
-      store,
-      componentAppid: APPID,
-      apiBaseUrl: sim.url,
-      emit: (event, payload) => emitted.push({ event, payload }),
-      now: () => sim.now(),
-    });
-    engine.start();
+    stack = await startStack({ creds: { componentAppid: APPID, secret: SECRET, token: TOKEN, aesKey: AES_KEY, deskKey: DESK_KEY }, sim: { accounts: 4, candidates: 3 }, engineClock: 'simulator' });
+    ({ store, relay, sim, engine } = stack);
   });
 
-  afterAll(async () => {
-    await engine?.stop();
-    await sim?.close();
-    await relay?.close();
-    store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.close());
 
   it('stores the ticket pushed at start and gets exactly one component token for concurrent callers', async () => {
     const ticket = await until('the first ticket', () => store.tickets.latest(APPID));
@@ -148,7 +82,7 @@ describe('engine flow against the simulator through a real relay', () => {
     expect(store.tokens.getAuthorizer(APPID, candidate.appid)?.token).toBeTruthy();
     expect(store.authorizers.getRefreshToken(APPID, candidate.appid)).toBe(sim.authorizer(candidate.appid)?.refreshToken);
     expect(store.authLinks.get(link.id)?.status).toBe('completed');
-    const completed = emitted.filter((e) => e.event === 'auth:completed');
+    const completed = stack.emitted.filter((e) => e.event === 'auth:completed');
     expect(completed.length).toBeGreaterThanOrEqual(1);
     // The push and the redirect carry the same single-use code: one exchange succeeded, nothing failed loudly.
     const authEvents = store.events.list({ componentAppid: APPID, infoType: 'authorized' }).rows;

@@ -3,20 +3,15 @@
  * groups, both account kinds), message and event dedupe under WeChat's retries, fast registration, and the ticket
  * watchdog asking for a ticket when none has arrived.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlatformEngine } from '../../src/main/engine';
-import { NodeSecretStore, openStore, type Store } from '../../src/main/store';
+import type { PlatformEngine } from '../../src/main/engine';
+import type { Store } from '../../src/main/store';
+import type { RunningRelay } from '../../src/relay/server';
+import type { Simulator } from '../../src/sim';
+import { startStack, until, type Stack } from '../helpers/stack';
 import { MsgCrypt } from '../../src/main/wechat/crypto';
 import { dedupeKey } from '../../src/main/wechat/inbox';
 import { parseXml } from '../../src/main/wechat/xml';
-import { startRelay, type RunningRelay } from '../../src/relay/server';
-import { validateRelayConfig } from '../../src/relay/config';
-import { silentLogger } from '../../src/relay/log';
-import { startSimulator, type Simulator } from '../../src/sim';
 
 const APPID = 'wxfedcba9876543210';
 const SECRET = 'inbox-test-secret-0123456789abcd';
@@ -24,67 +19,19 @@ const TOKEN = 'inboxTestToken';
 const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 const DESK_KEY = 'desk-key-for-the-inbox-test-0123456789abcdef';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(what: string, fn: () => T | null | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('inbox through the relay', () => {
-  let dir: string;
+  let stack: Stack;
   let store: Store;
   let relay: RunningRelay;
   let sim: Simulator;
   let engine: PlatformEngine;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'wxopen-inbox-'));
-    store = openStore({ path: join(dir, 'desk.db'), secrets: new NodeSecretStore(join(dir, 'keys', 'secret.key')) });
-    const port = await freePort();
-    relay = await startRelay(
-      validateRelayConfig({ listen: `127.0.0.1:${port}`, publicUrl: `http://127.0.0.1:${port}`, componentAppid: APPID, token: TOKEN, deskKey: DESK_KEY, dataDir: join(dir, 'relay') }),
-      { logger: silentLogger },
-    );
-    store.platforms.upsert({ componentAppid: APPID, name: 'Inbox test', relayUrl: relay.url, egress: 'direct', appSecret: SECRET, token: TOKEN, encodingAesKey: AES_KEY, deskKey: DESK_KEY });
-    sim = await startSimulator({
-      componentAppid: APPID,
-      componentSecret: SECRET,
-      token: TOKEN,
-      encodingAesKey: AES_KEY,
-      authEventUrl: `${relay.url}/wechat/component`,
-      messageUrl: `${relay.url}/wechat/authorizer/$APPID$`,
-      ticketIntervalSeconds: 0,
-      // The watchdog test below needs a platform that has never had a ticket.
-      pushTicketAtStart: false,
-      accounts: 2,
-      candidates: 1,
-    });
-    engine = new PlatformEngine({ store, componentAppid: APPID, apiBaseUrl: sim.url, emit: () => undefined, watchdogCheckMs: 100 });
-    engine.start();
+    stack = await startStack({ creds: { componentAppid: APPID, secret: SECRET, token: TOKEN, aesKey: AES_KEY, deskKey: DESK_KEY }, sim: { pushTicketAtStart: false, accounts: 2, candidates: 1 }, watchdogCheckMs: 100 });
+    ({ store, relay, sim, engine } = stack);
   });
 
-  afterAll(async () => {
-    await engine?.stop();
-    await sim?.close();
-    await relay?.close();
-    store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.close());
 
   it('the watchdog asks for a ticket when none ever arrived, raises an alert, and the ticket lands', async () => {
     const ticket = await until('a ticket after api_start_push_ticket', () => store.tickets.latest(APPID));

@@ -4,6 +4,7 @@
  * authorizers with WeChat's own list.
  */
 import { randomUUID } from 'node:crypto';
+import type { AppEvents, SyncResult } from '../../shared/contract';
 import type { AuthLink, Authorizer, AuthorizerKind } from '../../shared/domain';
 import type { Store } from '../store';
 import { WeChatApiError, buildMobileAuthUrl, buildPcAuthUrl, type WeChatClient } from './api-client';
@@ -38,27 +39,10 @@ export interface CreateLinkOptions {
   redirectUri?: string;
 }
 
-export interface ReconcileProgress {
-  phase: 'list' | 'details' | 'done';
-  done: number;
-  total: number;
-}
-
-export interface ReconcileReport {
-  /** total_count WeChat reported. */
-  total: number;
-  added: number;
-  /** Revoked or needs_reauth here but listed by WeChat: re-activated with WeChat's refresh token. */
-  updated: number;
-  /** Active here but absent from WeChat's list: now marked revoked. */
-  revoked: number;
-  /** Active here with a refresh token that differs from WeChat's list (flagged on the authorizer). */
-  refreshTokenMismatches: number;
-  /** Accounts whose details could not be fetched (they were still added with what the list gave). */
-  failed: { appid: string; message: string }[];
-  startedAt: number;
-  finishedAt: number;
-}
+/** Progress of a reconcile, as the UI's 'sync:progress' event carries it. */
+export type ReconcileProgress = AppEvents['sync:progress'];
+/** What a reconcile did (the contract's SyncResult). */
+export type ReconcileReport = SyncResult;
 
 const PAGE = 500;
 
