@@ -7,6 +7,7 @@
  *   npm start                      Electron, else console mode
  *   npm start -- --port 8080       arguments after -- go to console mode (wxopen console --help)
  *   WXOPEN_CONSOLE=1 npm start     skip Electron
+ *   WXOPEN_SKIP_BUILD=1            use out/ and dist/ as they are (tests)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -106,7 +107,7 @@ function runElectron(binary) {
   });
 }
 
-buildIfNeeded();
+if (process.env.WXOPEN_SKIP_BUILD !== '1') buildIfNeeded();
 const electron = findElectron();
 if (electron.binary) runElectron(electron.binary);
 else runConsole(electron.reason);
