@@ -300,3 +300,20 @@ describe('use cases over the store and runtime', () => {
     expect(known).toMatchObject({ code: 40001, known: true });
   });
 });
+
+describe('error mapping of the engine\'s errors', () => {
+  it('maps the API client\'s errors to wechat_error / unavailable with their own scrubbed messages', async () => {
+    const { toApiError } = await import('../../src/main/ipc/router');
+    const { WeChatApiError, WeChatTransportError } = await import('../../src/main/wechat/api-client');
+    const api = toApiError(
+      new WeChatApiError(61004, 'access clientip is not registered requestIP: 1.2.3.4 rid: 1', 'rid-1', '/cgi-bin/component/api_component_token'),
+    );
+    expect(api.code).toBe('wechat_error');
+    expect(api.message).toContain('1.2.3.4');
+    expect(api.message).toMatch(/[\u4e00-\u9fff]/);
+    expect(api.details).toMatchObject({ errcode: 61004, rid: 'rid-1', explanation: { code: 61004, known: true } });
+    const transport = toApiError(new WeChatTransportError('network', '/cgi-bin/component/api_component_token', 'connect ECONNREFUSED'));
+    expect(transport).toEqual({ code: 'unavailable', message: expect.stringContaining('ECONNREFUSED') });
+    expect(toApiError(new Error('boom'))).toEqual({ code: 'internal', message: 'Unexpected failure: boom' });
+  });
+});

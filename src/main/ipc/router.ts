@@ -51,12 +51,23 @@ export function toApiError(err: unknown): ApiError {
     const explanation = explainErrcode(e.errcode);
     const rid = typeof (e as { rid?: unknown }).rid === 'string' ? (e as { rid: string }).rid : null;
     const path = typeof (e as { path?: unknown }).path === 'string' ? (e as { path: string }).path : null;
+    // The API client's own message is already scrubbed and may add specifics (e.g. the IP WeChat saw for 61004).
+    const english =
+      e.name === 'WeChatApiError' && typeof e.message === 'string'
+        ? e.message
+        : `WeChat refused the call${path ? ` to ${path}` : ''} with errcode ${e.errcode}: ${explanation.en}`;
     return {
       code: 'wechat_error',
-      message: `WeChat refused the call${path ? ` to ${path}` : ''} with errcode ${e.errcode}: ${explanation.en} (${explanation.zh})`,
+      message: `${english} / ${explanation.zh}`,
       details: { path, errcode: e.errcode, errmsg: typeof e.errmsg === 'string' ? e.errmsg : '', rid, explanation },
     };
   }
+  // The engine's failures to reach something (WeChat, the relay) or to proceed without a ticket / refresh token.
+  if (e?.name === 'WeChatTransportError' || e?.name === 'RelayClientError' || e?.name === 'NoTicketError') {
+    return { code: 'unavailable', message: e.message ?? String(err) };
+  }
+  if (e?.name === 'NoRefreshTokenError') return { code: 'conflict', message: e.message ?? String(err) };
+  if (e?.name === 'WeChatInputError') return { code: 'invalid_arguments', message: e.message ?? String(err) };
   if (e?.name === 'StoreError') {
     if (e.code === 'not_found') return { code: 'not_found', message: e.message ?? 'not found' };
     if (e.code === 'invalid_argument') return { code: 'invalid_arguments', message: e.message ?? 'invalid argument' };
