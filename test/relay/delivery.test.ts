@@ -8,6 +8,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { RelayClient } from '../../src/main/relay/client';
 import type { PushFrame } from '../../src/shared/relay-protocol';
 import { repoRoot } from '../helpers/paths';
@@ -257,6 +258,37 @@ describe('relay delivery', () => {
     expect((await post(relay.url, p.path, p.body)).text).toBe('success');
     await waitFor(() => desk.getCursor() === 1, 5000, 'delivery on the new connection');
     expect(statuses).toContain('disconnected');
+  }, 30_000);
+
+  it('SIGTERM answers requests in flight (waiting replies get success), exits 0, and keeps what it answered', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.cleanup);
+    const cfg = writeConfig(tmp.dir, { replyDeadlineMs: 4000 });
+    const relay = await spawnRelay(cfg);
+    cleanups.push(() => relay.kill9());
+    // A desk that receives and never replies, so authorizer pushes sit waiting for their reply.
+    const silent = new WebSocket(relay.url.replace('http', 'ws') + '/desk', { headers: { Authorization: `Bearer ${DESK_KEY}` } });
+    let received = 0;
+    silent.on('message', () => received++);
+    silent.on('error', () => {});
+    await new Promise((r) => silent.once('open', r));
+    silent.send(JSON.stringify({ type: 'hello', cursor: 0 }));
+    const agent = keepAliveAgent(32);
+    cleanups.push(() => agent.close());
+    const waiting = Array.from({ length: 20 }, () => signedPush({ kind: 'authorizer' }));
+    const answers = waiting.map((p) => post(relay.url, p.path, p.body, agent).catch((e: Error) => ({ status: 0, text: e.message })));
+    await waitFor(() => received === 20, 10_000, 'the pushes to reach the desk');
+    expect(await relay.stop()).toBe(0);
+    for (const a of await Promise.all(answers)) expect(a).toEqual({ status: 200, text: 'success' });
+    silent.terminate();
+
+    const again = await spawnRelay(cfg);
+    cleanups.push(() => again.kill9());
+    const desk = new DeskDb(join(tmp.dir, 'desk.sqlite'));
+    cleanups.push(() => desk.close());
+    deskClient(again.url, desk);
+    await waitFor(() => desk.getCursor() === 20, 10_000, 'redelivery after the restart');
+    assertExactlyOnce(desk, waiting.map((p) => p.nonce));
   }, 30_000);
 
   it('a desk killed after receiving and before acking gets the push again and processes it once', async () => {
