@@ -219,6 +219,70 @@ describe.skipIf(!haveChromium)('console in a browser against the demo sandbox', 
     await page.screenshot({ path: join(SHOTS, 'dashboard-en.png') });
   }, 60_000);
 
+  it('the authorizer table stays virtual at 100,000 rows: few DOM rows, pages fetched on scroll', async () => {
+    // Answer authorizers/list from synthetic pages so the renderer sees 100,000 accounts.
+    const TOTAL = 100_000;
+    const big = await context.newPage();
+    big.on('console', (msg) => {
+      if (msg.type() === 'error') consoleErrors.push(`${big.url()}: ${msg.text()}`);
+    });
+    const fetchedOffsets: number[] = [];
+    await big.route('**/api/authorizers/list', async (route) => {
+      const args = JSON.parse(route.request().postData() ?? '{}') as { offset?: number; limit?: number };
+      const offset = args.offset ?? 0;
+      const limit = args.limit ?? 50;
+      fetchedOffsets.push(offset);
+      const rows = [];
+      for (let i = offset; i < Math.min(TOTAL, offset + limit); i++) {
+        rows.push({
+          appid: 'wx' + i.toString(16).padStart(16, '0'),
+          componentAppid: 'wx0000000000000000',
+          kind: i % 2 ? 'MP' : 'OA',
+          nickName: `账号 ${i}`,
+          userName: null,
+          principalName: `主体 ${i}`,
+          headImg: null,
+          alias: null,
+          serviceType: 2,
+          verifyType: 0,
+          accountStatus: 1,
+          info: null,
+          funcInfo: [1, 2],
+          status: 'active',
+          hasRefreshToken: true,
+          authorizedAt: 1_700_000_000_000 - i * 1000,
+          updatedAt: 1_700_000_000_000,
+          revokedAt: null,
+          refreshTokenCheckedAt: null,
+          refreshTokenMismatch: false,
+        });
+      }
+      const counts = { active: TOTAL, revoked: 0, needs_reauth: 0, total: TOTAL };
+      await route.fulfill({ contentType: 'application/json', body: JSON.stringify({ ok: true, result: { rows, total: TOTAL, counts } }) });
+    });
+    await big.goto(url.replace(/#.*$/, '') + '#/authorizers');
+    await big.locator('[data-test=authorizer-row]').first().waitFor();
+    expect(await big.locator('[data-test=authorizers-total]').innerText()).toContain('100000');
+    const viewport = big.locator('[data-test=virtual-viewport]');
+    const rowAppid = (i: number) => 'wx' + i.toString(16).padStart(16, '0');
+    for (const target of [50_000, 99_999]) {
+      await viewport.evaluate((el, top) => {
+        el.scrollTop = top;
+        el.dispatchEvent(new Event('scroll'));
+      }, target * 36);
+      await big.locator(`[data-test=authorizer-row][data-appid="${rowAppid(target)}"]`).waitFor();
+      const rendered = await big.locator('[data-test=authorizer-row], .vrow.placeholder').count();
+      expect(rendered).toBeLessThan(60);
+    }
+    // Only the pages around the three positions visited were fetched, never all 500.
+    const pages = new Set(fetchedOffsets.map((o) => o / 200));
+    expect(pages.size).toBeLessThanOrEqual(8);
+    expect(pages.has(250)).toBe(true);
+    expect(pages.has(499)).toBe(true);
+    await big.screenshot({ path: join(SHOTS, 'authorizers-100k.png') });
+    await big.close();
+  }, 60_000);
+
   it('logged no console errors on any screen', () => {
     expect(consoleErrors).toEqual([]);
   });

@@ -182,6 +182,7 @@ export const en: Messages = {
     exportColumns:
       'Columns: appid, kind, name, original id, principal, alias, status, service type, verify type, account status, permission sets, authorized at, revoked at, refresh-token mismatch.',
     exportRun: 'Export',
+    exportNoDate: 'The authorization-date filter does not apply to exports yet: the file holds matching accounts of every date.',
     exportDone: 'Exported {n} rows: {file}',
     needsReauth: "This account's authorization no longer works; an admin must authorize again.",
     reauthorize: 'Create a re-authorization link',

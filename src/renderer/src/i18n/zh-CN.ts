@@ -178,6 +178,7 @@ export const zhCN = {
     allRows: '全部账号',
     exportColumns: '列：appid、类型、名称、原始 ID、主体、微信号、状态、服务类型、认证类型、账号状态、权限集、授权时间、取消时间、refresh_token 是否不一致。',
     exportRun: '开始导出',
+    exportNoDate: '授权日期筛选暂不适用于导出：文件会包含所有授权日期的匹配账号。',
     exportDone: '已导出 {n} 行：{file}',
     needsReauth: '该账号的授权已失效，需要管理员重新授权。',
     reauthorize: '生成重新授权链接',

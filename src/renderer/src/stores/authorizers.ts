@@ -33,7 +33,6 @@ export const useAuthorizersStore = defineStore('authorizers', () => {
   const counts = ref<AuthorizerStatusCounts | null>(null);
   const error = ref<string | null>(null);
   const loadingFirst = ref(false);
-  const selected = ref<Set<string>>(new Set());
 
   const syncing = ref(false);
   const syncProgress = ref<AppEvents['sync:progress'] | null>(null);
@@ -85,17 +84,6 @@ export const useAuthorizersStore = defineStore('authorizers', () => {
 
   function rowAt(index: number): Authorizer | undefined {
     return cache.row(index);
-  }
-
-  function toggleSelected(appid: string, on: boolean): void {
-    const next = new Set(selected.value);
-    if (on) next.add(appid);
-    else next.delete(appid);
-    selected.value = next;
-  }
-
-  function clearSelection(): void {
-    selected.value = new Set();
   }
 
   async function sync(): Promise<SyncResult | null> {
@@ -161,7 +149,6 @@ export const useAuthorizersStore = defineStore('authorizers', () => {
     counts,
     error,
     loadingFirst,
-    selected,
     syncing,
     syncProgress,
     syncResult,
@@ -172,8 +159,6 @@ export const useAuthorizersStore = defineStore('authorizers', () => {
     ensureRange,
     reload,
     rowAt,
-    toggleSelected,
-    clearSelection,
     sync,
     exportFiltered,
     open,
