@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { API_METHODS, type ApiArgs, type ApiMethod } from '../../src/shared/contract';
+import { argSchemas } from '../../src/main/ipc/schemas';
+
+/** One realistic, valid argument object per method; the type makes sure no method is forgotten. */
+const VALID: { [M in ApiMethod]: ApiArgs<M> } = {
+  'app/info': {},
+  'settings/get': {},
+  'settings/set': { allowInsecureSecretStorage: true, language: 'zh-CN' },
+  'shell/openExternal': { url: 'https://mp.weixin.qq.com/' },
+  'platform/list': {},
+  'platform/get': { componentAppid: 'wx0123456789abcdef' },
+  'platform/save': {
+    componentAppid: 'wx0123456789abcdef',
+    name: '我的第三方平台',
+    relayUrl: 'https://relay.example.com',
+    egress: 'relay',
+    appSecret: '0123456789abcdef0123456789abcdef',
+    token: 'MessageCheckToken',
+    encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+    deskKey: 'f'.repeat(64),
+  },
+  'platform/select': { componentAppid: 'wx0123456789abcdef' },
+  'platform/delete': { componentAppid: 'wx0123456789abcdef' },
+  'dashboard/get': {},
+  'events/list': { kind: 'authorizer', msgType: 'text', search: '你好', failedOnly: true, beforeId: 10, limit: 50, from: 0, to: Date.now() },
+  'events/get': { id: 1 },
+  'events/rerun': { id: 1 },
+  'authorizers/list': { kind: 'MP', status: 'active', funcId: 18, search: '旅行', sort: 'nickName', dir: 'asc', offset: 0, limit: 1000 },
+  'authorizers/get': { appid: 'wx570bc396a51b8ff8' },
+  'authorizers/sync': {},
+  'authorizers/export': { format: 'csv', kind: 'OA' },
+  'authorizers/getOption': { appid: 'wx570bc396a51b8ff8', optionName: 'location_report' },
+  'authorizers/setOption': { appid: 'wx570bc396a51b8ff8', optionName: 'location_report', optionValue: '2' },
+  'authorizers/checkRefreshToken': { appid: 'wx570bc396a51b8ff8' },
+  'auth/createLink': { authType: 3, bizAppid: 'wx570bc396a51b8ff8', categoryIds: '1|2' },
+  'auth/listLinks': { limit: 20 },
+  'apilog/list': { path: '/cgi-bin/component/api_query_auth', errcode: 40001, errorsOnly: true, limit: 500 },
+  'errcode/explain': { errcode: -1 },
+  'setup/test': {
+    check: 'decrypt',
+    sample: { timestamp: '1409304348', nonce: 'xxxxxx', msgSignature: 'a'.repeat(40), body: '<xml><Encrypt>x</Encrypt></xml>' },
+  },
+};
+
+describe('argument schemas', () => {
+  it('accept a realistic call of every method', () => {
+    for (const method of API_METHODS) {
+      const parsed = argSchemas[method].safeParse(VALID[method]);
+      expect(parsed.success, `${method}: ${parsed.success ? '' : parsed.error.message}`).toBe(true);
+    }
+  });
+
+  it('clear secrets with null but refuse empty strings', () => {
+    const schema = argSchemas['platform/save'];
+    expect(schema.safeParse({ componentAppid: 'wx0123456789abcdef', name: 'x', appSecret: null, deskKey: null }).success).toBe(true);
+    expect(schema.safeParse({ componentAppid: 'wx0123456789abcdef', name: 'x', appSecret: '' }).success).toBe(false);
+    expect(schema.safeParse({ componentAppid: 'wx0123456789abcdef', name: '   ' }).success).toBe(false);
+    expect(schema.safeParse({ componentAppid: 'wx0123456789abcdef', name: 'x', relayUrl: 'ftp://relay' }).success).toBe(false);
+  });
+});
