@@ -121,6 +121,11 @@ async function start(): Promise<void> {
   connectIpc(router, runtimeHost, () => mainWindow);
 
   await win.loadURL(DEV_RENDERER_URL ?? APP_INDEX_URL);
+  const storage = runtimeHost.secretStorage();
+  if (storage.warning) {
+    log(storage.warning);
+    runtimeHost.emit('alert:new', { level: 'warning', code: 'insecure_secret_storage', message: storage.warning, at: Date.now() });
+  }
   // The window is up; the platform (or the demo sandbox) starts behind it and reports through events.
   runtimeHost.start().catch((err: unknown) => log((err as Error)?.message ?? String(err)));
 }
