@@ -1,0 +1,53 @@
+import { unzipSync, strFromU8 } from 'fflate';
+import { XMLParser } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { buildXlsx, columnName } from '../../src/main/services/xlsx';
+
+function sheetOf(file: Uint8Array) {
+  const files = unzipSync(file);
+  expect(Object.keys(files).sort()).toEqual(['[Content_Types].xml', '_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/styles.xml', 'xl/workbook.xml', 'xl/worksheets/sheet1.xml']);
+  // Every part is well-formed XML.
+  const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false, trimValues: false, isArray: (name) => name === 'row' || name === 'c' });
+  for (const [name, bytes] of Object.entries(files)) expect(() => parser.parse(strFromU8(bytes), true), name).not.toThrow();
+  return parser.parse(strFromU8(files['xl/worksheets/sheet1.xml']!)).worksheet.sheetData.row as { c?: { '@_r': string; '@_t'?: string; v?: string; is?: { t: string | { '#text': string } } }[] }[];
+}
+
+const text = (c: { is?: { t: string | { '#text': string } }; v?: string }) => (c.is ? (typeof c.is.t === 'string' ? c.is.t : c.is.t['#text']) : c.v);
+
+describe('buildXlsx', () => {
+  it('names columns like Excel', () => {
+    expect([0, 25, 26, 27, 51, 52, 701, 702].map(columnName)).toEqual(['A', 'Z', 'AA', 'AB', 'AZ', 'BA', 'ZZ', 'AAA']);
+  });
+
+  it('writes the header and rows: strings inline (Chinese, markup, spaces), numbers as numbers, nulls empty', () => {
+    const rows = sheetOf(
+      buildXlsx(['appid', '名称', 'count', 'flag'], [
+        ['wx1', '测试公众号 <&"> ', 42, true],
+        ['wx2', null, 0, false],
+      ]),
+    );
+    expect(rows).toHaveLength(3);
+    expect(rows[0]!.c!.map(text)).toEqual(['appid', '名称', 'count', 'flag']);
+    expect(rows[1]!.c!.map(text)).toEqual(['wx1', '测试公众号 <&"> ', '42', '1']);
+    expect(rows[1]!.c![2]!['@_t']).toBeUndefined(); // a number cell
+    expect(rows[2]!.c!.map((c) => c['@_r'])).toEqual(['A3', 'C3', 'D3']); // the null cell is simply absent
+  });
+
+  it('drops characters XML forbids instead of producing a file Excel refuses', () => {
+    const rows = sheetOf(buildXlsx(['x'], [['a\u0001b\u000bc']]));
+    expect(text(rows[1]!.c![0]!)).toBe('abc');
+  });
+
+  it('reports progress and handles 100,000 rows', () => {
+    const seen: number[] = [];
+    const n = 100_000;
+    function* gen() {
+      for (let i = 0; i < n; i++) yield [`wx${i.toString(16).padStart(16, '0')}`, `账号 ${i}`, i];
+    }
+    const file = buildXlsx(['appid', 'name', 'i'], gen(), { onProgress: (d) => seen.push(d), progressEvery: 25_000 });
+    expect(seen).toEqual([25_000, 50_000, 75_000, 100_000, 100_000]);
+    const sheet = strFromU8(unzipSync(file)['xl/worksheets/sheet1.xml']!);
+    expect(sheet.match(/<row /g)).toHaveLength(n + 1);
+    expect(sheet).toContain('<c r="C100001"><v>99999</v></c>');
+  });
+});
