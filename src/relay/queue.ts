@@ -1,15 +1,18 @@
 /**
  * The relay's durable push queue (better-sqlite3, WAL, synchronous=FULL).
  *
- * Pushes are committed in groups: every insert requested during one event-loop turn goes into one transaction, so one
- * fsync covers many concurrent pushes, and each caller's promise resolves only after that commit. seq is an
+ * Pushes are committed in groups by a writer thread: every insert that reached it while the previous commit was
+ * syncing goes into one transaction, so one fsync covers many concurrent pushes, and the main thread keeps answering
+ * HTTP meanwhile. Each caller's promise resolves only after the commit that holds its push. seq is an
  * AUTOINCREMENT key, so it never goes back, even after pruning. An exact repeat (same dedupe key) is not stored twice:
  * the caller gets the original seq.
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { PushKind } from '../shared/relay-protocol';
 
 export interface StoredPush {
@@ -39,11 +42,51 @@ export interface InsertResult {
 }
 
 interface Pending {
-  push: NewPush;
-  key: Buffer;
   resolve: (r: InsertResult) => void;
   reject: (e: unknown) => void;
 }
+
+/** The writer thread (plain CommonJS, evaluated): group-commits inserts and reports seq per request id. */
+const WRITER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.sqlitePath);
+const db = new Database(workerData.file);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = FULL');
+db.pragma('busy_timeout = 5000');
+const insert = db.prepare('INSERT OR IGNORE INTO pushes (received_at, kind, appid, query, body, dedupe_key) VALUES (?, ?, ?, ?, ?, ?)');
+const byKey = db.prepare('SELECT seq, reply FROM pushes WHERE dedupe_key = ?');
+const commit = db.transaction((batch) => batch.map((p) => {
+  const key = Buffer.from(p.key, 'hex');
+  const info = insert.run(p.receivedAt, p.kind, p.appid, p.query, p.body, key);
+  if (info.changes === 1) return { id: p.id, seq: Number(info.lastInsertRowid), duplicate: false, reply: null };
+  const row = byKey.get(key);
+  return { id: p.id, seq: row.seq, duplicate: true, reply: row.reply };
+}));
+let pending = [];
+let scheduled = false;
+function flush() {
+  scheduled = false;
+  const batch = pending;
+  pending = [];
+  if (batch.length === 0) return;
+  try {
+    parentPort.postMessage({ type: 'done', results: commit(batch) });
+  } catch (err) {
+    parentPort.postMessage({ type: 'failed', ids: batch.map((p) => p.id), error: String((err && err.message) || err) });
+  }
+}
+parentPort.on('message', (m) => {
+  if (m.type === 'insert') {
+    pending.push(m.push);
+    if (!scheduled) { scheduled = true; setImmediate(flush); }
+  } else if (m.type === 'close') {
+    flush();
+    db.close();
+    parentPort.postMessage({ type: 'closed' });
+  }
+});
+`;
 
 interface Row {
   seq: number;
@@ -56,9 +99,12 @@ interface Row {
 
 export class PushQueue {
   readonly db: Database.Database;
-  private pending: Pending[] = [];
-  private flushScheduled = false;
+  private readonly writer: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private writerFailure: Error | null = null;
   private closed = false;
+  private closing: Promise<void> | null = null;
   private stmts;
   private ackedSeq: number;
 
@@ -89,10 +135,6 @@ export class PushQueue {
       CREATE TABLE IF NOT EXISTS auth_links (id TEXT PRIMARY KEY, url TEXT NOT NULL, expires_at INTEGER NOT NULL);
     `);
     this.stmts = {
-      insert: this.db.prepare(
-        'INSERT OR IGNORE INTO pushes (received_at, kind, appid, query, body, dedupe_key) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
-      byKey: this.db.prepare('SELECT seq, reply FROM pushes WHERE dedupe_key = ?'),
       after: this.db.prepare('SELECT seq, received_at, kind, appid, query, body FROM pushes WHERE seq > ? ORDER BY seq LIMIT ?'),
       maxSeq: this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'pushes'"),
       depth: this.db.prepare('SELECT count(*) AS n FROM pushes WHERE seq > ?'),
@@ -108,45 +150,51 @@ export class PushQueue {
       pruneLinks: this.db.prepare('DELETE FROM auth_links WHERE expires_at < ?'),
     };
     this.ackedSeq = (this.stmts.getMeta.get('acked_seq') as { value: number } | undefined)?.value ?? 0;
+    // The writer loads the same better-sqlite3 this module resolved (the bundle's node_modules, not the cwd's).
+    const sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.writer = new Worker(WRITER, { eval: true, workerData: { sqlitePath, file: join(dataDir, 'relay-queue.sqlite') } });
+    this.writer.on('message', (m) => this.onWriterMessage(m));
+    this.writer.on('error', (err) => this.failWriter(err));
+    this.writer.on('exit', (code) => {
+      if (!this.closing) this.failWriter(new Error(`queue writer exited (${code})`));
+    });
   }
 
   /** Store a push; resolves after the commit that holds it (or that held the original, for a repeat). */
   insert(push: NewPush): Promise<InsertResult> {
-    if (this.closed) return Promise.reject(new Error('queue is closed'));
-    const key = createHash('sha256').update(push.dedupeSource).digest();
+    if (this.closed || this.closing) return Promise.reject(new Error('queue is closed'));
+    if (this.writerFailure) return Promise.reject(this.writerFailure);
+    const id = this.nextId++;
+    const key = createHash('sha256').update(push.dedupeSource).digest('hex');
     return new Promise((resolve, reject) => {
-      this.pending.push({ push, key, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.pending.set(id, { resolve, reject });
+      this.writer.postMessage({
+        type: 'insert',
+        push: { id, key, receivedAt: push.receivedAt, kind: push.kind, appid: push.appid, query: JSON.stringify(push.query), body: push.body },
+      });
     });
   }
 
-  private flush(): void {
-    this.flushScheduled = false;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    const results: InsertResult[] = [];
-    try {
-      this.db.transaction(() => {
-        for (const p of batch) {
-          const { push } = p;
-          const info = this.stmts.insert.run(push.receivedAt, push.kind, push.appid, JSON.stringify(push.query), push.body, p.key);
-          if (info.changes === 1) {
-            results.push({ seq: Number(info.lastInsertRowid), duplicate: false, reply: null });
-          } else {
-            const row = this.stmts.byKey.get(p.key) as { seq: number; reply: string | null };
-            results.push({ seq: row.seq, duplicate: true, reply: row.reply });
-          }
-        }
-      })();
-    } catch (err) {
-      for (const p of batch) p.reject(err);
-      return;
+  private onWriterMessage(m: { type: string; results?: (InsertResult & { id: number })[]; ids?: number[]; error?: string }): void {
+    if (m.type === 'done') {
+      for (const r of m.results!) {
+        const p = this.pending.get(r.id);
+        this.pending.delete(r.id);
+        p?.resolve({ seq: r.seq, duplicate: r.duplicate, reply: r.reply });
+      }
+    } else if (m.type === 'failed') {
+      for (const id of m.ids!) {
+        const p = this.pending.get(id);
+        this.pending.delete(id);
+        p?.reject(new Error(`commit failed: ${m.error}`));
+      }
     }
-    batch.forEach((p, i) => p.resolve(results[i]!));
+  }
+
+  private failWriter(err: Error): void {
+    this.writerFailure ??= err;
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
   }
 
   /** Up to `limit` stored pushes after `seq`, in seq order. */
@@ -216,11 +264,28 @@ export class PushQueue {
     return { deleted };
   }
 
-  /** Commit whatever is pending, then close the database. */
-  close(): void {
-    if (this.closed) return;
-    this.flush();
-    this.closed = true;
-    this.db.close();
+  /** Commit whatever is pending, stop the writer, then close the database. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.closing = (async () => {
+      if (!this.writerFailure) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 10_000);
+          this.writer.on('message', (m: { type: string }) => {
+            if (m.type === 'closed') {
+              clearTimeout(timer);
+              resolve();
+            }
+          });
+          this.writer.once('exit', () => resolve());
+          this.writer.postMessage({ type: 'close' });
+        });
+      }
+      this.failWriter(new Error('queue is closed'));
+      await this.writer.terminate();
+      this.closed = true;
+      this.db.close();
+    })();
+    return this.closing;
   }
 }

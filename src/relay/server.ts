@@ -612,10 +612,10 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
       server.off('error', rejectListen);
       resolve();
     });
-  }).catch((err) => {
+  }).catch(async (err) => {
     clearInterval(heartbeat);
     clearInterval(pruneTimer);
-    queue.close();
+    await queue.close();
     throw err;
   });
   const port = (server.address() as net.AddressInfo).port;
@@ -639,7 +639,7 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
       server.closeAllConnections?.();
       await Promise.race([serverClosed, new Promise((r) => setTimeout(r, 2000))]);
       flushAck();
-      queue.close();
+      await queue.close();
       log('info', 'relay stopped');
     })();
     return closed;
