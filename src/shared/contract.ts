@@ -223,14 +223,34 @@ export interface AuthorizerOption {
   optionValue: string;
 }
 
-export const EXPORT_FORMATS = ['csv', 'json'] as const;
+export const EXPORT_FORMATS = ['csv', 'xlsx', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Columns an export may hold, in their default order (no secrets: refresh tokens are never exported). */
+export const EXPORT_COLUMNS = [
+  'appid',
+  'kind',
+  'nickName',
+  'userName',
+  'principalName',
+  'alias',
+  'status',
+  'serviceType',
+  'verifyType',
+  'accountStatus',
+  'funcInfo',
+  'authorizedAt',
+  'revokedAt',
+  'refreshTokenMismatch',
+] as const;
+export type ExportColumn = (typeof EXPORT_COLUMNS)[number];
 
 export interface ExportResult {
   fileName: string;
   mimeType: string;
-  /** The whole file (UTF-8; CSV starts with a BOM so Excel shows Chinese correctly). */
+  /** The whole file: UTF-8 text (CSV starts with a BOM so Excel shows Chinese correctly), or base64 for XLSX. */
   content: string;
+  encoding: 'utf8' | 'base64';
   rows: number;
 }
 
@@ -349,9 +369,15 @@ export interface ApiContract {
   'authorizers/export': {
     args: {
       format: ExportFormat;
+      /** Default: every column in EXPORT_COLUMNS order. */
+      columns?: ExportColumn[];
+      /** The selected rows; when given, the filter fields are ignored. */
+      appids?: string[];
       kind?: AuthorizerKind;
       status?: AuthorizerStatus;
       funcId?: number;
+      authorizedFrom?: number;
+      authorizedTo?: number;
       search?: string;
     };
     result: ExportResult;

@@ -226,6 +226,29 @@ describe('use cases over the store and runtime', () => {
     expect(JSON.parse(json.content)).toHaveLength(1);
   });
 
+  it('exports chosen columns of selected rows, and XLSX as base64 of a real workbook', async () => {
+    await ok('authorizers/sync');
+    const picked = await ok('authorizers/export', { format: 'csv', columns: ['nickName', 'appid'], appids: [FAKE_AUTHORIZER_APPID] });
+    expect(picked.rows).toBe(1);
+    const lines = picked.content.replace('\uFEFF', '').trim().split('\r\n');
+    expect(lines[0]).toBe('nick_name,appid');
+    expect(lines[1]!.endsWith(`,${FAKE_AUTHORIZER_APPID}`)).toBe(true);
+    expect(lines).toHaveLength(2);
+
+    const xlsx = await ok('authorizers/export', { format: 'xlsx', columns: ['appid', 'status'] });
+    expect(xlsx.encoding).toBe('base64');
+    expect(xlsx.fileName.endsWith('.xlsx')).toBe(true);
+    const { unzipSync, strFromU8 } = await import('fflate');
+    const sheet = strFromU8(unzipSync(Buffer.from(xlsx.content, 'base64'))['xl/worksheets/sheet1.xml']!);
+    expect(sheet.match(/<row /g)).toHaveLength(3);
+    expect(sheet).toContain(FAKE_AUTHORIZER_APPID);
+
+    const noColumns = await call('authorizers/export', { format: 'csv', columns: [] });
+    expect(!noColumns.ok && noColumns.error.message).toContain('columns');
+    const badColumn = await call('authorizers/export', { format: 'xlsx', columns: ['refreshToken'] });
+    expect(!badColumn.ok && badColumn.error.code).toBe('invalid_arguments');
+  });
+
   it('sets and reads authorizer options, refusing unknown authorizers', async () => {
     await ok('authorizers/sync');
     await ok('authorizers/setOption', { appid: FAKE_AUTHORIZER_APPID, optionName: 'voice_recognize', optionValue: '1' });

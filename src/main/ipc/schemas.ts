@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import {
   AUTHORIZER_OPTION_NAMES,
+  EXPORT_COLUMNS,
   EXPORT_FORMATS,
   SETUP_CHECKS,
   type ApiArgs,
@@ -102,9 +103,13 @@ export const argSchemas = {
   'authorizers/sync': noArgs,
   'authorizers/export': z.strictObject({
     format: z.enum(EXPORT_FORMATS),
+    columns: z.array(z.enum(EXPORT_COLUMNS)).min(1, 'choose at least one column').max(EXPORT_COLUMNS.length).optional(),
+    appids: z.array(appid).min(1, 'select at least one row, or leave appids out to export the filter').max(200_000).optional(),
     kind: z.enum(AUTHORIZER_KINDS).optional(),
     status: z.enum(AUTHORIZER_STATUSES).optional(),
     funcId: z.number().int().positive().optional(),
+    authorizedFrom: z.number().int().nonnegative().optional(),
+    authorizedTo: z.number().int().nonnegative().optional(),
     search: shortText(200).optional(),
   }),
   'authorizers/getOption': z.strictObject({ appid, optionName: z.enum(AUTHORIZER_OPTION_NAMES) }),

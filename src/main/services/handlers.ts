@@ -231,18 +231,29 @@ export function createHandlers(host: RuntimeHost) {
         syncRunning = false;
       }
     },
-    'authorizers/export': async ({ format, ...filter }) => {
+    'authorizers/export': async ({ format, columns, appids, ...filter }) => {
       const appid = host.requirePlatform().componentAppid;
-      const first = store.authorizers.list({ ...filter, componentAppid: appid, offset: 0, limit: EXPORT_PAGE });
-      const rows = [...first.rows];
-      host.emit('export:progress', { done: rows.length, total: first.total });
-      while (rows.length < first.total) {
-        const page = store.authorizers.list({ ...filter, componentAppid: appid, offset: rows.length, limit: EXPORT_PAGE });
-        if (page.rows.length === 0) break; // rows were deleted meanwhile
-        rows.push(...page.rows);
-        host.emit('export:progress', { done: rows.length, total: first.total });
+      const onProgress = (done: number, total: number) => host.emit('export:progress', { done, total });
+      if (appids) {
+        // The selected rows, in the order given; rows deleted meanwhile are skipped.
+        const rows = (function* () {
+          for (const id of appids) {
+            const a = store.authorizers.get(appid, id);
+            if (a) yield a;
+          }
+        })();
+        return buildExport(rows, { format, columns, componentAppid: appid, now: new Date(), total: appids.length, onProgress });
       }
-      return buildExport(rows, format, appid, new Date());
+      const total = store.authorizers.list({ ...filter, componentAppid: appid, offset: 0, limit: 1 }).total;
+      const rows = (function* () {
+        for (let offset = 0; offset < total; offset += EXPORT_PAGE) {
+          const page = store.authorizers.list({ ...filter, componentAppid: appid, sort: 'appid', dir: 'asc', offset, limit: EXPORT_PAGE });
+          if (page.rows.length === 0) return; // rows were deleted meanwhile
+          yield* page.rows;
+        }
+      })();
+      onProgress(0, total);
+      return buildExport(rows, { format, columns, componentAppid: appid, now: new Date(), total, onProgress });
     },
     'authorizers/getOption': async ({ appid, optionName }) => {
       const runtime = host.requireRuntime();
