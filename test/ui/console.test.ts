@@ -115,6 +115,13 @@ describe.skipIf(!haveChromium)('console in a browser against the demo sandbox', 
     expect(await page.locator('[data-test=add-real-platform]').getAttribute('href')).toContain('#/setup');
     // The ticket card shows an age (green) once the first ticket push went simulator → relay → inbox.
     await page.locator('[data-test=ticket-card] .big.ok').waitFor({ timeout: 30_000 });
+    // The demo imports its 200 seeded accounts in the background at start (api_get_authorizer_list); wait for it so
+    // the authorization below does not race that first sync.
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-test=authorizers-count]')?.textContent ?? '0') >= 200,
+      undefined,
+      { timeout: 45_000 },
+    );
     await page.screenshot({ path: join(SHOTS, 'dashboard.png') });
   }, 60_000);
 
@@ -157,6 +164,24 @@ describe.skipIf(!haveChromium)('console in a browser against the demo sandbox', 
     expect(Number((await page.locator('[data-test=authorizers-total]').innerText()).replace(/\D/g, ''))).toBe(1);
   }, 60_000);
 
+  it('opens the account detail: permission-set names, refresh-token check, options', async () => {
+    await page.locator(`[data-test=authorizer-row][data-appid="${authorizedAppid}"]`).click();
+    const drawer = page.locator('[data-test=authorizer-detail]');
+    await drawer.locator('.el-descriptions').waitFor();
+    expect(await drawer.innerText()).toContain(authorizedAppid);
+    await drawer.locator('.el-tag', { hasText: '#1)' }).first().waitFor(); // "消息管理 (#1)"
+    await drawer.getByRole('button', { name: '检查是否可用' }).click();
+    const outcome = drawer.locator('[data-test=token-health], [data-test=detail-error]');
+    await outcome.first().waitFor();
+    const health = await outcome.first().innerText();
+    expect(health).toMatch(/^✔ /);
+    await drawer.getByRole('button', { name: '读取' }).click();
+    await drawer.locator('.option .el-select__selected-item:not(.is-hidden)', { hasText: /关闭|开启|上报/ }).first().waitFor();
+    await page.screenshot({ path: join(SHOTS, 'authorizer-detail.png') });
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+  }, 60_000);
+
   it('exports the filtered rows to a CSV that Excel reads as UTF-8', async () => {
     await page.locator('[data-test=export-open]').click();
     await page.locator('[data-test=export-run]').waitFor({ state: 'visible' });
@@ -191,7 +216,25 @@ describe.skipIf(!haveChromium)('console in a browser against the demo sandbox', 
     expect(command).toContain('--token "$TOKEN"');
     expect(command).toMatch(/--msg-signature [0-9a-f]{40}/);
     await page.screenshot({ path: join(SHOTS, 'events.png') });
+    await page.locator('[data-test=rerun]').click();
+    await page.locator('.el-message', { hasText: '已重新处理' }).waitFor();
     await page.keyboard.press('Escape');
+  }, 60_000);
+
+  it('the live tail shows new pushes without a reload', async () => {
+    const rows = page.locator('[data-test=events-table] .el-table__row');
+    const before = await rows.count();
+    const firstId = await rows.first().locator('td').first().innerText();
+    // The demo sends a simulated user message every few seconds; wait for one to be prepended.
+    await page.waitForFunction(
+      ([sel, id]) => {
+        const first = document.querySelector(sel);
+        return first !== null && first.querySelector('td')?.textContent?.trim() !== id;
+      },
+      ['[data-test=events-table] .el-table__row', firstId] as const,
+      { timeout: 30_000 },
+    );
+    expect(await rows.count()).toBeGreaterThan(before);
   }, 60_000);
 
   it('the setup form rejects a malformed EncodingAESKey with a clear message', async () => {
@@ -203,6 +246,17 @@ describe.skipIf(!haveChromium)('console in a browser against the demo sandbox', 
     await error.waitFor();
     expect(await error.innerText()).toBe('EncodingAESKey 必须恰好是 43 个 base64 字符（A-Z、a-z、0-9、+、/）；当前为 41 个');
     await page.screenshot({ path: join(SHOTS, 'setup.png') });
+  }, 60_000);
+
+  it('the setup checks pass against the demo platform, each with its own result line', async () => {
+    await go('#/setup?new=0');
+    for (const check of ['decrypt', 'componentToken', 'relay']) {
+      await page.locator(`[data-test=check-${check}] button`).click();
+      const result = page.locator(`[data-test=check-result-${check}]`);
+      await result.waitFor();
+      expect(await result.innerText()).toMatch(/^✔ /);
+    }
+    await page.screenshot({ path: join(SHOTS, 'setup-checks.png'), fullPage: true });
   }, 60_000);
 
   it('the API log lists the calls with their errcode meaning', async () => {
