@@ -134,8 +134,8 @@ describe('events.insert: idempotence and the relay cursor', () => {
 });
 
 describe('events.list: filters, keyset pagination, search', () => {
-  function seed() {
-    const t = tempStore();
+  function seed(denseRangeRows?: number) {
+    const t = tempStore({ tuning: { denseRangeRows } });
     const { store } = t;
     const base = 1_700_000_000_000;
     const ids: number[] = [];
@@ -149,7 +149,7 @@ describe('events.list: filters, keyset pagination, search', () => {
           appid: kind === 'authorizer' ? `wxauth${i % 4}` : null,
           receivedAt: base + i * 30_000,
           rawBody: `<xml><Encrypt>cipher${i}</Encrypt></xml>`,
-          plaintext:
+          plaintext: i % 50 === 0 ? null : // failed: not decrypted
             kind === 'component'
               ? `<xml><InfoType>${i % 2 ? 'authorized' : 'component_verify_ticket'}</InfoType></xml>`
               : `<xml><MsgType>text</MsgType><Content>${i % 10 === 0 ? '收到授权事件测试' : 'hello world'} #${i}</Content></xml>`,
@@ -177,8 +177,11 @@ describe('events.list: filters, keyset pagination, search', () => {
     expect(seen).toEqual([...ids].reverse());
   });
 
-  test('each filter returns exactly the matching rows', () => {
-    const { store, base } = seed();
+  test.each([
+    ['narrow ranges read the received_at index', undefined],
+    ['dense ranges walk the rowid order', 5],
+  ])('each filter returns exactly the matching rows (%s)', (_name, denseRangeRows) => {
+    const { store, base } = seed(denseRangeRows);
     const all = store.events.list({ componentAppid: C, limit: 500 }).rows;
     expect(all).toHaveLength(300);
     const check = (filter: Parameters<typeof store.events.list>[0], pred: (e: (typeof all)[number]) => boolean) => {
@@ -198,6 +201,13 @@ describe('events.list: filters, keyset pagination, search', () => {
       (e) => e.receivedAt >= base + 600_000 && e.receivedAt < base + 1_200_000,
     );
     check({ componentAppid: C, kind: 'authorizer', appid: 'wxauth1', failedOnly: false }, (e) => e.appid === 'wxauth1');
+    check({ componentAppid: C, from: base + 3_000_000 }, (e) => e.receivedAt >= base + 3_000_000);
+    check({ componentAppid: C, to: base + 900_000, kind: 'component' }, (e) => e.receivedAt < base + 900_000 && e.kind === 'component');
+    // keyset pages inside a time range
+    const inRange = all.filter((e) => e.receivedAt >= base + 600_000 && e.receivedAt < base + 6_000_000).map((e) => e.id);
+    const p1 = store.events.list({ componentAppid: C, from: base + 600_000, to: base + 6_000_000, limit: 100 });
+    const p2 = store.events.list({ componentAppid: C, from: base + 600_000, to: base + 6_000_000, limit: 100, beforeId: p1.nextBeforeId! });
+    expect([...p1.rows, ...p2.rows].map((e) => e.id)).toEqual(inRange.slice(0, 200));
     expect(store.events.list({ componentAppid: 'wxother' }).rows).toEqual([]);
   });
 
@@ -207,13 +217,18 @@ describe('events.list: filters, keyset pagination, search', () => {
       .list({ componentAppid: C, limit: 500 })
       .rows.filter((e) => e.plaintext?.includes('收到授权事件'))
       .map((e) => e.id);
-    expect(want.length).toBe(20);
+    expect(want.length).toBe(16); // 20 Chinese messages, 4 of them failed (no plaintext)
     expect(store.events.list({ componentAppid: C, search: '授权事件', limit: 500 }).rows.map((r) => r.id)).toEqual(want);
     expect(store.events.list({ componentAppid: C, search: '授权', limit: 500 }).rows.map((r) => r.id)).toEqual(want);
-    expect(store.events.count({ componentAppid: C, search: '收到授权事件测试' })).toBe(20);
-    // FTS over the raw body and key fields, combined with other filters
-    const one = store.events.list({ componentAppid: C, search: 'cipher123<' }).rows;
-    expect(one.map((r) => r.seq)).toEqual([123]);
+    expect(store.events.count({ componentAppid: C, search: '收到授权事件测试' })).toBe(16);
+    // The raw body is searched when there is no plaintext (a failed push); a decrypted push's ciphertext is not.
+    expect(store.events.list({ componentAppid: C, search: 'cipher150<' }).rows.map((r) => r.seq)).toEqual([150]);
+    expect(store.events.count({ componentAppid: C, search: 'cipher123<' })).toBe(0);
+    // short terms (LIKE) follow the same rule: '<E' is only in raw bodies (<Encrypt>)
+    expect(store.events.list({ componentAppid: C, search: '<E', limit: 500 }).rows.map((r) => r.seq)).toEqual([
+      300, 250, 200, 150, 100, 50,
+    ]);
+    // key fields, combined with other filters
     expect(store.events.count({ componentAppid: C, search: 'component_verify_ticket' })).toBe(50);
     expect(store.events.count({ componentAppid: C, search: 'user3', kind: 'authorizer' })).toBe(
       store.events.list({ componentAppid: C, limit: 500 }).rows.filter((e) => e.fromUser === 'user3').length,

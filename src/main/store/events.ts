@@ -59,7 +59,14 @@ const BODY_MAX = 4 * 1024 * 1024;
 const FIELD_MAX = 1000;
 /** Trigram FTS needs at least 3 characters; shorter terms fall back to LIKE. */
 const TRIGRAM = 3;
-const LIKE_COLUMNS = ['plaintext', 'raw_body', 'appid', 'info_type', 'msg_type', 'event', 'from_user', 'to_user', 'fail_reason'];
+// Same columns as the FTS index; raw_body only when there is no plaintext (see the migration).
+const LIKE_COLUMNS = ['plaintext', 'appid', 'info_type', 'msg_type', 'event', 'from_user', 'to_user', 'fail_reason'];
+/**
+ * Above this many events in a time range, pages walk the rowid order and test the time per row (matches are dense,
+ * LIMIT stops early); below it they read the range from the received_at index and sort it (a narrow window deep in
+ * the past would otherwise be reached only after walking every newer row).
+ */
+const DENSE_RANGE = 20_000;
 
 export class SqlEvents implements EventsRepo {
   private readonly selectBySeq: Database.Statement<[string, number], { id: number }>;
@@ -73,13 +80,20 @@ export class SqlEvents implements EventsRepo {
     [string, number, number],
     { minute: number; count: number; failed: number }
   >;
+  private readonly selectRangeSize: Database.Statement<[string, number, number, number], { n: number }>;
   private readonly cache: StatementCache;
 
   constructor(
     private readonly db: Database.Database,
     private readonly cursor: SqlRelayCursor,
+    private readonly denseRange = DENSE_RANGE,
   ) {
+    intArg(denseRange, 'denseRangeRows', 1);
     this.cache = new StatementCache(db);
+    this.selectRangeSize = db.prepare(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE component_appid = ? AND received_at >= ? AND received_at < ?
+       LIMIT ?)`,
+    );
     this.selectBySeq = db.prepare('SELECT id FROM events WHERE component_appid = ? AND seq = ?');
     this.selectByDedupe = db.prepare('SELECT id FROM events WHERE component_appid = ? AND dedupe_key = ?');
     const columns = [
@@ -148,7 +162,8 @@ export class SqlEvents implements EventsRepo {
   }
 
   list(filter: EventFilter): KeysetPage<EventRecord> {
-    const q = buildQuery(filter, true);
+    const q = buildQuery(filter, true, (c, from, to) =>
+      this.selectRangeSize.get(c, from, to, this.denseRange + 1)!.n > this.denseRange);
     const limit = limitArg(filter.limit, 50, 500);
     const rows = this.cache.get<EventRow>(`${q.select} ORDER BY ${q.order} DESC LIMIT @limit`).all({ ...q.params, limit });
     return {
@@ -158,7 +173,7 @@ export class SqlEvents implements EventsRepo {
   }
 
   count(filter: Omit<EventFilter, 'beforeId' | 'limit'>): number {
-    const q = buildQuery(filter, false);
+    const q = buildQuery(filter, false, () => false);
     return this.cache.get<{ n: number }>(q.count).get(q.params)!.n;
   }
 
@@ -182,7 +197,11 @@ interface BuiltQuery {
   params: Record<string, string | number>;
 }
 
-function buildQuery(filter: Omit<EventFilter, 'beforeId' | 'limit'> & { beforeId?: number }, withBefore: boolean): BuiltQuery {
+function buildQuery(
+  filter: Omit<EventFilter, 'beforeId' | 'limit'> & { beforeId?: number },
+  withBefore: boolean,
+  isDenseRange: (componentAppid: string, from: number, to: number) => boolean,
+): BuiltQuery {
   objectArg(filter, 'event filter');
   const params: Record<string, string | number> = { c: appidArg(filter.componentAppid) };
   const where = ['e.component_appid = @c'];
@@ -196,13 +215,14 @@ function buildQuery(filter: Omit<EventFilter, 'beforeId' | 'limit'> & { beforeId
   eq(filter.msgType, 'msg_type', 'msgType', (v) => stringArg(v, 'msgType filter', FIELD_MAX));
   eq(filter.event, 'event', 'event', (v) => stringArg(v, 'event filter', FIELD_MAX));
   eq(filter.appid, 'appid', 'appid', (v) => appidArg(v, 'appid filter'));
-  if (filter.from !== undefined) {
-    params.from = timeArg(filter.from, 'from');
-    where.push('e.received_at >= @from');
-  }
-  if (filter.to !== undefined) {
-    params.to = timeArg(filter.to, 'to');
-    where.push('e.received_at < @to');
+  if (filter.from !== undefined || filter.to !== undefined) {
+    const from = filter.from === undefined ? 0 : timeArg(filter.from, 'from');
+    const to = filter.to === undefined ? Number.MAX_SAFE_INTEGER : timeArg(filter.to, 'to');
+    params.from = from;
+    params.to = to;
+    // unary + keeps SQLite off the received_at index, so the rowid order drives the page
+    const column = isDenseRange(params.c as string, from, to) ? '+e.received_at' : 'e.received_at';
+    where.push(`${column} >= @from AND ${column} < @to`);
   }
   if (filter.failedOnly !== undefined && boolArg(filter.failedOnly, 'failedOnly')) where.push(`e.status = 'failed'`);
 
@@ -215,7 +235,11 @@ function buildQuery(filter: Omit<EventFilter, 'beforeId' | 'limit'> & { beforeId
         ftsTerms.push(`"${term.replace(/"/g, '""')}"`);
       } else {
         params[`t${i}`] = likePattern(term);
-        where.push('(' + LIKE_COLUMNS.map((col) => `e.${col} LIKE @t${i} ESCAPE '\\'`).join(' OR ') + ')');
+        where.push(
+          '(' +
+            LIKE_COLUMNS.map((col) => `e.${col} LIKE @t${i} ESCAPE '\\'`).join(' OR ') +
+            ` OR (e.plaintext IS NULL AND e.raw_body LIKE @t${i} ESCAPE '\\'))`,
+        );
       }
     });
   }

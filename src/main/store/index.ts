@@ -45,6 +45,8 @@ export interface StoreOptions {
    * the Electron-ABI build in .electron-native/ (default); plain Node leaves both unset and uses the normal build.
    */
   nativeBinding?: string;
+  /** Query-planning thresholds; tests lower them to reach both plans on small data. */
+  tuning?: { denseRangeRows?: number };
 }
 
 /** Everything the desktop persists, in one SQLite file. Synchronous; one instance per file per process. */
@@ -85,7 +87,7 @@ export class Store {
     this.tokens = new SqlTokens(db, secrets);
     this.authorizers = new SqlAuthorizers(db, secrets, now);
     this.authLinks = new SqlAuthLinks(db, now);
-    this.events = new SqlEvents(db, this.relay as SqlRelayCursor);
+    this.events = new SqlEvents(db, this.relay as SqlRelayCursor, options.tuning?.denseRangeRows);
     this.apiLog = new SqlApiLog(db, apiLogKeep);
     this.settings = new SqlSettings(db);
   }

@@ -138,20 +138,23 @@ export const MIGRATIONS: readonly string[] = [
   -- covers countPerMinute (no table lookups)
   CREATE INDEX events_by_received ON events (component_appid, received_at, status);
 
-  -- trigram tokenizer: substring search that works for Chinese (queries of 3+ characters)
+  -- trigram tokenizer: substring search that works for Chinese (queries of 3+ characters).
+  -- raw_body is indexed only when there is no plaintext: a decrypted push's raw body is the ciphertext envelope,
+  -- whose random base64 would double the index size and insert cost without ever matching a useful search.
+  -- The delete entries must repeat exactly what was indexed, hence the same CASE in every trigger.
   CREATE VIRTUAL TABLE events_fts USING fts5 (
     plaintext, raw_body, appid, info_type, msg_type, event, from_user, to_user, fail_reason,
     content = 'events', content_rowid = 'id', tokenize = 'trigram'
   );
   CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
     INSERT INTO events_fts (rowid, plaintext, raw_body, appid, info_type, msg_type, event, from_user, to_user, fail_reason)
-    VALUES (new.id, new.plaintext, new.raw_body, new.appid, new.info_type, new.msg_type, new.event, new.from_user,
+    VALUES (new.id, new.plaintext, CASE WHEN new.plaintext IS NULL THEN new.raw_body END, new.appid, new.info_type, new.msg_type, new.event, new.from_user,
             new.to_user, new.fail_reason);
   END;
   CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
     INSERT INTO events_fts (events_fts, rowid, plaintext, raw_body, appid, info_type, msg_type, event, from_user,
                             to_user, fail_reason)
-    VALUES ('delete', old.id, old.plaintext, old.raw_body, old.appid, old.info_type, old.msg_type, old.event,
+    VALUES ('delete', old.id, old.plaintext, CASE WHEN old.plaintext IS NULL THEN old.raw_body END, old.appid, old.info_type, old.msg_type, old.event,
             old.from_user, old.to_user, old.fail_reason);
   END;
   -- only when an indexed column changes (setReply / setHandledNote do not touch the index)
@@ -159,10 +162,10 @@ export const MIGRATIONS: readonly string[] = [
                                            to_user, fail_reason ON events BEGIN
     INSERT INTO events_fts (events_fts, rowid, plaintext, raw_body, appid, info_type, msg_type, event, from_user,
                             to_user, fail_reason)
-    VALUES ('delete', old.id, old.plaintext, old.raw_body, old.appid, old.info_type, old.msg_type, old.event,
+    VALUES ('delete', old.id, old.plaintext, CASE WHEN old.plaintext IS NULL THEN old.raw_body END, old.appid, old.info_type, old.msg_type, old.event,
             old.from_user, old.to_user, old.fail_reason);
     INSERT INTO events_fts (rowid, plaintext, raw_body, appid, info_type, msg_type, event, from_user, to_user, fail_reason)
-    VALUES (new.id, new.plaintext, new.raw_body, new.appid, new.info_type, new.msg_type, new.event, new.from_user,
+    VALUES (new.id, new.plaintext, CASE WHEN new.plaintext IS NULL THEN new.raw_body END, new.appid, new.info_type, new.msg_type, new.event, new.from_user,
             new.to_user, new.fail_reason);
   END;
 
