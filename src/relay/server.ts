@@ -266,6 +266,12 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
     if (res.headersSent || res.writableEnded) return;
     const headers: http.OutgoingHttpHeaders = { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' };
     if (close) headers['Connection'] = 'close';
+    if (type.startsWith('text/html')) {
+      // The pages are static: no scripts, no framing; the one link is the registered login URL.
+      headers['Content-Security-Policy'] = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+      headers['X-Frame-Options'] = 'DENY';
+      headers['X-Content-Type-Options'] = 'nosniff';
+    }
     res.writeHead(status, headers);
     res.end(body);
   }

@@ -11,7 +11,7 @@ export type RelayStatus = 'connecting' | 'connected' | 'disconnected';
 
 export interface RelayClientState {
   status: RelayStatus;
-  /** Relay receipt → processed here, for the latest push (ms); null before the first. */
+  /** Relay receipt → processed here, for the latest push (ms; includes any clock difference between the two machines). */
   lagMs: number | null;
   /** When the latest processed push reached the relay (epoch ms). */
   lastPushAt: number | null;
@@ -74,6 +74,7 @@ export class RelayClient {
   /** Processing is one chain across connections, so a reconnect never overlaps an unfinished onPush. */
   private chain: Promise<void> = Promise.resolve();
   private processed = 0;
+  private processingFailed = false;
   private generation = 0;
   private readonly current: RelayClientState;
 
@@ -157,7 +158,8 @@ export class RelayClient {
         const cursor = Math.max(this.opts.getCursor(), this.processed);
         this.processed = cursor;
         this.send(ws, { type: 'hello', cursor });
-        this.attempt = 0;
+        // A link that comes up resets the backoff, unless the last one was dropped because onPush kept failing.
+        if (!this.processingFailed) this.attempt = 0;
         this.setState({ status: 'connected', lastError: null, cursor });
         this.startHeartbeat(ws, gen);
       });
@@ -181,7 +183,7 @@ export class RelayClient {
       if (!refused) this.setState({ lastError: err.message });
     });
     ws.on('close', (code, reason) => {
-      if (gen !== this.generation) return;
+      if (this.ws !== ws) return;
       this.stopHeartbeat();
       this.ws = null;
       this.generation++;
@@ -202,12 +204,21 @@ export class RelayClient {
       result = await this.opts.onPush(frame);
     } catch (err) {
       // Not acknowledged: drop the link so the push comes again after a backoff.
+      this.processingFailed = true;
       this.setState({ lastError: `processing push ${frame.seq} failed: ${(err as Error).message}` });
       this.log('error', 'onPush failed; reconnecting to retry', { seq: frame.seq, error: (err as Error).message });
-      if (gen === this.generation) ws.terminate();
+      if (gen === this.generation) {
+        // Invalidate the frames already queued behind this one: processing them would skip the failed push.
+        this.generation++;
+        ws.terminate();
+      }
       return;
     }
     this.processed = frame.seq;
+    if (this.processingFailed) {
+      this.processingFailed = false;
+      this.attempt = 0;
+    }
     const now = Date.now();
     this.setState({ cursor: frame.seq, lagMs: now - frame.receivedAt, lastPushAt: frame.receivedAt });
     if (frame.kind === 'authorizer' && result?.reply != null && frame.replyDeadline !== null && now <= frame.replyDeadline) {

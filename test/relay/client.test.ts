@@ -1,0 +1,64 @@
+/** RelayClient behaviour against a real relay: option validation, a failing onPush is retried and never skipped. */
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RelayClient, RelayClientError } from '../../src/main/relay/client';
+import { validateRelayConfig } from '../../src/relay/config';
+import { silentLogger } from '../../src/relay/log';
+import { startRelay } from '../../src/relay/server';
+import type { PushFrame } from '../../src/shared/relay-protocol';
+import { COMPONENT_APPID, DESK_KEY, DeskDb, TOKEN, post, signedPush, tempDir, waitFor } from './helpers';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+describe('RelayClient', () => {
+  it('rejects unusable options with a message saying what to pass', () => {
+    const ok = { url: 'ws://127.0.0.1:1', deskKey: DESK_KEY, getCursor: () => 0, onPush: async () => ({ reply: null }) };
+    expect(() => new RelayClient({ ...ok, url: 'not a url' })).toThrow(RelayClientError);
+    expect(() => new RelayClient({ ...ok, url: 'ftp://relay.example.com' })).toThrow(/ws, wss, http or https/);
+    expect(() => new RelayClient({ ...ok, deskKey: 'short' })).toThrow(/at least 32/);
+    expect(() => new RelayClient({ ...ok, onPush: undefined as never })).toThrow(/onPush/);
+  });
+
+  it('does not acknowledge a push whose onPush failed: it comes again and is processed once', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.cleanup);
+    const relay = await startRelay(
+      validateRelayConfig({ listen: '127.0.0.1:0', publicUrl: 'http://127.0.0.1', componentAppid: COMPONENT_APPID, token: TOKEN, deskKey: DESK_KEY, dataDir: join(tmp.dir, 'data') }),
+      { logger: silentLogger },
+    );
+    cleanups.push(() => relay.close());
+    for (let i = 0; i < 5; i++) {
+      const p = signedPush();
+      expect((await post(relay.url, p.path, p.body)).text).toBe('success');
+    }
+    const desk = new DeskDb(join(tmp.dir, 'desk.sqlite'));
+    cleanups.push(() => desk.close());
+    const attempts = new Map<number, number>();
+    const errors: string[] = [];
+    const client = new RelayClient({
+      url: relay.url,
+      deskKey: DESK_KEY,
+      getCursor: desk.getCursor,
+      minBackoffMs: 20,
+      maxBackoffMs: 50,
+      onState: (s) => s.lastError && errors.push(s.lastError),
+      onPush: async (push: PushFrame) => {
+        attempts.set(push.seq, (attempts.get(push.seq) ?? 0) + 1);
+        if (push.seq === 3 && attempts.get(3)! < 3) throw new Error('inbox is busy');
+        desk.commit(push);
+        return { reply: null };
+      },
+    });
+    client.start();
+    cleanups.push(() => client.stop());
+    await waitFor(() => desk.getCursor() === 5, 10_000, 'all five pushes');
+    expect(attempts.get(3)).toBe(3);
+    expect(errors.join('\n')).toContain('processing push 3 failed: inbox is busy');
+    expect(desk.rows().map((r) => [r.seq, r.processed])).toEqual([[1, 1], [2, 1], [3, 1], [4, 1], [5, 1]]);
+    await waitFor(() => relay.health().queueDepth === 0, 5000, 'the acks');
+    expect(client.state()).toMatchObject({ status: 'connected', cursor: 5 });
+  });
+});
