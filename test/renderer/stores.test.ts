@@ -1,0 +1,178 @@
+// @vitest-environment happy-dom
+/// <reference lib="dom" />
+/**
+ * Store logic over a scripted transport (the real backend is exercised in test/ui): the events live tail under a
+ * filter, and the authorizer table's page fetching and invalidation.
+ */
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ApiEnvelope, AppEvents, EventSummary } from '../../src/shared/contract';
+import type { Authorizer } from '../../src/shared/domain';
+import { AUTHORIZER_PAGE_SIZE, useAuthorizersStore } from '../../src/renderer/src/stores/authorizers';
+import { useEventsStore } from '../../src/renderer/src/stores/events';
+import { createApi, setApi, type Transport } from '../../src/renderer/src/transport';
+
+type Handler = (args: Record<string, unknown>) => unknown;
+
+function scriptedTransport(handlers: Record<string, Handler>) {
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const calls: { method: string; args: Record<string, unknown> }[] = [];
+  const transport: Transport = {
+    kind: 'http',
+    invoke: async (method, args) => {
+      calls.push({ method, args: args as Record<string, unknown> });
+      const h = handlers[method];
+      if (!h) return { ok: false, error: { code: 'unknown_method', message: method } } as ApiEnvelope<never>;
+      return { ok: true, result: h(args as Record<string, unknown>) } as ApiEnvelope<never>;
+    },
+    on: (event, cb) => {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(cb as (p: unknown) => void);
+      return () => set.delete(cb as (p: unknown) => void);
+    },
+    onConnection: () => () => undefined,
+  };
+  const emit = <E extends keyof AppEvents>(event: E, payload: AppEvents[E]) => {
+    for (const cb of listeners.get(event) ?? []) cb(payload);
+  };
+  return { transport, calls, emit, listenerCount: () => [...listeners.values()].reduce((n, s) => n + s.size, 0) };
+}
+
+function summary(id: number, over: Partial<EventSummary> = {}): EventSummary {
+  return {
+    id,
+    componentAppid: 'wx0123456789abcdef',
+    seq: id,
+    kind: 'authorizer',
+    appid: 'wx1111111111111111',
+    receivedAt: 1_000 + id,
+    status: 'ok',
+    failReason: null,
+    infoType: null,
+    msgType: 'text',
+    event: null,
+    fromUser: 'o1',
+    toUser: 'gh_1',
+    createTime: 1,
+    msgId: String(id),
+    dedupeKey: String(id),
+    replyMs: 3,
+    verdicts: null,
+    handledNote: null,
+    ...over,
+  };
+}
+
+beforeEach(() => setActivePinia(createPinia()));
+afterEach(() => setApi(null));
+
+describe('events store', () => {
+  it('history, then live events that match the filter are prepended once; others are ignored', async () => {
+    const s = scriptedTransport({ 'events/list': () => ({ rows: [summary(2), summary(1)], nextBeforeId: null }) });
+    setApi(createApi(s.transport));
+    const store = useEventsStore();
+    store.filter = { kind: 'authorizer' };
+    await store.reload();
+    store.startLive();
+    s.emit('event:new', summary(3));
+    s.emit('event:new', summary(3)); // the same event twice (reconnect replay) shows once
+    s.emit('event:new', summary(4, { kind: 'component' })); // filtered out
+    expect(store.rows.map((r) => r.id)).toEqual([3, 2, 1]);
+    expect(s.calls[0]).toEqual({ method: 'events/list', args: { kind: 'authorizer', limit: 100 } });
+  });
+
+  it('paused, it counts new events instead of moving the list', async () => {
+    const s = scriptedTransport({ 'events/list': () => ({ rows: [], nextBeforeId: null }) });
+    setApi(createApi(s.transport));
+    const store = useEventsStore();
+    await store.reload();
+    store.startLive();
+    store.live = false;
+    s.emit('event:new', summary(1));
+    s.emit('event:new', summary(2));
+    expect(store.rows).toEqual([]);
+    expect(store.newWhilePaused).toBe(2);
+    store.stopLive();
+    expect(s.listenerCount()).toBe(0);
+  });
+
+  it('loadMore passes the keyset cursor', async () => {
+    let page = 0;
+    const s = scriptedTransport({
+      'events/list': () => (page++ === 0 ? { rows: [summary(9)], nextBeforeId: 9 } : { rows: [summary(8)], nextBeforeId: null }),
+    });
+    setApi(createApi(s.transport));
+    const store = useEventsStore();
+    await store.reload();
+    await store.loadMore();
+    expect(store.rows.map((r) => r.id)).toEqual([9, 8]);
+    expect(s.calls[1]!.args).toEqual({ beforeId: 9, limit: 100 });
+    expect(store.nextBeforeId).toBeNull();
+  });
+});
+
+describe('authorizers store', () => {
+  const TOTAL = 100_000;
+  function authorizer(i: number): Authorizer {
+    return {
+      appid: 'wx' + i.toString(16).padStart(16, '0'),
+      componentAppid: 'wx0123456789abcdef',
+      kind: 'OA',
+      nickName: `n${i}`,
+      userName: null,
+      principalName: null,
+      headImg: null,
+      alias: null,
+      serviceType: null,
+      verifyType: null,
+      accountStatus: null,
+      info: null,
+      funcInfo: [],
+      status: 'active',
+      hasRefreshToken: true,
+      authorizedAt: 0,
+      updatedAt: 0,
+      revokedAt: null,
+      refreshTokenCheckedAt: null,
+      refreshTokenMismatch: false,
+    };
+  }
+  function backend() {
+    return scriptedTransport({
+      'authorizers/list': (args) => {
+        const offset = Number(args['offset']);
+        const limit = Number(args['limit']);
+        const rows = [];
+        for (let i = offset; i < Math.min(TOTAL, offset + limit); i++) rows.push(authorizer(i));
+        return { rows, total: TOTAL, counts: { active: TOTAL, revoked: 0, needs_reauth: 0, total: TOTAL } };
+      },
+    });
+  }
+  const settle = () => new Promise((r) => setTimeout(r, 0));
+
+  it('fetches only the pages a visible range needs, once', async () => {
+    const s = backend();
+    setApi(createApi(s.transport));
+    const store = useAuthorizersStore();
+    store.ensureRange(50_000, 50_030);
+    store.ensureRange(50_000, 50_030);
+    await settle();
+    const offsets = s.calls.map((c) => c.args['offset']);
+    expect(offsets).toEqual([250 * AUTHORIZER_PAGE_SIZE]);
+    expect(store.total).toBe(TOTAL);
+    expect(store.rowAt(50_010)?.appid).toBe('wx' + (50_010).toString(16).padStart(16, '0'));
+    expect(store.rowAt(0)).toBeUndefined();
+  });
+
+  it('a filter change drops cached pages and sends the filter with each page request', async () => {
+    const s = backend();
+    setApi(createApi(s.transport));
+    const store = useAuthorizersStore();
+    store.ensureRange(0, 20);
+    await settle();
+    store.filter = { status: 'needs_reauth', search: '' };
+    await store.reload();
+    expect(s.calls.at(-1)!.args).toEqual({ status: 'needs_reauth', offset: 0, limit: AUTHORIZER_PAGE_SIZE });
+  });
+});
