@@ -31,6 +31,8 @@ export interface RunningRelay {
   /** The listen URL (http://127.0.0.1:PORT or https://…). */
   url: string;
   port: number;
+  /** The base URL start pages are built from (config.publicUrl, or url with publicUrlIsListenUrl). */
+  publicUrl: string;
   health(): RelayHealth;
   /** Stop accepting, answer in-flight requests, close desk sockets and the database. */
   close(): Promise<void>;
@@ -38,6 +40,8 @@ export interface RunningRelay {
 
 export interface StartRelayOptions {
   logger?: RelayLogger;
+  /** Loopback sandboxes (demo, tests) listening on port 0: build start pages from the actual listen URL. */
+  publicUrlIsListenUrl?: boolean;
 }
 
 class HttpError extends Error {
@@ -110,6 +114,7 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
   const log = options.logger ?? jsonLineLogger();
   const queue = new PushQueue(config.dataDir);
   const deskKeyDigest = keyDigest(config.deskKey);
+  let publicUrl = config.publicUrl;
   const replyWaiters = new Map<number, ReplyWaiter>();
   const sessions = new Set<DeskSession>();
   let nextSessionId = 1;
@@ -407,7 +412,7 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
     }
     const id = randomBytes(12).toString('base64url');
     queue.addAuthLink(id, target.toString(), expiresAt);
-    const out: AuthLinkResponse = { id, startUrl: `${config.publicUrl}/authorize/${id}` };
+    const out: AuthLinkResponse = { id, startUrl: `${publicUrl}/authorize/${id}` };
     log('info', 'auth link registered', { id });
     send(res, 201, JSON.stringify(out), 'application/json');
   }
@@ -626,7 +631,8 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
   });
   const port = (server.address() as net.AddressInfo).port;
   const url = `${config.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  log('info', 'relay listening', { url, publicUrl: config.publicUrl, maxSeq: queue.maxSeq(), queueDepth: queue.queueDepth() });
+  if (options.publicUrlIsListenUrl) publicUrl = url;
+  log('info', 'relay listening', { url, publicUrl, maxSeq: queue.maxSeq(), queueDepth: queue.queueDepth() });
 
   let closed: Promise<void> | null = null;
   async function close(): Promise<void> {
@@ -651,5 +657,5 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
     return closed;
   }
 
-  return { url, port, health, close };
+  return { url, port, publicUrl, health, close };
 }

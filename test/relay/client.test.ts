@@ -27,9 +27,10 @@ describe('RelayClient', () => {
     cleanups.push(tmp.cleanup);
     const relay = await startRelay(
       validateRelayConfig({ listen: '127.0.0.1:0', publicUrl: 'http://127.0.0.1', componentAppid: COMPONENT_APPID, token: TOKEN, deskKey: DESK_KEY, dataDir: join(tmp.dir, 'data') }),
-      { logger: silentLogger },
+      { logger: silentLogger, publicUrlIsListenUrl: true },
     );
     cleanups.push(() => relay.close());
+    expect(relay.publicUrl).toBe(relay.url);
     for (let i = 0; i < 5; i++) {
       const p = signedPush();
       expect((await post(relay.url, p.path, p.body)).text).toBe('success');
