@@ -54,7 +54,7 @@ beforeAll(async () => {
   sim = http.createServer((_req, res) => res.end('simulated wechat api'));
   await new Promise<void>((r) => sim.listen(0, '127.0.0.1', r));
   simPort = (sim.address() as net.AddressInfo).port;
-  const cfg = writeConfig(tmp.dir, { egressAllow: [`127.0.0.1:${simPort}`, 'api.weixin.qq.com:443'], egressAllowLiteralTargets: true, replyDeadlineMs: 1500 });
+  const cfg = writeConfig(tmp.dir, { egressAllow: [`127.0.0.1:${simPort}`, 'api.weixin.qq.com:443'], egressAllowLiteralTargets: true, replyDeadlineMs: 3000 });
   relay = await spawnRelay(cfg);
 });
 
