@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliBundle, repoRoot } from '../helpers/paths';
 
@@ -182,9 +183,13 @@ describe.skipIf(!haveChromium)('console in a browser against the demo sandbox', 
     await drawer.waitFor({ state: 'hidden' });
   }, 60_000);
 
-  it('exports the filtered rows to a CSV that Excel reads as UTF-8', async () => {
+  it('exports the filtered rows with chosen columns to a CSV that Excel reads as UTF-8', async () => {
     await page.locator('[data-test=export-open]').click();
     await page.locator('[data-test=export-run]').waitFor({ state: 'visible' });
+    // Keep only appid, name and status.
+    for (const col of ['kind', 'userName', 'principalName', 'alias', 'serviceType', 'verifyType', 'accountStatus', 'funcInfo', 'authorizedAt', 'revokedAt', 'refreshTokenMismatch']) {
+      await page.locator(`[data-test=col-${col}]`).click();
+    }
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=export-run]').click()]);
     const file = join(downloads, download.suggestedFilename());
     await download.saveAs(file);
@@ -192,12 +197,43 @@ describe.skipIf(!haveChromium)('console in a browser against the demo sandbox', 
     const text = readFileSync(file, 'utf8');
     expect(text.charCodeAt(0)).toBe(0xfeff);
     const lines = text.slice(1).trimEnd().split('\r\n');
-    expect(lines[0]!.split(',')[0]).toBe('appid');
+    expect(lines[0]).toBe('appid,nick_name,status');
     expect(lines).toHaveLength(2); // header + the one account the search matched
     expect(lines[1]!.startsWith(authorizedAppid + ',')).toBe(true);
+    expect(lines[1]!.endsWith(',active')).toBe(true);
     await page.locator('[data-test=export-done]').waitFor();
     await page.screenshot({ path: join(SHOTS, 'export.png') });
     await page.keyboard.press('Escape');
+    await page.locator('[data-test=export-dialog]').waitFor({ state: 'hidden' });
+  }, 60_000);
+
+  it('exports ticked rows to XLSX', async () => {
+    // Clear the search, tick the first three rows of the whole list.
+    await page.locator('[data-test=authorizers-search]').fill('');
+    await page.locator('[data-test=authorizers-search]').press('Enter');
+    await page.locator('[data-test=row-check]').nth(2).waitFor();
+    const ticked: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const row = page.locator('[data-test=authorizer-row]').nth(i);
+      ticked.push((await row.getAttribute('data-appid')) ?? '');
+      await row.locator('[data-test=row-check]').check();
+    }
+    expect(await page.locator('[data-test=selected-count]').innerText()).toContain('3');
+    await page.locator('[data-test=export-open]').click();
+    await page.locator('[data-test=format-xlsx]').click();
+    expect(await page.locator('[data-test=scope-selected] input').isChecked()).toBe(true);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=export-run]').click()]);
+    const file = join(downloads, download.suggestedFilename());
+    await download.saveAs(file);
+    expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+    const zip = unzipSync(new Uint8Array(readFileSync(file)));
+    const sheetName = Object.keys(zip).find((n) => /^xl\/worksheets\/sheet\d*\.xml$/.test(n));
+    expect(sheetName).toBeDefined();
+    const sheet = strFromU8(zip[sheetName!]!) + (zip['xl/sharedStrings.xml'] ? strFromU8(zip['xl/sharedStrings.xml']) : '');
+    for (const appid of ticked) expect(sheet).toContain(appid);
+    expect((sheet.match(/<row /g) ?? []).length).toBe(4); // header + 3 ticked rows
+    await page.keyboard.press('Escape');
+    await page.locator('[data-test=export-dialog]').waitFor({ state: 'hidden' });
   }, 60_000);
 
   it('opens a ticket event and shows its decrypted XML and a decrypt command without secrets', async () => {

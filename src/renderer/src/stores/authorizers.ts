@@ -9,6 +9,7 @@ import type {
   AppEvents,
   AuthorizerOption,
   AuthorizerOptionName,
+  ExportColumn,
   ExportFormat,
   ExportResult,
   RefreshTokenHealth,
@@ -33,6 +34,8 @@ export const useAuthorizersStore = defineStore('authorizers', () => {
   const counts = ref<AuthorizerStatusCounts | null>(null);
   const error = ref<string | null>(null);
   const loadingFirst = ref(false);
+  /** Rows ticked in the table (appids), for "export selected". Kept across scrolling; cleared on filter change. */
+  const selected = ref<Set<string>>(new Set());
 
   const syncing = ref(false);
   const syncProgress = ref<AppEvents['sync:progress'] | null>(null);
@@ -104,20 +107,38 @@ export const useAuthorizersStore = defineStore('authorizers', () => {
     }
   }
 
-  /** Export the rows matching the current filter (the main process writes the file content). */
-  async function exportFiltered(format: ExportFormat): Promise<ExportResult> {
+  function toggleSelected(appid: string, on: boolean): void {
+    const next = new Set(selected.value);
+    if (on) next.add(appid);
+    else next.delete(appid);
+    selected.value = next;
+  }
+
+  function clearSelection(): void {
+    selected.value = new Set();
+  }
+
+  /**
+   * Export the selected rows (when `onlySelected`) or every row matching the current filter, with the chosen columns.
+   * The main process builds the file; the renderer only downloads it.
+   */
+  async function exportRows(format: ExportFormat, columns: ExportColumn[], onlySelected: boolean): Promise<ExportResult> {
     exporting.value = true;
-    exportProgress.value = { done: 0, total: total.value };
+    exportProgress.value = { done: 0, total: onlySelected ? selected.value.size : total.value };
     const off = api.on('export:progress', (p) => (exportProgress.value = p));
     try {
       const f = compactFilter(filter.value);
-      return await api.invoke('authorizers/export', {
-        format,
-        kind: f.kind,
-        status: f.status,
-        funcId: f.funcId,
-        search: f.search,
-      });
+      const scope = onlySelected
+        ? { appids: [...selected.value] }
+        : {
+            kind: f.kind,
+            status: f.status,
+            funcId: f.funcId,
+            authorizedFrom: f.authorizedFrom,
+            authorizedTo: f.authorizedTo,
+            search: f.search,
+          };
+      return await api.invoke('authorizers/export', { format, columns, ...compactFilter(scope) });
     } finally {
       off();
       exporting.value = false;
@@ -160,7 +181,10 @@ export const useAuthorizersStore = defineStore('authorizers', () => {
     reload,
     rowAt,
     sync,
-    exportFiltered,
+    selected,
+    toggleSelected,
+    clearSelection,
+    exportRows,
     open,
     getOption,
     setOption,
