@@ -215,3 +215,17 @@ describe('authorizers.upsertMany', () => {
     expect(() => store.authorizers.upsertMany('x')).toThrow(/needs an array/);
   });
 });
+
+describe('authorizers.iterate', () => {
+  test('streams in chunks, so the caller may write to the store while iterating', () => {
+    const { store } = tempStore();
+    store.authorizers.upsertMany(Array.from({ length: 2500 }, (_, i) => ({ componentAppid: C, appid: `wx${String(i).padStart(5, '0')}`, kind: 'MP' as const })));
+    let seen = 0;
+    for (const a of store.authorizers.iterate(C)) {
+      store.authorizers.setStatus(C, a.appid, 'needs_reauth');
+      seen++;
+    }
+    expect(seen).toBe(2500);
+    expect(store.authorizers.countsByStatus(C)).toEqual({ active: 0, revoked: 0, needs_reauth: 2500, total: 2500 });
+  });
+});
