@@ -300,6 +300,13 @@ describe.skipIf(!haveChromium)('console in a browser against the demo sandbox', 
     await page.locator('[data-test=apilog] .el-table__row').first().waitFor();
     expect(await page.locator('[data-test=apilog]').innerText()).toContain('/cgi-bin/component/');
     await page.screenshot({ path: join(SHOTS, 'apilog.png') });
+    // Typing an errcode filters the log and explains the code.
+    const errcode = page.locator('[data-test=apilog] input[placeholder=errcode]');
+    await errcode.fill('61004');
+    await errcode.press('Enter');
+    const explained = page.locator('[data-test=errcode-explained]');
+    await explained.waitFor();
+    expect(await explained.innerText()).toMatch(/^61004: .*IP/);
   }, 60_000);
 
   it('switches to English', async () => {
