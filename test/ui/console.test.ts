@@ -236,6 +236,13 @@ describe.skipIf(!haveChromium)('console in a browser against the demo sandbox', 
     await page.locator('[data-test=export-dialog]').waitFor({ state: 'hidden' });
   }, 60_000);
 
+  it('syncs from api_get_authorizer_list with a progress bar and a summary', async () => {
+    await page.locator('[data-test=sync]').click();
+    const done = page.locator('.el-message', { hasText: '同步完成' });
+    await done.waitFor({ timeout: 30_000 });
+    expect(await done.innerText()).toMatch(/共 2\d\d/);
+  }, 60_000);
+
   it('opens a ticket event and shows its decrypted XML and a decrypt command without secrets', async () => {
     await go('#/events');
     const row = page.locator('[data-test=events-table] .el-table__row', { hasText: 'component_verify_ticket' }).first();
