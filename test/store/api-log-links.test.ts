@@ -93,6 +93,7 @@ describe('apiLog', () => {
     expect(() => store.apiLog.insert(call(1, { attempt: 0 }))).toThrow(/attempt/);
     expect(() => store.apiLog.list({ componentAppid: C, errcode: 1.5 })).toThrow(/errcode filter/);
     expect(() => store.apiLog.errcodesPerMinute(C, 5, 1)).toThrow(/must not be before/);
+    expect(() => store.apiLog.errcodesPerMinute(C, 0, 32 * 86_400_000)).toThrow(/at most 31 days/);
   });
 });
 

@@ -262,6 +262,7 @@ describe('events.list: filters, keyset pagination, search', () => {
       expect(r.count).toBeLessThanOrEqual(2); // one event per 30 s
     }
     expect(() => store.events.countPerMinute(C, 10, 5)).toThrow(/must not be before/);
+    expect(() => store.events.countPerMinute(C, 0, 32 * 86_400_000)).toThrow(/at most 31 days/);
   });
 
   test('getMany returns in the caller order and skips unknown ids', () => {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { ApiCallFilter, ApiCallInput, ApiCallRecord, ErrcodeMinuteCount, KeysetPage } from '../../shared/domain';
 import type { ApiLogRepo } from './api';
 import { invalidArgument } from './errors';
-import { MINUTE_MS, StatementCache } from './sql';
+import { MAX_BUCKET_SPAN_MS, MINUTE_MS, StatementCache } from './sql';
 import {
   appidArg,
   boolArg,
@@ -135,6 +135,9 @@ export class SqlApiLog implements ApiLogRepo {
     timeArg(from, 'from');
     timeArg(to, 'to');
     if (to < from) throw invalidArgument('errcodesPerMinute: "to" must not be before "from"');
+    if (to - from > MAX_BUCKET_SPAN_MS) {
+      throw invalidArgument('errcodesPerMinute: the range may span at most 31 days (one row per minute)');
+    }
     return this.selectPerMinute.all(c, from, to);
   }
 

@@ -103,13 +103,14 @@ export interface EventsRepo {
   /** Newest first, keyset pagination by id. */
   list(filter: EventFilter): KeysetPage<EventRecord>;
   count(filter: Omit<EventFilter, 'beforeId' | 'limit'>): number;
-  /** Per-minute counts of events received in [from, to), minutes with none omitted. */
+  /** Per-minute counts of events received in [from, to) (at most 31 days), minutes with none omitted. */
   countPerMinute(componentAppid: string, from: number, to: number): MinuteCount[];
 }
 
 export interface ApiLogRepo {
   insert(call: ApiCallInput): number;
   list(filter: ApiCallFilter): KeysetPage<ApiCallRecord>;
+  /** Per-minute, per-errcode call counts in [from, to) (at most 31 days). */
   errcodesPerMinute(componentAppid: string, from: number, to: number): ErrcodeMinuteCount[];
   /** Deletes all but the newest `keep` rows of a platform (default: the store's apiLogKeep). Returns rows deleted. */
   prune(componentAppid: string, keep?: number): number;

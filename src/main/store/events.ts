@@ -14,7 +14,7 @@ import {
 import type { EventsRepo } from './api';
 import { StoreError, invalidArgument } from './errors';
 import type { SqlRelayCursor } from './relay-cursor';
-import { MINUTE_MS, StatementCache, likePattern } from './sql';
+import { MAX_BUCKET_SPAN_MS, MINUTE_MS, StatementCache, likePattern } from './sql';
 import {
   appidArg,
   boolArg,
@@ -182,6 +182,9 @@ export class SqlEvents implements EventsRepo {
     timeArg(from, 'from');
     timeArg(to, 'to');
     if (to < from) throw invalidArgument('countPerMinute: "to" must not be before "from"');
+    if (to - from > MAX_BUCKET_SPAN_MS) {
+      throw invalidArgument('countPerMinute: the range may span at most 31 days (one row per minute)');
+    }
     return this.selectPerMinute.all(c, from, to);
   }
 }

@@ -26,3 +26,6 @@ export function likePattern(text: string): string {
 
 /** One minute in epoch ms, the bucket of the dashboard counts. */
 export const MINUTE_MS = 60_000;
+
+/** Widest range the per-minute dashboard queries accept (bounds the rows they return). */
+export const MAX_BUCKET_SPAN_MS = 31 * 24 * 60 * MINUTE_MS;
