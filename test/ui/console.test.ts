@@ -1,7 +1,8 @@
 /**
  * The console in a real browser (Debian's Chromium through playwright-core) against `wxopen demo`: simulator, relay and
- * console server as one real process on loopback. Walks the first-run path and saves a screenshot of each screen to
- * docs/screenshots/. Skipped (with the reason) when Chromium is not installed.
+ * console server as one real process on loopback. Walks the first-run path and saves a screenshot of each screen
+ * (to docs/screenshots/ with WXOPEN_SCREENSHOTS=1). Skipped when Chromium is not installed (WXOPEN_CHROMIUM overrides
+ * /usr/bin/chromium).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -14,7 +15,8 @@ import { cliBundle, repoRoot } from '../helpers/paths';
 
 const CHROMIUM = process.env['WXOPEN_CHROMIUM'] ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
-const SHOTS = join(repoRoot, 'docs', 'screenshots');
+/** Screenshots refresh docs/screenshots only when asked (WXOPEN_SCREENSHOTS=1), so a test run leaves the tree clean. */
+const SHOTS = process.env['WXOPEN_SCREENSHOTS'] === '1' ? join(repoRoot, 'docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'wxopen-shots-'));
 const UI_TIMEOUT = 20_000;
 
 /** Newest modification time under a folder. */
@@ -103,6 +105,7 @@ describe.skipIf(!haveChromium)('console in a browser against the demo sandbox', 
     }
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     if (downloads) rmSync(downloads, { recursive: true, force: true });
+    if (!SHOTS.startsWith(repoRoot)) rmSync(SHOTS, { recursive: true, force: true });
   });
 
   async function go(hash: string): Promise<void> {
