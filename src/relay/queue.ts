@@ -105,6 +105,11 @@ export class PushQueue {
   private writerFailure: Error | null = null;
   private closed = false;
   private closing: Promise<void> | null = null;
+  /**
+   * Highest seq whose commit the main thread has been told about. Delivery stops here: a row the writer committed a
+   * moment ago may be readable before its request handler has run (and registered its reply waiter).
+   */
+  private announcedSeq: number;
   private stmts;
   private ackedSeq: number;
 
@@ -135,7 +140,7 @@ export class PushQueue {
       CREATE TABLE IF NOT EXISTS auth_links (id TEXT PRIMARY KEY, url TEXT NOT NULL, expires_at INTEGER NOT NULL);
     `);
     this.stmts = {
-      after: this.db.prepare('SELECT seq, received_at, kind, appid, query, body FROM pushes WHERE seq > ? ORDER BY seq LIMIT ?'),
+      after: this.db.prepare('SELECT seq, received_at, kind, appid, query, body FROM pushes WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?'),
       maxSeq: this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'pushes'"),
       depth: this.db.prepare('SELECT count(*) AS n FROM pushes WHERE seq > ?'),
       lastAt: this.db.prepare('SELECT max(received_at) AS t FROM pushes'),
@@ -150,6 +155,7 @@ export class PushQueue {
       pruneLinks: this.db.prepare('DELETE FROM auth_links WHERE expires_at < ?'),
     };
     this.ackedSeq = (this.stmts.getMeta.get('acked_seq') as { value: number } | undefined)?.value ?? 0;
+    this.announcedSeq = this.maxSeq();
     // The writer loads the same better-sqlite3 this module resolved (the bundle's node_modules, not the cwd's).
     const sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3');
     this.writer = new Worker(WRITER, { eval: true, workerData: { sqlitePath, file: join(dataDir, 'relay-queue.sqlite') } });
@@ -178,6 +184,7 @@ export class PushQueue {
   private onWriterMessage(m: { type: string; results?: (InsertResult & { id: number })[]; ids?: number[]; error?: string }): void {
     if (m.type === 'done') {
       for (const r of m.results!) {
+        if (r.seq > this.announcedSeq) this.announcedSeq = r.seq;
         const p = this.pending.get(r.id);
         this.pending.delete(r.id);
         p?.resolve({ seq: r.seq, duplicate: r.duplicate, reply: r.reply });
@@ -199,7 +206,7 @@ export class PushQueue {
 
   /** Up to `limit` stored pushes after `seq`, in seq order. */
   after(seq: number, limit: number): StoredPush[] {
-    return (this.stmts.after.all(seq, limit) as Row[]).map((r) => ({
+    return (this.stmts.after.all(seq, this.announcedSeq, limit) as Row[]).map((r) => ({
       seq: r.seq,
       receivedAt: r.received_at,
       kind: r.kind,

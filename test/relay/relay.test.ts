@@ -229,6 +229,12 @@ describe('passive replies', () => {
     expect([...replies.values()]).toContain(answer.text);
     const retry = await post(relay.url, push.path, push.body, agent);
     expect(retry.text).toBe(answer.text);
+    // Many at once: every one gets its own reply (none delivered before its reply waiter exists).
+    const burst = Array.from({ length: 120 }, () => signedPush({ kind: 'authorizer' }));
+    const burstAnswers: string[] = [];
+    await pool(burst, 24, async (p) => void burstAnswers.push((await post(relay.url, p.path, p.body, agent)).text));
+    expect(burstAnswers.filter((a) => !/^<xml><Encrypt><!\[CDATA\[reply-\d+\]\]><\/Encrypt><\/xml>$/.test(a))).toEqual([]);
+    expect(new Set(burstAnswers).size).toBe(120);
     await client.stop();
 
     // A desk that receives pushes and never replies.
