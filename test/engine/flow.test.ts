@@ -115,6 +115,17 @@ describe('engine flow against the simulator through a real relay', () => {
     expect(store.authorizers.list({ componentAppid: APPID, kind: 'MP' }).total).toBe(2 + (sim.candidateProfiles()[0]!.kind === 'mp' ? 1 : 0));
   });
 
+  it('a sync does not revoke an account authorized while it was reading the list', async () => {
+    const late = sim.candidateProfiles()[1]!;
+    const report = await engine.syncAuthorizers((p) => {
+      // The list has been read; an authorization lands before the sync looks for accounts WeChat no longer lists.
+      if (p.phase === 'list') store.authorizers.upsert({ componentAppid: APPID, appid: late.appid, kind: 'OA', status: 'active', refreshToken: 'refreshtoken@@@late' });
+    });
+    expect(report.revoked).toBe(0);
+    expect(store.authorizers.get(APPID, late.appid)?.status).toBe('active');
+    expect(store.authorizers.getRefreshToken(APPID, late.appid)).toBe('refreshtoken@@@late');
+  });
+
   it('revokes on unauthorized and drops the tokens', async () => {
     const appid = sim.candidateProfiles()[0]!.appid;
     await sim.unauthorize(appid).push;

@@ -42,7 +42,9 @@ export async function startStack(opts: {
 }): Promise<Stack> {
   const { creds } = opts;
   const dir = mkdtempSync(join(tmpdir(), 'wxopen-stack-'));
-  const store = openStore({ path: join(dir, 'desk.db'), secrets: new NodeSecretStore(join(dir, 'keys', 'secret.key')) });
+  // The store and the engine share one clock, which follows the simulator's when the test moves it.
+  let clock: () => number = Date.now;
+  const store = openStore({ path: join(dir, 'desk.db'), secrets: new NodeSecretStore(join(dir, 'keys', 'secret.key')), now: () => clock() });
   const port = await freePort();
   const relay = await startRelay(
     validateRelayConfig({
@@ -75,13 +77,14 @@ export async function startStack(opts: {
     ticketIntervalSeconds: 0,
     ...opts.sim,
   });
+  if (opts.engineClock === 'simulator') clock = () => sim.now();
   const emitted: Stack['emitted'] = [];
   const engine = new PlatformEngine({
     store,
     componentAppid: creds.componentAppid,
     apiBaseUrl: sim.url,
     emit: (event, payload) => emitted.push({ event, payload }),
-    ...(opts.engineClock === 'simulator' ? { now: () => sim.now() } : {}),
+    now: () => clock(),
     ...(opts.watchdogCheckMs ? { watchdogCheckMs: opts.watchdogCheckMs } : {}),
   });
   engine.start();

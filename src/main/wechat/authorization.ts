@@ -206,8 +206,11 @@ export class AuthorizationService {
       report.added++;
       if (i % 10 === 9 || i === missing.length - 1) onProgress?.({ phase: 'details', done: i + 1, total: missing.length });
     }
+    // Accounts authorized while the list was being read are not in it: only older ones count as gone.
     const gone: string[] = [];
-    for (const a of store.authorizers.iterate(componentAppid)) if (a.status === 'active' && !seen.has(a.appid)) gone.push(a.appid);
+    for (const a of store.authorizers.iterate(componentAppid)) {
+      if (a.status === 'active' && !seen.has(a.appid) && a.updatedAt < report.startedAt) gone.push(a.appid);
+    }
     for (const appid of gone) this.revoke(appid);
     report.revoked = gone.length;
     report.finishedAt = this.now();
