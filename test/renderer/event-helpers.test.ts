@@ -1,5 +1,4 @@
 // @vitest-environment happy-dom
-/// <reference lib="dom" />
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { EventSummary } from '../../src/shared/contract';

@@ -1,5 +1,4 @@
 // @vitest-environment happy-dom
-/// <reference lib="dom" />
 /**
  * Store logic over a scripted transport (the real backend is exercised in test/ui): the events live tail under a
  * filter, and the authorizer table's page fetching and invalidation.

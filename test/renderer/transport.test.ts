@@ -1,5 +1,4 @@
 // @vitest-environment happy-dom
-/// <reference lib="dom" />
 /**
  * Transport selection and the console-mode transport over real loopback HTTP + WebSocket (a small server speaking the
  * contract's wire format: POST /api/<method> with x-wxopen-token, events as {event, payload} text frames).

@@ -1,5 +1,4 @@
 // @vitest-environment happy-dom
-/// <reference lib="dom" />
 import { describe, expect, it } from 'vitest';
 import { createAppI18n, issueText, messages } from '../../src/renderer/src/i18n';
 import {

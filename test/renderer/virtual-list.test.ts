@@ -1,5 +1,4 @@
 // @vitest-environment happy-dom
-/// <reference lib="dom" />
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PageCache, pagesForRange, visibleRange } from '../../src/renderer/src/lib/virtual-list';
