@@ -234,6 +234,7 @@ describe('relay delivery', () => {
     cleanups.push(() => desk.close());
     const statuses: string[] = [];
     const errors: string[] = [];
+    const retryTimes: number[] = [];
     const client = new RelayClient({
       url: proxy.url,
       deskKey: DESK_KEY,
@@ -244,6 +245,7 @@ describe('relay delivery', () => {
       onState: (s) => {
         statuses.push(s.status);
         if (s.lastError) errors.push(s.lastError);
+        if (s.status === 'disconnected' && s.nextRetryAt !== null) retryTimes.push(s.nextRetryAt);
       },
       onPush: async (p) => (desk.commit(p), { reply: null }),
     });
@@ -258,6 +260,7 @@ describe('relay delivery', () => {
     expect((await post(relay.url, p.path, p.body)).text).toBe('success');
     await waitFor(() => desk.getCursor() === 1, 5000, 'delivery on the new connection');
     expect(statuses).toContain('disconnected');
+    expect(retryTimes.length).toBeGreaterThan(0);
   }, 30_000);
 
   it('SIGTERM answers requests in flight (waiting replies get success), exits 0, and keeps what it answered', async () => {

@@ -18,6 +18,8 @@ export interface RelayClientState {
   lastError: string | null;
   /** The last seq processed (the caller's durable cursor as last seen). */
   cursor: number;
+  /** While disconnected: when the next connection attempt starts (epoch ms); else null. */
+  nextRetryAt: number | null;
 }
 
 export interface RelayClientLogger {
@@ -87,7 +89,7 @@ export class RelayClient {
     }
     this.url = deskUrl(options.url);
     this.opts = { heartbeatMs: 15_000, minBackoffMs: 500, maxBackoffMs: 30_000, ...options };
-    this.current = { status: 'disconnected', lagMs: null, lastPushAt: null, lastError: null, cursor: 0 };
+    this.current = { status: 'disconnected', lagMs: null, lastPushAt: null, lastError: null, cursor: 0, nextRetryAt: null };
   }
 
   /** Start connecting (idempotent). */
@@ -117,7 +119,7 @@ export class RelayClient {
     }
     this.generation++;
     await this.chain;
-    this.setState({ status: 'disconnected' });
+    this.setState({ status: 'disconnected', nextRetryAt: null });
   }
 
   private log(level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) {
@@ -133,7 +135,7 @@ export class RelayClient {
     this.reconnectTimer = null;
     if (this.stopped) return;
     const gen = ++this.generation;
-    this.setState({ status: 'connecting' });
+    this.setState({ status: 'connecting', nextRetryAt: null });
     const ws = new WebSocket(this.url, {
       headers: { Authorization: `Bearer ${this.opts.deskKey}` },
       perMessageDeflate: false,
@@ -187,8 +189,12 @@ export class RelayClient {
       this.stopHeartbeat();
       this.ws = null;
       this.generation++;
-      this.setState({ status: 'disconnected', ...(code !== 1000 && code !== 1005 && !this.current.lastError ? { lastError: `connection closed (${code}${reason.length ? ` ${reason.toString()}` : ''})` } : {}) });
-      this.scheduleReconnect();
+      const nextRetryAt = this.scheduleReconnect();
+      this.setState({
+        status: 'disconnected',
+        nextRetryAt,
+        ...(code !== 1000 && code !== 1005 && !this.current.lastError ? { lastError: `connection closed (${code}${reason.length ? ` ${reason.toString()}` : ''})` } : {}),
+      });
     });
   }
 
@@ -253,11 +259,13 @@ export class RelayClient {
     this.heartbeatTimer = null;
   }
 
-  private scheduleReconnect() {
-    if (this.stopped) return;
+  /** Returns when the next attempt starts, or null when stopped. */
+  private scheduleReconnect(): number | null {
+    if (this.stopped) return null;
     const cap = Math.min(this.opts.maxBackoffMs, this.opts.minBackoffMs * 2 ** Math.min(this.attempt, 16));
     const wait = Math.round(this.opts.minBackoffMs / 2 + Math.random() * (cap - this.opts.minBackoffMs / 2));
     this.attempt++;
     this.reconnectTimer = setTimeout(() => this.connect(), wait);
+    return Date.now() + wait;
   }
 }
