@@ -165,7 +165,7 @@ export interface DashboardStatus {
   authorizers: AuthorizerStatusCounts;
   /** Events per minute over the last hour (minutes with none omitted). */
   eventsPerMinute: MinuteCount[];
-  /** API errors per minute and errcode over the last hour. */
+  /** API calls per minute and errcode over the last hour (errcode 0 = ok; null = transport failure). */
   apiErrorsPerMinute: ErrcodeMinuteCount[];
   /** Failed events in the last 24 h. */
   failedEvents24h: number;
