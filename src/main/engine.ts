@@ -23,8 +23,9 @@ import type { CreatePlatformRuntimeOptions, PlatformRuntime, RuntimeStatus, Setu
 export interface EngineOptions extends CreatePlatformRuntimeOptions {
   store: Store;
   now?: () => number;
-  /** How often the ticket watchdog looks (default 60 s). */
+  /** How often the ticket watchdog looks (default 60 s), and how long after start it first looks (default 15 s). */
   watchdogCheckMs?: number;
+  watchdogGraceMs?: number;
 }
 
 export class PlatformEngine implements PlatformRuntime {
@@ -112,6 +113,7 @@ export class PlatformEngine implements PlatformRuntime {
       // The demo pushes every 30 s; production every 10 minutes. Stale = two missed pushes, at least 20 minutes.
       staleAfterMs: Math.max(20 * 60_000, 2 * this.ticketIntervalMs),
       checkEveryMs: options.watchdogCheckMs ?? 60_000,
+      ...(options.watchdogGraceMs !== undefined ? { startupGraceMs: options.watchdogGraceMs } : {}),
     });
     this.relayState = { state: 'not_configured', url: this.relayUrl, since: this.now(), cursor: store.relay.getCursor(componentAppid), lastError: null, nextRetryAt: null };
     this.relay =
@@ -275,7 +277,7 @@ export class PlatformEngine implements PlatformRuntime {
   private onRelayState(s: RelayClientState): void {
     const state = s.status;
     const since = state !== this.relayState.state ? this.now() : this.relayState.since;
-    this.relayState = { state, url: this.relayUrl, since, cursor: s.cursor, lastError: s.lastError, nextRetryAt: null };
+    this.relayState = { state, url: this.relayUrl, since, cursor: s.cursor, lastError: s.lastError, nextRetryAt: s.nextRetryAt ?? null };
     this.options.emit('relay:state', { ...this.relayState, componentAppid: this.componentAppid });
   }
 

@@ -27,7 +27,7 @@ describe('inbox through the relay', () => {
   let engine: PlatformEngine;
 
   beforeAll(async () => {
-    stack = await startStack({ creds: { componentAppid: APPID, secret: SECRET, token: TOKEN, aesKey: AES_KEY, deskKey: DESK_KEY }, sim: { pushTicketAtStart: false, accounts: 2, candidates: 1 }, watchdogCheckMs: 100 });
+    stack = await startStack({ creds: { componentAppid: APPID, secret: SECRET, token: TOKEN, aesKey: AES_KEY, deskKey: DESK_KEY }, sim: { pushTicketAtStart: false, accounts: 2, candidates: 1 }, watchdogCheckMs: 100, watchdogGraceMs: 200 });
     ({ store, relay, sim, engine } = stack);
   });
 

@@ -38,7 +38,9 @@ export async function startStack(opts: {
   sim?: SimulatorOptions;
   /** The engine's clock; tests that advance the simulator's clock pass () => sim.now(). */
   engineClock?: 'real' | 'simulator';
+  /** Ticket watchdog timing; by default it waits 15 s after start, longer than most tests run. */
   watchdogCheckMs?: number;
+  watchdogGraceMs?: number;
 }): Promise<Stack> {
   const { creds } = opts;
   const dir = mkdtempSync(join(tmpdir(), 'wxopen-stack-'));
@@ -86,6 +88,7 @@ export async function startStack(opts: {
     emit: (event, payload) => emitted.push({ event, payload }),
     now: () => clock(),
     ...(opts.watchdogCheckMs ? { watchdogCheckMs: opts.watchdogCheckMs } : {}),
+    ...(opts.watchdogGraceMs !== undefined ? { watchdogGraceMs: opts.watchdogGraceMs } : {}),
   });
   engine.start();
   return {

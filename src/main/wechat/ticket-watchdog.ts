@@ -14,6 +14,11 @@ export interface TicketWatchdogDeps {
   retryEveryMs?: number;
   /** How often to look. Default 60 s. */
   checkEveryMs?: number;
+  /**
+   * Wait this long after start before the first look (default 15 s): the relay delivers its backlog, usually
+   * holding a ticket, right after the desk connects, and asking WeChat before that would only raise a false alarm.
+   */
+  startupGraceMs?: number;
 }
 
 export class TicketWatchdog {
@@ -22,6 +27,7 @@ export class TicketWatchdog {
   private readonly retryEveryMs: number;
   private lastAskedAt: number | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private firstLook: NodeJS.Timeout | null = null;
   private checking: Promise<void> | null = null;
 
   constructor(private readonly deps: TicketWatchdogDeps) {
@@ -31,14 +37,20 @@ export class TicketWatchdog {
   }
 
   start(): void {
-    if (this.timer) return;
-    void this.check();
-    this.timer = setInterval(() => void this.check(), this.deps.checkEveryMs ?? 60_000);
-    this.timer.unref();
+    if (this.timer || this.firstLook) return;
+    this.firstLook = setTimeout(() => {
+      this.firstLook = null;
+      void this.check();
+      this.timer = setInterval(() => void this.check(), this.deps.checkEveryMs ?? 60_000);
+      this.timer.unref();
+    }, this.deps.startupGraceMs ?? 15_000);
+    this.firstLook.unref();
   }
 
   stop(): void {
+    if (this.firstLook) clearTimeout(this.firstLook);
     if (this.timer) clearInterval(this.timer);
+    this.firstLook = null;
     this.timer = null;
   }
 
