@@ -88,7 +88,7 @@ export class PlatformEngine implements PlatformRuntime {
       registerOnRelay: platform.relayUrl && secrets.deskKey ? (url, expiresAt) => this.registerOnRelay(url, expiresAt) : null,
       relayPublicUrl: platform.relayUrl ? httpUrl(platform.relayUrl) : null,
       now: this.now,
-      onAlert: (message, details) => this.alert('warning', 'needs_reauth', message, details),
+      onAlert: (message, details, messageZh) => this.alert('warning', 'needs_reauth', message, details, messageZh),
       onAuthorized: (a, linkId) => emit('auth:completed', { linkId, authorizerAppid: a.appid, nickName: a.nickName, kind: a.kind }),
     });
     this.inbox = new Inbox({
@@ -108,7 +108,7 @@ export class PlatformEngine implements PlatformRuntime {
         if (!secret) throw new Error('no AppSecret configured');
         return this.client.startPushTicket({ component_appid: componentAppid, component_secret: secret });
       },
-      alert: (message, details) => this.alert('warning', 'ticket_stale', message, details),
+      alert: (message, details, messageZh) => this.alert('warning', 'ticket_stale', message, details, messageZh),
       now: this.now,
       // The demo pushes every 30 s; production every 10 minutes. Stale = two missed pushes, at least 20 minutes.
       staleAfterMs: Math.max(20 * 60_000, 2 * this.ticketIntervalMs),
@@ -171,29 +171,39 @@ export class PlatformEngine implements PlatformRuntime {
   }
 
   async testDecrypt(sample?: { timestamp: string; nonce: string; msgSignature: string; body: string }): Promise<SetupCheckOutcome> {
-    if (!this.crypt) return { ok: false, message: 'Token and EncodingAESKey are not both set: add them, then test again.' };
+    if (!this.crypt) return { ok: false, message: 'Token and EncodingAESKey are not both set: add them, then test again.', messageZh: '尚未同时设置 Token 和 EncodingAESKey：请填写后再测试。' };
     let s = sample;
     if (!s) {
       const latest = this.store.events.list({ componentAppid: this.componentAppid, kind: 'component', limit: 1 }).rows[0];
       const q = latest?.query;
       if (!latest || !q?.timestamp || !q.nonce || !q.msg_signature) {
-        return { ok: false, message: 'No push has arrived yet to test with: paste a captured push (body and query), or wait for the next ticket.' };
+        return {
+          ok: false,
+          message: 'No push has arrived yet to test with: paste a captured push (body and query), or wait for the next ticket.',
+          messageZh: '还没有可用于测试的推送：请粘贴一条抓到的推送（body 和 query），或等待下一次 ticket 推送。',
+        };
       }
       s = { timestamp: q.timestamp, nonce: q.nonce, msgSignature: q.msg_signature, body: latest.rawBody };
     }
     try {
       const encrypt = field(parseXml(s.body, 64 * 1024), 'Encrypt');
-      if (!encrypt) return { ok: false, message: 'The sample body has no <Encrypt> element.' };
+      if (!encrypt) return { ok: false, message: 'The sample body has no <Encrypt> element.', messageZh: '样例 body 中没有 <Encrypt> 元素。' };
       const { plaintext } = this.crypt.verifyAndDecrypt({ msgSignature: s.msgSignature, timestamp: s.timestamp, nonce: s.nonce, encrypt });
-      return { ok: true, message: 'The signature matches the Token and the push decrypts with the EncodingAESKey to this platform’s appid.', details: { plaintext } };
+      return {
+        ok: true,
+        message: 'The signature matches the Token and the push decrypts with the EncodingAESKey to this platform’s appid.',
+        messageZh: '签名与 Token 相符，推送可用 EncodingAESKey 解密，且 appid 是本平台的。',
+        details: { plaintext },
+      };
     } catch (err) {
+      const kind = err instanceof CryptoError ? err.kind : null;
       const hint =
-        err instanceof CryptoError && err.kind === 'bad_signature'
-          ? ' Check the Token (消息校验Token).'
-          : err instanceof CryptoError && err.kind === 'appid_mismatch'
-            ? ' The push was encrypted for another appid: is the component appid right?'
-            : ' Check the EncodingAESKey (消息加解密Key).';
-      return { ok: false, message: `${(err as Error).message}.${hint}` };
+        kind === 'bad_signature'
+          ? [' Check the Token (消息校验Token).', '签名校验失败：请检查 Token（消息校验Token）。']
+          : kind === 'appid_mismatch'
+            ? [' The push was encrypted for another appid: is the component appid right?', '解密后的 appid 不是本平台的：请检查第三方平台 appid。']
+            : [' Check the EncodingAESKey (消息加解密Key).', '解密失败：请检查 EncodingAESKey（消息加解密Key）。'];
+      return { ok: false, message: `${(err as Error).message}.${hint[0]}`, messageZh: `${hint[1]}（${(err as Error).message}）` };
     }
   }
 
@@ -201,27 +211,42 @@ export class PlatformEngine implements PlatformRuntime {
     try {
       await this.tokens.getComponentToken();
       const t = this.store.tokens.getComponent(this.componentAppid);
-      return { ok: true, message: 'A component_access_token was obtained with the AppSecret and the newest ticket.', details: { expiresAt: t?.expiresAt ?? null } };
+      return {
+        ok: true,
+        message: 'A component_access_token was obtained with the AppSecret and the newest ticket.',
+        messageZh: '已用 AppSecret 和最新的 ticket 获取到 component_access_token。',
+        details: { expiresAt: t?.expiresAt ?? null },
+      };
     } catch (err) {
-      if (err instanceof WeChatApiError) return { ok: false, message: err.message, explanation: err.explanation };
-      return { ok: false, message: (err as Error).message };
+      if (err instanceof WeChatApiError) {
+        return { ok: false, message: err.message, messageZh: `微信返回 errcode ${err.errcode}：${err.explanation.zh}`, explanation: err.explanation };
+      }
+      return { ok: false, message: (err as Error).message, messageZh: `获取 component_access_token 失败：${(err as Error).message}` };
     }
   }
 
   async testRelay(): Promise<SetupCheckOutcome> {
-    if (!this.relayUrl || !this.deskKey) return { ok: false, message: 'No relay URL and desk key configured.' };
+    if (!this.relayUrl || !this.deskKey) return { ok: false, message: 'No relay URL and desk key configured.', messageZh: '尚未配置中继地址和 desk key。' };
     const base = httpUrl(this.relayUrl).replace(/\/+$/, '');
     try {
       const health = await request(`${base}/healthz`, { headersTimeout: 5000, bodyTimeout: 5000 });
       const body = (await health.body.json()) as Record<string, unknown>;
-      if (health.statusCode !== 200) return { ok: false, message: `The relay answered /healthz with HTTP ${health.statusCode}.` };
+      if (health.statusCode !== 200) {
+        return { ok: false, message: `The relay answered /healthz with HTTP ${health.statusCode}.`, messageZh: `中继的 /healthz 返回 HTTP ${health.statusCode}。` };
+      }
       // An empty registration is refused as 400 with the right key and 401 with a wrong one: checks the key, creates nothing.
       const auth = await request(`${base}/desk/auth-links`, { method: 'POST', headers: { authorization: `Bearer ${this.deskKey}`, 'content-type': 'application/json' }, body: '{}', headersTimeout: 5000 });
       await auth.body.dump();
-      if (auth.statusCode === 401) return { ok: false, message: 'The relay is reachable but refused the desk key: copy the deskKey from the relay’s config.' };
-      return { ok: true, message: 'The relay is reachable and accepts the desk key.', details: { health: body } };
+      if (auth.statusCode === 401) {
+        return {
+          ok: false,
+          message: 'The relay is reachable but refused the desk key: copy the deskKey from the relay’s config.',
+          messageZh: '中继可以访问，但拒绝了 desk key：请从中继配置中复制 deskKey。',
+        };
+      }
+      return { ok: true, message: 'The relay is reachable and accepts the desk key.', messageZh: '中继可以访问，并接受 desk key。', details: { health: body } };
     } catch (err) {
-      return { ok: false, message: `Could not reach the relay at ${base}: ${(err as Error).message}` };
+      return { ok: false, message: `Could not reach the relay at ${base}: ${(err as Error).message}`, messageZh: `无法连接中继 ${base}：${(err as Error).message}` };
     }
   }
 
@@ -281,9 +306,9 @@ export class PlatformEngine implements PlatformRuntime {
     this.options.emit('relay:state', { ...this.relayState, componentAppid: this.componentAppid });
   }
 
-  private alert(level: 'info' | 'warning' | 'error', code: string, message: string, details: Record<string, unknown> = {}): void {
+  private alert(level: 'info' | 'warning' | 'error', code: string, message: string, details: Record<string, unknown> = {}, messageZh?: string): void {
     this.inbox.alert(message, { code, ...details });
-    this.options.emit('alert:new', { level, code, message, at: this.now() });
+    this.options.emit('alert:new', { level, code, message, ...(messageZh ? { messageZh } : {}), at: this.now() });
   }
 }
 

@@ -271,6 +271,8 @@ export interface SetupCheckResult {
   ok: boolean;
   /** One sentence: what was checked and the outcome, with what to do when it failed. */
   message: string;
+  /** The same sentence in Chinese (the UI shows it when the language is zh-CN). */
+  messageZh?: string;
   /** e.g. the decrypted plaintext, the token's expiry, the relay's healthz. Never secrets. */
   details?: Record<string, unknown>;
   explanation?: ErrcodeExplanation | null;
@@ -485,7 +487,7 @@ export interface AppEvents {
   /** The selected platform changed (or its configuration was saved). */
   'platform:changed': { selectedAppid: string | null };
   /** Something the operator should know now (missed tickets, relay auth failure, insecure secret storage, …). */
-  'alert:new': { level: 'info' | 'warning' | 'error'; code: string; message: string; at: number };
+  'alert:new': { level: 'info' | 'warning' | 'error'; code: string; message: string; messageZh?: string; at: number };
 }
 
 export type AppEventName = keyof AppEvents;

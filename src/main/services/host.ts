@@ -161,6 +161,7 @@ export class RuntimeHost {
         level: 'error',
         code: 'runtime_start_failed',
         message: `Platform ${componentAppid} could not start: ${this.runtimeError}`,
+        messageZh: `平台 ${componentAppid} 无法启动：${this.runtimeError}`,
         at: Date.now(),
       });
     }
@@ -278,6 +279,7 @@ export class RuntimeHost {
             level: 'warning',
             code: 'demo_seed_failed',
             message: `The demo accounts could not be loaded: ${(err as Error)?.message ?? String(err)}. Use Sync on the Authorizers page.`,
+            messageZh: `演示账号加载失败：${(err as Error)?.message ?? String(err)}。请在“授权账号”页点击同步。`,
             at: Date.now(),
           });
           return;

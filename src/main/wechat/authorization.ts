@@ -25,7 +25,7 @@ export interface AuthorizationDeps {
   relayPublicUrl?: string | null;
   now?: () => number;
   /** Something an operator should see (stored as an alert event by the caller). */
-  onAlert?: (message: string, details?: Record<string, unknown>) => void;
+  onAlert?: (message: string, details: Record<string, unknown>, messageZh: string) => void;
   /** An authorization code was exchanged and the authorizer stored (linkId when it came through one of our links). */
   onAuthorized?: (authorizer: Authorizer, linkId: string | null) => void;
 }
@@ -162,7 +162,12 @@ export class AuthorizationService {
     const a = store.authorizers.get(componentAppid, authorizerAppid);
     if (!a || a.status === 'needs_reauth') return;
     store.authorizers.setStatus(componentAppid, authorizerAppid, 'needs_reauth', this.now());
-    this.deps.onAlert?.(`${a.nickName ?? authorizerAppid} needs re-authorization: its refresh token was refused (61023)`, { appid: authorizerAppid });
+    const name = a.nickName ?? authorizerAppid;
+    this.deps.onAlert?.(
+      `${name} needs re-authorization: its refresh token was refused (61023)`,
+      { appid: authorizerAppid },
+      `${name} 需要重新授权：其 refresh token 已被拒绝（61023）`,
+    );
   }
 
   /**

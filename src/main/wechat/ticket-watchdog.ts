@@ -6,7 +6,7 @@ export interface TicketWatchdogDeps {
   /** When the newest ticket arrived (epoch ms), or null if none ever. */
   lastTicketAt: () => number | null;
   startPushTicket: () => Promise<unknown>;
-  alert: (message: string, details: Record<string, unknown>) => void;
+  alert: (message: string, details: Record<string, unknown>, messageZh: string) => void;
   now?: () => number;
   /** Default 20 minutes. */
   staleAfterMs?: number;
@@ -68,14 +68,18 @@ export class TicketWatchdog {
     this.lastAskedAt = now;
     const minutes = last === null ? null : Math.floor((now - last) / 60_000);
     const why = minutes === null ? 'no component_verify_ticket has arrived yet' : `the newest component_verify_ticket is ${minutes} minutes old`;
+    const whyZh = minutes === null ? '还没有收到过 component_verify_ticket' : `最新的 component_verify_ticket 已是 ${minutes} 分钟前`;
+    const details = { code: 'ticket_stale', lastTicketAt: last };
     try {
       await this.deps.startPushTicket();
-      this.deps.alert(`${why}: asked WeChat to push one now (api_start_push_ticket). If none arrives, check the relay and the 授权事件接收URL.`, {
-        code: 'ticket_stale',
-        lastTicketAt: last,
-      });
+      this.deps.alert(
+        `${why}: asked WeChat to push one now (api_start_push_ticket). If none arrives, check the relay and the 授权事件接收URL.`,
+        details,
+        `${whyZh}：已请求微信立即推送（api_start_push_ticket）。如仍未收到，请检查中继和授权事件接收URL。`,
+      );
     } catch (err) {
-      this.deps.alert(`${why}, and api_start_push_ticket failed: ${(err as Error)?.message ?? String(err)}`, { code: 'ticket_stale', lastTicketAt: last });
+      const reason = (err as Error)?.message ?? String(err);
+      this.deps.alert(`${why}, and api_start_push_ticket failed: ${reason}`, details, `${whyZh}，且 api_start_push_ticket 调用失败：${reason}`);
     }
   }
 }
