@@ -23,6 +23,8 @@ import type { CreatePlatformRuntimeOptions, PlatformRuntime, RuntimeStatus, Setu
 export interface EngineOptions extends CreatePlatformRuntimeOptions {
   store: Store;
   now?: () => number;
+  /** Events older than this many days are pruned (default: the store setting `eventRetentionDays`, else 90). */
+  eventRetentionDays?: number;
   /** How often the ticket watchdog looks (default 60 s), and how long after start it first looks (default 15 s). */
   watchdogCheckMs?: number;
   watchdogGraceMs?: number;
@@ -44,6 +46,7 @@ export class PlatformEngine implements PlatformRuntime {
   private readonly now: () => number;
   private relayState: RelayStatus;
   private stopped = false;
+  private retentionTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: EngineOptions) {
     const { store, componentAppid, emit } = options;
@@ -133,11 +136,40 @@ export class PlatformEngine implements PlatformRuntime {
     this.relay?.start();
     this.tokens.start();
     this.watchdog.start();
+    // Keep the events table bounded: prune once a minute after start, then hourly.
+    const prune = () => void this.pruneEvents().catch(() => undefined);
+    this.retentionTimer = setTimeout(() => {
+      prune();
+      this.retentionTimer = setInterval(prune, 3_600_000);
+      this.retentionTimer.unref();
+    }, 60_000);
+    this.retentionTimer.unref();
+  }
+
+  /**
+   * Deletes events older than the retention period, 5,000 at a time with a turn of the event loop between batches so
+   * live pushes are not held up. Returns how many were deleted.
+   */
+  async pruneEvents(): Promise<number> {
+    const days =
+      this.options.eventRetentionDays ??
+      this.store.settings.get<number>('eventRetentionDays', this.componentAppid) ??
+      this.store.settings.get<number>('eventRetentionDays') ??
+      90;
+    const before = this.now() - days * 86_400_000;
+    let total = 0;
+    for (;;) {
+      const n = this.store.events.pruneBefore(this.componentAppid, Math.max(0, Math.floor(before)), 5000);
+      total += n;
+      if (n < 5000 || this.stopped) return total;
+      await new Promise((r) => setImmediate(r));
+    }
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    if (this.retentionTimer) clearTimeout(this.retentionTimer); // clearTimeout also clears an interval
     this.watchdog.stop();
     this.tokens.stop();
     await this.relay?.stop();

@@ -105,6 +105,11 @@ export interface EventsRepo {
   count(filter: Omit<EventFilter, 'beforeId' | 'limit'>): number;
   /** Per-minute counts of events received in [from, to) (at most 31 days), minutes with none omitted. */
   countPerMinute(componentAppid: string, from: number, to: number): MinuteCount[];
+  /**
+   * Deletes up to `limit` (default 5,000) of the oldest events received before `before`, so a caller can prune in
+   * small batches between other work. Returns how many were deleted.
+   */
+  pruneBefore(componentAppid: string, before: number, limit?: number): number;
 }
 
 export interface ApiLogRepo {

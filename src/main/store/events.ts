@@ -75,6 +75,7 @@ export class SqlEvents implements EventsRepo {
   private readonly updateReply: Database.Statement<[string | null, number | null, number]>;
   private readonly updateNote: Database.Statement<[string | null, number]>;
   private readonly selectOne: Database.Statement<[number], EventRow>;
+  private readonly deleteOldest: Database.Statement<[string, number, number]>;
   private readonly selectMany: Database.Statement<[string], EventRow>;
   private readonly selectPerMinute: Database.Statement<
     [string, number, number],
@@ -107,6 +108,10 @@ export class SqlEvents implements EventsRepo {
     this.updateReply = db.prepare('UPDATE events SET reply_body = ?, reply_ms = ? WHERE id = ?');
     this.updateNote = db.prepare('UPDATE events SET handled_note = ? WHERE id = ?');
     this.selectOne = db.prepare('SELECT * FROM events WHERE id = ?');
+    this.deleteOldest = db.prepare(
+      `DELETE FROM events WHERE id IN (
+         SELECT id FROM events WHERE component_appid = ? AND received_at < ? ORDER BY received_at LIMIT ?)`,
+    );
     this.selectMany = db.prepare('SELECT * FROM events WHERE id IN (SELECT value FROM json_each(?))');
     this.selectPerMinute = db.prepare(
       `SELECT (received_at / ${MINUTE_MS}) * ${MINUTE_MS} AS minute, count(*) AS count, sum(status = 'failed') AS failed
@@ -130,6 +135,13 @@ export class SqlEvents implements EventsRepo {
       }
       return { inserted: true, id: Number(this.insertRow.run(row).lastInsertRowid) };
     })();
+  }
+
+  pruneBefore(componentAppid: string, before: number, limit = 5000): number {
+    const c = appidArg(componentAppid);
+    intArg(before, 'before', 0);
+    intArg(limit, 'limit', 1);
+    return this.deleteOldest.run(c, before, limit).changes;
   }
 
   setReply(id: number, replyBody: string | null, replyMs: number | null): void {
