@@ -35,7 +35,8 @@ describe('event retention', () => {
     expect(store.events.list({ componentAppid: A, search: '事件内容 5000', limit: 10 }).rows).toHaveLength(0);
     expect(store.events.list({ componentAppid: A, search: '事件内容 10500', limit: 10 }).rows).toHaveLength(1);
     expect(() => store.events.pruneBefore(A, -1)).toThrow(/before/);
-    expect(() => store.events.pruneBefore('nope', 1)).toThrow();
+    expect(() => store.events.pruneBefore('', 1)).toThrow();
+    expect(() => store.events.pruneBefore(A, 1, 0)).toThrow(/limit/);
     await engine.stop();
     store.close();
   });
