@@ -12,15 +12,18 @@
  * This file is stable: add methods and fields, never rename or remove them. No Node, no DOM.
  */
 import type {
+  ApiCallFilter,
   ApiCallRecord,
   AuthLink,
   Authorizer,
+  AuthorizerFilter,
   AuthorizerKind,
   AuthorizerSortColumn,
   AuthorizerStatus,
   AuthorizerStatusCounts,
   EgressMode,
   ErrcodeMinuteCount,
+  EventFilter,
   EventKind,
   EventRecord,
   KeysetPage,
@@ -329,19 +332,7 @@ export interface ApiContract {
   // events (the inbox)
   /** Newest first, keyset pagination (pass the previous page's nextBeforeId as beforeId). */
   'events/list': {
-    args: {
-      kind?: EventKind;
-      infoType?: string;
-      msgType?: string;
-      event?: string;
-      appid?: string;
-      from?: number;
-      to?: number;
-      failedOnly?: boolean;
-      search?: string;
-      beforeId?: number;
-      limit?: number;
-    };
+    args: Omit<EventFilter, 'componentAppid'>;
     result: KeysetPage<EventSummary>;
   };
   'events/get': { args: { id: number }; result: EventDetail };
@@ -350,18 +341,7 @@ export interface ApiContract {
 
   // authorizers
   'authorizers/list': {
-    args: {
-      kind?: AuthorizerKind;
-      status?: AuthorizerStatus;
-      funcId?: number;
-      authorizedFrom?: number;
-      authorizedTo?: number;
-      search?: string;
-      sort?: AuthorizerSortColumn;
-      dir?: SortDirection;
-      offset?: number;
-      limit?: number;
-    };
+    args: Omit<AuthorizerFilter, 'componentAppid'>;
     result: Page<Authorizer> & { counts: AuthorizerStatusCounts };
   };
   'authorizers/get': { args: { appid: string }; result: Authorizer };
@@ -403,16 +383,7 @@ export interface ApiContract {
 
   // API call log
   'apilog/list': {
-    args: {
-      path?: string;
-      errcode?: number;
-      appid?: string;
-      from?: number;
-      to?: number;
-      errorsOnly?: boolean;
-      beforeId?: number;
-      limit?: number;
-    };
+    args: Omit<ApiCallFilter, 'componentAppid'>;
     result: KeysetPage<ApiCallRow>;
   };
 

@@ -1,9 +1,7 @@
 /**
- * Element Plus, imported per component. Sub-components (ElOption, ElRadioButton, ElTableColumn, …) are registered by
- * their parent's install (ElSelect, ElRadio, ElTable, …), so the parent must be listed.
- *
  * Element Plus, imported per component (with each one's CSS) so the bundle carries only what the views use.
- * Add a component here when a view starts using it.
+ * Add a component here when a view starts using it. Sub-components (ElOption, ElRadioButton, ElTableColumn, …) are
+ * registered by their parent's install (ElSelect, ElRadio, ElTable, …), so the parent must be listed.
  */
 import type { App } from 'vue';
 import {
