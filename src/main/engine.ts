@@ -6,7 +6,7 @@ import { request } from 'undici';
 import type { EventRecord } from '../shared/domain';
 import type { RelayStatus } from '../shared/contract';
 import type { PushFrame } from '../shared/relay-protocol';
-import { Store } from './store';
+import type { Store } from './store';
 import { RelayClient, type RelayClientState } from './relay/client';
 import { DEFAULT_API_BASE_URL, WeChatApiError, WeChatClient, relayEgressAgent } from './wechat/api-client';
 import { AuthorizationService } from './wechat/authorization';
@@ -21,7 +21,6 @@ import { toSummary } from './services/handlers';
 import type { CreatePlatformRuntimeOptions, PlatformRuntime, RuntimeStatus, SetupCheckOutcome, SyncProgress } from './services/runtime';
 
 export interface EngineOptions extends CreatePlatformRuntimeOptions {
-  store: Store;
   now?: () => number;
   /** Events older than this many days are pruned (default: the store setting `eventRetentionDays`, else 90). */
   eventRetentionDays?: number;
@@ -350,8 +349,7 @@ function httpUrl(url: string): string {
 }
 
 export async function createPlatformEngine(options: CreatePlatformRuntimeOptions & { now?: () => number }): Promise<PlatformEngine> {
-  if (!(options.store instanceof Store)) throw new ServiceError('internal', 'the engine needs the SQLite Store');
-  const engine = new PlatformEngine({ ...options, store: options.store });
+  const engine = new PlatformEngine(options);
   engine.start();
   return engine;
 }

@@ -13,7 +13,8 @@ import type {
 } from '../../shared/contract';
 import type { PlatformConfig } from '../../shared/domain';
 import { ServiceError } from './errors';
-import type { ConsoleStore, EmitEvent, PlatformRuntime } from './runtime';
+import type { Store } from '../store';
+import type { EmitEvent, PlatformRuntime } from './runtime';
 import type { PlatformRuntimeFactory } from './runtime-factory';
 
 export const WECHAT_API_BASE_URL = 'https://api.weixin.qq.com';
@@ -43,7 +44,7 @@ export interface SecretStorageProbe {
 }
 
 export interface RuntimeHostOptions {
-  store: ConsoleStore;
+  store: Store;
   mode: AppMode;
   dataDir: string;
   version: string;
@@ -58,7 +59,7 @@ export interface RuntimeHostOptions {
 export type EventListener = <E extends AppEventName>(event: E, payload: AppEvents[E]) => void;
 
 export class RuntimeHost {
-  readonly store: ConsoleStore;
+  readonly store: Store;
   readonly mode: AppMode;
   readonly dataDir: string;
   readonly version: string;

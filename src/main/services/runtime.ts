@@ -15,28 +15,10 @@ import type {
   SyncResult,
 } from '../../shared/contract';
 import type { AuthLink, EventRecord } from '../../shared/domain';
-import type {
-  ApiLogRepo,
-  AuthLinksRepo,
-  AuthorizersRepo,
-  EventsRepo,
-  PlatformsRepo,
-  SettingsRepo,
-  TicketsRepo,
-  TokensRepo,
-} from '../store/api';
+import type { Store } from '../store';
 
-/** The parts of the store the services read (the real `Store` from src/main/store satisfies it). */
-export interface ConsoleStore {
-  readonly platforms: PlatformsRepo;
-  readonly tickets: TicketsRepo;
-  readonly tokens: TokensRepo;
-  readonly authorizers: AuthorizersRepo;
-  readonly authLinks: AuthLinksRepo;
-  readonly events: EventsRepo;
-  readonly apiLog: ApiLogRepo;
-  readonly settings: SettingsRepo;
-}
+/** The parts of the store the services read. */
+export type ConsoleStore = Pick<Store, 'platforms' | 'tickets' | 'tokens' | 'authorizers' | 'authLinks' | 'events' | 'apiLog' | 'settings'>;
 
 /** Sends an event to every connected UI (Electron window and/or console-mode WebSockets). */
 export type EmitEvent = <E extends AppEventName>(event: E, payload: AppEvents[E]) => void;
@@ -98,7 +80,7 @@ export interface PlatformRuntime {
 
 /** Everything `createPlatformRuntime` gets. */
 export interface CreatePlatformRuntimeOptions {
-  store: ConsoleStore;
+  store: Store;
   componentAppid: string;
   /** Where events for the UI go ('event:new', 'relay:state', 'auth:completed', 'alert:new'). */
   emit: EmitEvent;
