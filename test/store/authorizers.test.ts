@@ -229,3 +229,37 @@ describe('authorizers.iterate', () => {
     expect(store.authorizers.countsByStatus(C)).toEqual({ active: 0, revoked: 0, needs_reauth: 2500, total: 2500 });
   });
 });
+
+describe('authorizers.iterate with a filter, and the mismatch count', () => {
+  test('streams exactly the rows list() matches, in appid order, across chunks', () => {
+    const { store } = tempStore();
+    store.authorizers.upsertMany(
+      Array.from({ length: 2600 }, (_, i) => ({
+        componentAppid: C,
+        appid: `wx${String(i).padStart(5, '0')}`,
+        kind: i % 3 === 0 ? ('MP' as const) : ('OA' as const),
+        nickName: i % 5 === 0 ? `门店 ${i}` : `Shop ${i}`,
+        funcInfo: i % 2 === 0 ? [1, 18] : [1],
+      })),
+    );
+    const filter = { kind: 'MP' as const, funcId: 18, search: '门店' };
+    const streamed = [...store.authorizers.iterate(C, filter)].map((a) => a.appid);
+    const listed = store.authorizers.list({ ...filter, componentAppid: C, sort: 'appid', dir: 'asc', limit: 1000 });
+    expect(streamed).toEqual(listed.rows.map((a) => a.appid));
+    expect(streamed.length).toBe(listed.total);
+    expect(streamed.length).toBe(87); // i ≡ 0 mod 30 among 0..2599
+    expect(() => [...store.authorizers.iterate(C, { kind: 'XX' as 'OA' })]).toThrow(/kind/);
+  });
+
+  test('counts flagged refresh tokens per platform', () => {
+    const { store } = tempStore();
+    for (const appid of ['wxa', 'wxb', 'wxc']) store.authorizers.upsert({ componentAppid: C, appid, kind: 'OA', refreshToken: 'rt' });
+    store.authorizers.upsert({ componentAppid: 'wxother', appid: 'wxa', kind: 'OA', refreshToken: 'rt' });
+    store.authorizers.markRefreshTokenChecked(C, 'wxa', true);
+    store.authorizers.markRefreshTokenChecked(C, 'wxb', true);
+    store.authorizers.markRefreshTokenChecked('wxother', 'wxa', true);
+    expect(store.authorizers.countRefreshTokenMismatches(C)).toBe(2);
+    store.authorizers.setRefreshToken(C, 'wxa', 'rt2'); // a new token clears the flag
+    expect(store.authorizers.countRefreshTokenMismatches(C)).toBe(1);
+  });
+});

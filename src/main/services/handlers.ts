@@ -23,7 +23,6 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const DEFAULT_TICKET_INTERVAL_MS = 10 * MINUTE;
 /** Page size when the export walks the store. */
-const EXPORT_PAGE = 1000;
 
 /** Hosts shell/openExternal may open (https only), besides loopback and the selected platform's relay. */
 const EXTERNAL_HOST_SUFFIXES = ['weixin.qq.com', 'qq.com', 'wechat.com', 'github.com'];
@@ -68,17 +67,6 @@ export function isAllowedExternalUrl(raw: string, relayUrl: string | null): bool
 export function createHandlers(host: RuntimeHost) {
   const store = host.store;
   let syncRunning = false;
-  const mismatchCache = new Map<string, { at: number; count: number }>();
-
-  function countMismatches(componentAppid: string, now: number): number {
-    // Walking every authorizer is cheap but not free; the dashboard polls, so keep the count for 30 s.
-    const cached = mismatchCache.get(componentAppid);
-    if (cached && now - cached.at < 30_000) return cached.count;
-    let count = 0;
-    for (const a of store.authorizers.iterate(componentAppid)) if (a.refreshTokenMismatch) count++;
-    mismatchCache.set(componentAppid, { at: now, count });
-    return count;
-  }
 
   function requireAuthorizer(componentAppid: string, appid: string): Authorizer {
     const found = store.authorizers.get(componentAppid, appid);
@@ -186,7 +174,7 @@ export function createHandlers(host: RuntimeHost) {
         eventsPerMinute: store.events.countPerMinute(appid, now - HOUR, now),
         apiErrorsPerMinute: store.apiLog.errcodesPerMinute(appid, now - HOUR, now),
         failedEvents24h: store.events.count({ componentAppid: appid, failedOnly: true, from: now - DAY }),
-        refreshTokenMismatches: countMismatches(appid, now),
+        refreshTokenMismatches: store.authorizers.countRefreshTokenMismatches(appid),
       };
       return result;
     },
@@ -225,7 +213,6 @@ export function createHandlers(host: RuntimeHost) {
       syncRunning = true;
       try {
         const result = await runtime.syncAuthorizers((progress) => host.emit('sync:progress', progress));
-        mismatchCache.delete(runtime.componentAppid);
         return result;
       } finally {
         syncRunning = false;
@@ -245,13 +232,7 @@ export function createHandlers(host: RuntimeHost) {
         return buildExport(rows, { format, columns, componentAppid: appid, now: new Date(), total: appids.length, onProgress });
       }
       const total = store.authorizers.list({ ...filter, componentAppid: appid, offset: 0, limit: 1 }).total;
-      const rows = (function* () {
-        for (let offset = 0; offset < total; offset += EXPORT_PAGE) {
-          const page = store.authorizers.list({ ...filter, componentAppid: appid, sort: 'appid', dir: 'asc', offset, limit: EXPORT_PAGE });
-          if (page.rows.length === 0) return; // rows were deleted meanwhile
-          yield* page.rows;
-        }
-      })();
+      const rows = store.authorizers.iterate(appid, filter);
       onProgress(0, total);
       return buildExport(rows, { format, columns, componentAppid: appid, now: new Date(), total, onProgress });
     },
@@ -271,7 +252,6 @@ export function createHandlers(host: RuntimeHost) {
       const runtime = host.requireRuntime();
       requireAuthorizer(runtime.componentAppid, appid);
       const health = await runtime.checkRefreshToken(appid);
-      mismatchCache.delete(runtime.componentAppid);
       return health;
     },
 

@@ -2,7 +2,7 @@
  * A small XLSX (SpreadsheetML) writer: one sheet, a bold frozen header row, strings inline, numbers as numbers.
  * Enough for exports that open cleanly in Excel, WPS and LibreOffice, without a 2 MB spreadsheet library.
  */
-import { strToU8, zipSync, type Zippable } from 'fflate';
+import { Zip, ZipDeflate, strToU8 } from 'fflate';
 
 export type Cell = string | number | boolean | null;
 
@@ -58,33 +58,58 @@ export interface XlsxOptions {
   progressEvery?: number;
 }
 
-/** Builds the .xlsx file. `rows` is iterated once, so a lazy iterator over the store works. */
+/**
+ * Builds the .xlsx file. `rows` is iterated once, so a lazy iterator over the store works; the sheet is deflated as
+ * it is written, so memory stays near the size of the compressed file rather than the sheet's XML.
+ */
 export function buildXlsx(header: string[], rows: Iterable<Cell[]>, opts: XlsxOptions = {}): Uint8Array {
   const every = opts.progressEvery ?? 5000;
   const cols = header.map((_, i) => columnName(i));
-  const parts: string[] = [
+  const out: Uint8Array[] = [];
+  let failure: Error | null = null;
+  const zip = new Zip((err, chunk) => {
+    if (err) failure = err;
+    else out.push(chunk);
+  });
+  const addFile = (name: string, text: string) => {
+    const f = new ZipDeflate(name, { level: 6 });
+    zip.add(f);
+    f.push(strToU8(text), true);
+  };
+  addFile('[Content_Types].xml', CONTENT_TYPES);
+  addFile('_rels/.rels', ROOT_RELS);
+  addFile('xl/workbook.xml', workbook(opts.sheetName ?? 'Sheet1'));
+  addFile('xl/_rels/workbook.xml.rels', WORKBOOK_RELS);
+  addFile('xl/styles.xml', STYLES);
+
+  const sheet = new ZipDeflate('xl/worksheets/sheet1.xml', { level: 6 });
+  zip.add(sheet);
+  let pending =
     `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>`,
-    `<row r="1">${header.map((h, i) => cellXml(`${cols[i]}1`, h, 1)).join('')}</row>`,
-  ];
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>` +
+    `<row r="1">${header.map((h, i) => cellXml(`${cols[i]}1`, h, 1)).join('')}</row>`;
   let r = 1;
   for (const row of rows) {
     r++;
-    let xml = `<row r="${r}">`;
-    for (let i = 0; i < cols.length; i++) xml += cellXml(`${cols[i]}${r}`, row[i] ?? null, 0);
-    parts.push(xml + '</row>');
+    pending += `<row r="${r}">`;
+    for (let i = 0; i < cols.length; i++) pending += cellXml(`${cols[i]}${r}`, row[i] ?? null, 0);
+    pending += '</row>';
+    // Hand the deflater about 256 KB at a time.
+    if (pending.length > 262_144) {
+      sheet.push(strToU8(pending));
+      pending = '';
+    }
     if ((r - 1) % every === 0) opts.onProgress?.(r - 1);
   }
-  parts.push('</sheetData></worksheet>');
+  sheet.push(strToU8(pending + '</sheetData></worksheet>'), true);
+  zip.end();
+  if (failure) throw failure;
   opts.onProgress?.(r - 1);
-  const files: Zippable = {
-    '[Content_Types].xml': strToU8(CONTENT_TYPES),
-    '_rels/.rels': strToU8(ROOT_RELS),
-    'xl/workbook.xml': strToU8(workbook(opts.sheetName ?? 'Sheet1')),
-    'xl/_rels/workbook.xml.rels': strToU8(WORKBOOK_RELS),
-    'xl/styles.xml': strToU8(STYLES),
-    'xl/worksheets/sheet1.xml': strToU8(parts.join('')),
-  };
-  // Level 6 is fflate's default: a good size/speed trade for text-heavy sheets.
-  return zipSync(files, { level: 6 });
+  const file = new Uint8Array(out.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of out) {
+    file.set(c, at);
+    at += c.length;
+  }
+  return file;
 }

@@ -74,8 +74,10 @@ export interface AuthorizersRepo {
   countsByStatus(componentAppid: string): AuthorizerStatusCounts;
   /** All authorizer appids of a platform, in appid order. */
   listAllIds(componentAppid: string): string[];
-  /** Streams every authorizer of a platform (appid order) without loading them all. */
-  iterate(componentAppid: string): IterableIterator<Authorizer>;
+  /** Streams the authorizers of a platform matching the filter (appid order) without loading them all. */
+  iterate(componentAppid: string, filter?: Omit<AuthorizerFilter, 'componentAppid' | 'sort' | 'dir' | 'offset' | 'limit'>): IterableIterator<Authorizer>;
+  /** How many authorizers are flagged with a refresh token that differs from WeChat's list. */
+  countRefreshTokenMismatches(componentAppid: string): number;
 }
 
 export interface AuthLinksRepo {

@@ -74,7 +74,7 @@ export class SqlAuthorizers implements AuthorizersRepo {
   private readonly updateStatus: Database.Statement;
   private readonly selectCounts: Database.Statement<[string], { status: string; n: number }>;
   private readonly selectIds: Database.Statement<[string], { appid: string }>;
-  private readonly selectChunk: Database.Statement<[string, string, number], AuthorizerRow>;
+  private readonly selectMismatches: Database.Statement<[string], { n: number }>;
   private readonly cache: StatementCache;
 
   constructor(
@@ -120,8 +120,8 @@ export class SqlAuthorizers implements AuthorizersRepo {
       'SELECT status, count(*) AS n FROM authorizers WHERE component_appid = ? GROUP BY status',
     );
     this.selectIds = db.prepare('SELECT appid FROM authorizers WHERE component_appid = ? ORDER BY appid');
-    this.selectChunk = db.prepare(
-      'SELECT * FROM authorizers WHERE component_appid = ? AND appid > ? ORDER BY appid LIMIT ?',
+    this.selectMismatches = db.prepare(
+      'SELECT count(*) AS n FROM authorizers WHERE component_appid = ? AND refresh_token_mismatch = 1',
     );
   }
 
@@ -225,7 +225,8 @@ export class SqlAuthorizers implements AuthorizersRepo {
     if (changed === 0) throw notFound(componentAppid, appid);
   }
 
-  list(filter: AuthorizerFilter): Page<Authorizer> {
+  /** The WHERE clause and parameters of a filter (validated); sort, offset and limit are not looked at. */
+  private whereFor(filter: Omit<AuthorizerFilter, 'sort' | 'dir' | 'offset' | 'limit'>): { whereSql: string; params: Record<string, string | number> } {
     objectArg(filter, 'authorizer filter');
     const params: Record<string, string | number> = { c: appidArg(filter.componentAppid) };
     const where = ['component_appid = @c'];
@@ -256,12 +257,16 @@ export class SqlAuthorizers implements AuthorizersRepo {
           ` OR principal_name LIKE @q ESCAPE '\\' OR alias LIKE @q ESCAPE '\\')`,
       );
     }
+    return { whereSql: where.join(' AND '), params };
+  }
+
+  list(filter: AuthorizerFilter): Page<Authorizer> {
+    const { whereSql, params } = this.whereFor(filter);
     const sortColumn = SORT_SQL[enumArg(filter.sort ?? 'authorizedAt', AUTHORIZER_SORT_COLUMNS, 'sort column')];
     const dir = enumArg(filter.dir ?? 'desc', ['asc', 'desc'] as const, 'sort direction').toUpperCase();
     params.limit = limitArg(filter.limit, 50, 1000);
     params.offset = filter.offset === undefined ? 0 : intArg(filter.offset, 'offset', 0);
 
-    const whereSql = where.join(' AND ');
     // appid breaks ties so pages never overlap or skip rows
     const orderSql = sortColumn === 'appid' ? `appid ${dir}` : `${sortColumn} ${dir}, appid ${dir}`;
     const rows = this.cache
@@ -287,16 +292,21 @@ export class SqlAuthorizers implements AuthorizersRepo {
     return this.selectIds.all(appidArg(componentAppid)).map((r) => r.appid);
   }
 
-  *iterate(componentAppid: string): IterableIterator<Authorizer> {
-    const c = appidArg(componentAppid);
+  *iterate(componentAppid: string, filter: Omit<AuthorizerFilter, 'componentAppid' | 'sort' | 'dir' | 'offset' | 'limit'> = {}): IterableIterator<Authorizer> {
+    const { whereSql, params } = this.whereFor({ ...filter, componentAppid });
+    const chunk = this.cache.get<AuthorizerRow>(`SELECT * FROM authorizers WHERE ${whereSql} AND appid > @after ORDER BY appid LIMIT ${ITERATE_CHUNK}`);
     // Chunks by keyset instead of a live statement iterator, so callers may write to the store while iterating.
     let after = '';
     for (;;) {
-      const chunk = this.selectChunk.all(c, after, ITERATE_CHUNK);
-      for (const row of chunk) yield this.toAuthorizer(row);
-      if (chunk.length < ITERATE_CHUNK) return;
-      after = chunk[chunk.length - 1]!.appid;
+      const rows = chunk.all({ ...params, after });
+      for (const row of rows) yield this.toAuthorizer(row);
+      if (rows.length < ITERATE_CHUNK) return;
+      after = rows[rows.length - 1]!.appid;
     }
+  }
+
+  countRefreshTokenMismatches(componentAppid: string): number {
+    return this.selectMismatches.get(appidArg(componentAppid))!.n;
   }
 
   private replaceFuncs(componentAppid: string, appid: string, funcIds: number[], isNew: boolean): void {
