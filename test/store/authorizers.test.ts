@@ -263,3 +263,29 @@ describe('authorizers.iterate with a filter, and the mismatch count', () => {
     expect(store.authorizers.countRefreshTokenMismatches(C)).toBe(1);
   });
 });
+
+describe('authorizer search: trigram index for 3+ characters, LIKE below', () => {
+  test('finds substrings case-insensitively in every searchable column, including quotes and Chinese', () => {
+    const { store } = tempStore();
+    store.authorizers.upsert({ componentAppid: C, appid: 'wxaaaa0001', kind: 'OA', nickName: '星巴克 "咖啡" 门店', principalName: 'Acme Ltd' });
+    store.authorizers.upsert({ componentAppid: C, appid: 'wxbbbb0002', kind: 'MP', nickName: 'Tea house', userName: 'gh_tea', alias: 'teaAlias' });
+    store.authorizers.upsert({ componentAppid: 'wxother', appid: 'wxcccc0003', kind: 'OA', nickName: '星巴克 other platform' });
+    const hits = (search: string) => store.authorizers.list({ componentAppid: C, search }).rows.map((a) => a.appid);
+    expect(hits('星巴克')).toEqual(['wxaaaa0001']);
+    expect(hits('"咖啡"')).toEqual(['wxaaaa0001']);
+    expect(hits('ACME')).toEqual(['wxaaaa0001']);
+    expect(hits('TEAALIAS')).toEqual(['wxbbbb0002']);
+    expect(hits('gh_t')).toEqual(['wxbbbb0002']);
+    expect(hits('0002')).toEqual(['wxbbbb0002']);
+    expect(hits('门店')).toEqual(['wxaaaa0001']); // 2 characters: LIKE
+    expect(hits('ea')).toEqual(['wxbbbb0002']);
+    expect(hits('   ')).toHaveLength(2); // blank: no filter
+    // Renaming keeps the index in step (update trigger), and deletes through platform removal too.
+    store.authorizers.upsert({ componentAppid: C, appid: 'wxbbbb0002', kind: 'MP', nickName: '奶茶铺' });
+    expect(hits('Tea house')).toEqual([]);
+    expect(hits('奶茶铺')).toEqual(['wxbbbb0002']);
+    store.platforms.upsert({ componentAppid: C, name: 'x' });
+    store.platforms.remove(C);
+    expect(hits('奶茶铺')).toEqual([]);
+  });
+});

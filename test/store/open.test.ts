@@ -28,6 +28,21 @@ describe('opening and migrating', () => {
     }
   });
 
+  test('migrates a schema-1 database with authorizers in it: step 2 indexes them for search', () => {
+    const dir = tempDir();
+    const path = join(dir, 'v1.db');
+    const raw = new Database(path);
+    raw.exec(MIGRATIONS[0]!);
+    raw
+      .prepare(`INSERT INTO authorizers (component_appid, appid, kind, nick_name, status, authorized_at, updated_at) VALUES (?, ?, 'OA', ?, 'active', 1, 1)`)
+      .run('wxcomp', 'wxold00000000001', '老账号测试');
+    raw.pragma('user_version = 1');
+    raw.close();
+    const store = track(openStore({ path, secrets: new NodeSecretStore(join(dir, 'k')) }));
+    expect(store.schemaVersion).toBe(SCHEMA_VERSION);
+    expect(store.authorizers.list({ componentAppid: 'wxcomp', search: '老账号' }).rows.map((a) => a.appid)).toEqual(['wxold00000000001']);
+  });
+
   test('reopening keeps data and does not re-run migrations', () => {
     const dir = tempDir();
     const first = tempStore({}, dir);

@@ -250,8 +250,14 @@ export class SqlAuthorizers implements AuthorizersRepo {
       params.to = timeArg(filter.authorizedTo, 'authorizedTo');
       where.push('authorized_at < @to');
     }
-    if (filter.search !== undefined && filter.search.trim() !== '') {
-      params.q = likePattern(nonEmptyStringArg(filter.search, 'search', 200).trim());
+    const raw = filter.search;
+    const term = raw === undefined || (typeof raw === 'string' && raw.trim() === '') ? '' : nonEmptyStringArg(raw, 'search', 200).trim();
+    if ([...term].length >= 3) {
+      // The trigram index answers substring searches of 3+ characters (case-insensitive, Chinese included).
+      params.fts = `"${term.replace(/"/g, '""')}"`;
+      where.push('rowid IN (SELECT rowid FROM authorizers_fts WHERE authorizers_fts MATCH @fts)');
+    } else if (term !== '') {
+      params.q = likePattern(term);
       where.push(
         `(appid LIKE @q ESCAPE '\\' OR nick_name LIKE @q ESCAPE '\\' OR user_name LIKE @q ESCAPE '\\'` +
           ` OR principal_name LIKE @q ESCAPE '\\' OR alias LIKE @q ESCAPE '\\')`,
@@ -269,8 +275,13 @@ export class SqlAuthorizers implements AuthorizersRepo {
 
     // appid breaks ties so pages never overlap or skip rows
     const orderSql = sortColumn === 'appid' ? `appid ${dir}` : `${sortColumn} ${dir}, appid ${dir}`;
+    // Find the page's rows in the index first, then read only those: OFFSET skips index entries, not whole rows.
     const rows = this.cache
-      .get<AuthorizerRow>(`SELECT * FROM authorizers WHERE ${whereSql} ORDER BY ${orderSql} LIMIT @limit OFFSET @offset`)
+      .get<AuthorizerRow>(
+        `SELECT * FROM authorizers WHERE rowid IN (
+           SELECT rowid FROM authorizers WHERE ${whereSql} ORDER BY ${orderSql} LIMIT @limit OFFSET @offset)
+         ORDER BY ${orderSql}`,
+      )
       .all(params);
     const countParams = { ...params };
     delete countParams.limit;

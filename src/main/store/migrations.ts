@@ -201,6 +201,42 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (component_appid, key)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 2: authorizer search by trigram index (was a LIKE scan of five columns: 80 ms at 100,000 rows), and sort indexes
+  //    that end in appid, so a deep page is found in the index without reading the rows it skips.
+  `
+  CREATE VIRTUAL TABLE authorizers_fts USING fts5 (
+    appid, nick_name, user_name, principal_name, alias,
+    content = 'authorizers', content_rowid = 'rowid', tokenize = 'trigram'
+  );
+  CREATE TRIGGER authorizers_fts_insert AFTER INSERT ON authorizers BEGIN
+    INSERT INTO authorizers_fts (rowid, appid, nick_name, user_name, principal_name, alias)
+    VALUES (new.rowid, new.appid, new.nick_name, new.user_name, new.principal_name, new.alias);
+  END;
+  CREATE TRIGGER authorizers_fts_delete AFTER DELETE ON authorizers BEGIN
+    INSERT INTO authorizers_fts (authorizers_fts, rowid, appid, nick_name, user_name, principal_name, alias)
+    VALUES ('delete', old.rowid, old.appid, old.nick_name, old.user_name, old.principal_name, old.alias);
+  END;
+  CREATE TRIGGER authorizers_fts_update AFTER UPDATE OF appid, nick_name, user_name, principal_name, alias ON authorizers BEGIN
+    INSERT INTO authorizers_fts (authorizers_fts, rowid, appid, nick_name, user_name, principal_name, alias)
+    VALUES ('delete', old.rowid, old.appid, old.nick_name, old.user_name, old.principal_name, old.alias);
+    INSERT INTO authorizers_fts (rowid, appid, nick_name, user_name, principal_name, alias)
+    VALUES (new.rowid, new.appid, new.nick_name, new.user_name, new.principal_name, new.alias);
+  END;
+  INSERT INTO authorizers_fts (authorizers_fts) VALUES ('rebuild');
+
+  DROP INDEX authorizers_by_authorized;
+  DROP INDEX authorizers_by_updated;
+  DROP INDEX authorizers_by_status;
+  DROP INDEX authorizers_by_kind;
+  DROP INDEX authorizers_by_nick;
+  DROP INDEX authorizers_by_principal;
+  CREATE INDEX authorizers_by_authorized ON authorizers (component_appid, authorized_at, appid);
+  CREATE INDEX authorizers_by_updated ON authorizers (component_appid, updated_at, appid);
+  CREATE INDEX authorizers_by_status ON authorizers (component_appid, status, authorized_at, appid);
+  CREATE INDEX authorizers_by_kind ON authorizers (component_appid, kind, authorized_at, appid);
+  CREATE INDEX authorizers_by_nick ON authorizers (component_appid, nick_name, appid);
+  CREATE INDEX authorizers_by_principal ON authorizers (component_appid, principal_name, appid);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
