@@ -13,7 +13,7 @@ import {
 import type { AuthorizersRepo } from './api';
 import { StoreError, invalidArgument } from './errors';
 import type { SecretStore } from './secret-store';
-import { StatementCache, likePattern } from './sql';
+import { StatementCache } from './sql';
 import {
   appidArg,
   boolArg,
@@ -257,11 +257,11 @@ export class SqlAuthorizers implements AuthorizersRepo {
       params.fts = `"${term.replace(/"/g, '""')}"`;
       where.push('rowid IN (SELECT rowid FROM authorizers_fts WHERE authorizers_fts MATCH @fts)');
     } else if (term !== '') {
-      params.q = likePattern(term);
-      where.push(
-        `(appid LIKE @q ESCAPE '\\' OR nick_name LIKE @q ESCAPE '\\' OR user_name LIKE @q ESCAPE '\\'` +
-          ` OR principal_name LIKE @q ESCAPE '\\' OR alias LIKE @q ESCAPE '\\')`,
-      );
+      // Shorter terms: a substring test over the lower-cased searchable fields (ASCII case-insensitive, as before).
+      params.q = term.replace(/[A-Z]/g, (c) => c.toLowerCase()); // SQLite's lower() folds ASCII only
+      // As a rowid set, answered from the (component_appid, search_text) index alone; the page is then found by
+      // walking the sort index without reading rows, however rare the term.
+      where.push('rowid IN (SELECT rowid FROM authorizers WHERE component_appid = @c AND instr(search_text, @q) > 0)');
     }
     return { whereSql: where.join(' AND '), params };
   }

@@ -237,6 +237,25 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX authorizers_by_nick ON authorizers (component_appid, nick_name, appid);
   CREATE INDEX authorizers_by_principal ON authorizers (component_appid, principal_name, appid);
   `,
+  // 3: the searchable fields in one lower-cased column, kept by triggers: 1–2 character searches (a city: 杭州) cannot
+  //    use the trigram index, and one instr() over this column is several times cheaper than five LIKEs.
+  `
+  ALTER TABLE authorizers ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+  UPDATE authorizers SET search_text = lower(appid || char(10) || ifnull(nick_name, '') || char(10) || ifnull(user_name, '')
+    || char(10) || ifnull(principal_name, '') || char(10) || ifnull(alias, ''));
+  CREATE TRIGGER authorizers_search_insert AFTER INSERT ON authorizers BEGIN
+    UPDATE authorizers SET search_text = lower(new.appid || char(10) || ifnull(new.nick_name, '') || char(10)
+      || ifnull(new.user_name, '') || char(10) || ifnull(new.principal_name, '') || char(10) || ifnull(new.alias, ''))
+    WHERE rowid = new.rowid;
+  END;
+  CREATE TRIGGER authorizers_search_update AFTER UPDATE OF appid, nick_name, user_name, principal_name, alias ON authorizers BEGIN
+    UPDATE authorizers SET search_text = lower(new.appid || char(10) || ifnull(new.nick_name, '') || char(10)
+      || ifnull(new.user_name, '') || char(10) || ifnull(new.principal_name, '') || char(10) || ifnull(new.alias, ''))
+    WHERE rowid = new.rowid;
+  END;
+  -- Counting matches reads this index alone, in order, instead of looking up every row.
+  CREATE INDEX authorizers_by_search ON authorizers (component_appid, search_text);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
