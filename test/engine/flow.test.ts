@@ -75,6 +75,8 @@ describe('engine flow against the simulator through a real relay', () => {
       const x = store.authorizers.get(APPID, candidate.appid);
       return x?.status === 'active' && x.hasRefreshToken ? x : null;
     });
+    // The push and the redirect travel separately: wait for both before counting.
+    await until('the redirect event', () => store.events.list({ componentAppid: APPID, kind: 'auth_redirect' }).rows.length > 0);
     await engine.inbox.idle();
     expect(a.kind).toBe(candidate.kind === 'mp' ? 'MP' : 'OA');
     expect(a.nickName).toBe(candidate.nickName);
