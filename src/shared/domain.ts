@@ -257,52 +257,11 @@ export interface EventRecord {
   handledNote: string | null;
 }
 
+/** Fields of an event that may be left out of events.insert (they default to null, status to 'ok'). */
+type OptionalEventField = Exclude<keyof EventRecord, 'id' | 'componentAppid' | 'kind' | 'receivedAt' | 'rawBody'>;
+
 /** Input to events.insert: everything but the id; reply fields may be filled later with setReply. */
-export type EventInput = Omit<
-  EventRecord,
-  | 'id'
-  | 'seq'
-  | 'appid'
-  | 'query'
-  | 'plaintext'
-  | 'status'
-  | 'failReason'
-  | 'infoType'
-  | 'msgType'
-  | 'event'
-  | 'fromUser'
-  | 'toUser'
-  | 'createTime'
-  | 'msgId'
-  | 'dedupeKey'
-  | 'replyBody'
-  | 'replyMs'
-  | 'verdicts'
-  | 'handledNote'
-> &
-  Partial<
-    Pick<
-      EventRecord,
-      | 'seq'
-      | 'appid'
-      | 'query'
-      | 'plaintext'
-      | 'status'
-      | 'failReason'
-      | 'infoType'
-      | 'msgType'
-      | 'event'
-      | 'fromUser'
-      | 'toUser'
-      | 'createTime'
-      | 'msgId'
-      | 'dedupeKey'
-      | 'replyBody'
-      | 'replyMs'
-      | 'verdicts'
-      | 'handledNote'
-    >
-  >;
+export type EventInput = Omit<EventRecord, 'id' | OptionalEventField> & Partial<Pick<EventRecord, OptionalEventField>>;
 
 export interface EventInsertResult {
   /** false when the event was a duplicate (same seq, or same dedupe key) of a stored one. */
