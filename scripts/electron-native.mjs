@@ -13,6 +13,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureElectronBinary } from './electron-binary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
@@ -41,10 +42,9 @@ try {
   const sqliteDir = packageDir('better-sqlite3');
   if (!electronDir || !sqliteDir) note('skipped: electron or better-sqlite3 is not installed');
 
-  // The Electron binary must be present: without it the app cannot run here anyway, so there is nothing to build for.
-  if (!existsSync(join(electronDir, 'path.txt'))) {
-    note('skipped: the Electron binary is not downloaded here, so the desktop app cannot run on this machine (console mode works: npm start)');
-  }
+  // The Electron binary must be present (downloaded now if it is not): without it the app cannot run here anyway.
+  const electron = ensureElectronBinary();
+  if (!('binary' in electron)) note(`skipped: ${electron.reason}; the desktop app cannot run on this machine (console mode works: npm start)`);
   const electronVersion = JSON.parse(readFileSync(join(electronDir, 'package.json'), 'utf8')).version;
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === electronVersion) {
     note(`better-sqlite3 for Electron ${electronVersion} is already built`);

@@ -10,10 +10,11 @@
  *   WXOPEN_SKIP_BUILD=1            use out/ and dist/ as they are (tests)
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureElectronBinary } from './electron-binary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -62,21 +63,13 @@ function findElectron() {
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
     return { reason: 'no graphical display (DISPLAY and WAYLAND_DISPLAY are unset)' };
   }
-  // Read the path the electron package records instead of require('electron'), which would try to download it.
-  let electronDir;
-  try {
-    electronDir = dirname(require.resolve('electron/package.json'));
-  } catch {
-    return { reason: 'the electron package is not installed (run npm install)' };
+  const found = ensureElectronBinary();
+  if (!('binary' in found)) return found;
+  // better-sqlite3 built for Electron's ABI (postinstall does this; after a first-run download it has not run yet).
+  if (!existsSync(join(root, '.electron-native', 'better-sqlite3', '.electron-version'))) {
+    spawnSync(process.execPath, [join(root, 'scripts/electron-native.mjs')], { cwd: root, stdio: 'inherit' });
   }
-  const pathFile = join(electronDir, 'path.txt');
-  if (!existsSync(pathFile)) return { reason: 'the Electron binary was never downloaded (node_modules/electron/path.txt is missing)' };
-  const relativeBinary = readFileSync(pathFile, 'utf8').trim();
-  const binary = process.env.ELECTRON_OVERRIDE_DIST_PATH
-    ? join(process.env.ELECTRON_OVERRIDE_DIST_PATH, relativeBinary || 'electron')
-    : join(electronDir, 'dist', relativeBinary);
-  if (!existsSync(binary)) return { reason: `the Electron binary is missing (${binary})` };
-  return { binary };
+  return found;
 }
 
 function runConsole(reason) {
