@@ -75,6 +75,7 @@ export class SqlAuthorizers implements AuthorizersRepo {
   private readonly selectCounts: Database.Statement<[string], { status: string; n: number }>;
   private readonly selectIds: Database.Statement<[string], { appid: string }>;
   private readonly selectMismatches: Database.Statement<[string], { n: number }>;
+  private readonly clearHits: Database.Statement<[]>;
   private readonly cache: StatementCache;
 
   constructor(
@@ -120,6 +121,8 @@ export class SqlAuthorizers implements AuthorizersRepo {
       'SELECT status, count(*) AS n FROM authorizers WHERE component_appid = ? GROUP BY status',
     );
     this.selectIds = db.prepare('SELECT appid FROM authorizers WHERE component_appid = ? ORDER BY appid');
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS authorizer_hits (id INTEGER PRIMARY KEY)');
+    this.clearHits = db.prepare('DELETE FROM temp.authorizer_hits');
     this.selectMismatches = db.prepare(
       'SELECT count(*) AS n FROM authorizers WHERE component_appid = ? AND refresh_token_mismatch = 1',
     );
@@ -226,7 +229,12 @@ export class SqlAuthorizers implements AuthorizersRepo {
   }
 
   /** The WHERE clause and parameters of a filter (validated); sort, offset and limit are not looked at. */
-  private whereFor(filter: Omit<AuthorizerFilter, 'sort' | 'dir' | 'offset' | 'limit'>): { whereSql: string; params: Record<string, string | number> } {
+  private whereFor(filter: Omit<AuthorizerFilter, 'sort' | 'dir' | 'offset' | 'limit'>): {
+    where: string[];
+    params: Record<string, string | number>;
+    /** The search as a predicate on authorizers rows, or null. */
+    search: string | null;
+  } {
     objectArg(filter, 'authorizer filter');
     const params: Record<string, string | number> = { c: appidArg(filter.componentAppid) };
     const where = ['component_appid = @c'];
@@ -252,22 +260,38 @@ export class SqlAuthorizers implements AuthorizersRepo {
     }
     const raw = filter.search;
     const term = raw === undefined || (typeof raw === 'string' && raw.trim() === '') ? '' : nonEmptyStringArg(raw, 'search', 200).trim();
+    let search: string | null = null;
     if ([...term].length >= 3) {
       // The trigram index answers substring searches of 3+ characters (case-insensitive, Chinese included).
       params.fts = `"${term.replace(/"/g, '""')}"`;
-      where.push('rowid IN (SELECT rowid FROM authorizers_fts WHERE authorizers_fts MATCH @fts)');
+      search = 'rowid IN (SELECT rowid FROM authorizers_fts WHERE authorizers_fts MATCH @fts)';
     } else if (term !== '') {
-      // Shorter terms: a substring test over the lower-cased searchable fields (ASCII case-insensitive, as before).
-      params.q = term.replace(/[A-Z]/g, (c) => c.toLowerCase()); // SQLite's lower() folds ASCII only
-      // As a rowid set, answered from the (component_appid, search_text) index alone; the page is then found by
-      // walking the sort index without reading rows, however rare the term.
-      where.push('rowid IN (SELECT rowid FROM authorizers WHERE component_appid = @c AND instr(search_text, @q) > 0)');
+      // Shorter terms: a substring test over the lower-cased searchable fields, read from the
+      // (component_appid, search_text) index without touching the rows. SQLite's lower() folds ASCII only.
+      params.q = term.replace(/[A-Z]/g, (c) => c.toLowerCase());
+      search = 'instr(search_text, @q) > 0';
     }
+    return { where, params, search };
+  }
+
+  /** The filter as one WHERE clause, the search as a rowid subquery. */
+  private whereSqlFor(filter: Omit<AuthorizerFilter, 'sort' | 'dir' | 'offset' | 'limit'>): { whereSql: string; params: Record<string, string | number> } {
+    const { where, params, search } = this.whereFor(filter);
+    if (search) where.push(`rowid IN (SELECT rowid FROM authorizers WHERE component_appid = @c AND ${search})`);
     return { whereSql: where.join(' AND '), params };
   }
 
   list(filter: AuthorizerFilter): Page<Authorizer> {
-    const { whereSql, params } = this.whereFor(filter);
+    const { where, params, search } = this.whereFor(filter);
+    let hits: number | null = null;
+    if (search) {
+      // The matches are found once, into a temporary table that both the page and the count read, instead of
+      // each query searching again. Safe: the store is one synchronous connection.
+      this.clearHits.run();
+      hits = this.cache.get(`INSERT INTO temp.authorizer_hits SELECT rowid FROM authorizers WHERE component_appid = @c AND ${search}`).run(params).changes;
+      where.push('rowid IN (SELECT id FROM temp.authorizer_hits)');
+    }
+    const whereSql = where.join(' AND ');
     const sortColumn = SORT_SQL[enumArg(filter.sort ?? 'authorizedAt', AUTHORIZER_SORT_COLUMNS, 'sort column')];
     const dir = enumArg(filter.dir ?? 'desc', ['asc', 'desc'] as const, 'sort direction').toUpperCase();
     params.limit = limitArg(filter.limit, 50, 1000);
@@ -286,7 +310,11 @@ export class SqlAuthorizers implements AuthorizersRepo {
     const countParams = { ...params };
     delete countParams.limit;
     delete countParams.offset;
-    const total = this.cache.get<{ n: number }>(`SELECT count(*) AS n FROM authorizers WHERE ${whereSql}`).get(countParams)!.n;
+    // With nothing but the search to filter by, the number of matches is the total.
+    const total =
+      hits !== null && where.length === 2
+        ? hits
+        : this.cache.get<{ n: number }>(`SELECT count(*) AS n FROM authorizers WHERE ${whereSql}`).get(countParams)!.n;
     return { rows: rows.map((r) => this.toAuthorizer(r)), total };
   }
 
@@ -304,7 +332,7 @@ export class SqlAuthorizers implements AuthorizersRepo {
   }
 
   *iterate(componentAppid: string, filter: Omit<AuthorizerFilter, 'componentAppid' | 'sort' | 'dir' | 'offset' | 'limit'> = {}): IterableIterator<Authorizer> {
-    const { whereSql, params } = this.whereFor({ ...filter, componentAppid });
+    const { whereSql, params } = this.whereSqlFor({ ...filter, componentAppid });
     const chunk = this.cache.get<AuthorizerRow>(`SELECT * FROM authorizers WHERE ${whereSql} AND appid > @after ORDER BY appid LIMIT ${ITERATE_CHUNK}`);
     // Chunks by keyset instead of a live statement iterator, so callers may write to the store while iterating.
     let after = '';

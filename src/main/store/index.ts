@@ -151,6 +151,7 @@ function openDatabase(path: string, nativeBinding?: string): Database.Database {
     db.pragma('synchronous = NORMAL'); // WAL + NORMAL: durable across app crashes, fsync only at checkpoints
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    db.pragma('temp_store = MEMORY'); // search hits and sorts: small, and never worth a file
     migrate(db, version);
     if (existed) db.prepare('SELECT count(*) FROM sqlite_schema').get(); // touch the schema: corrupt pages fail here
     return db;
