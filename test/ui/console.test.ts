@@ -283,6 +283,20 @@ describe.skipIf(!haveChromium)('console in a browser against the demo sandbox', 
     expect(await rows.count()).toBeGreaterThan(before);
   }, 60_000);
 
+  it('full-text search filters the pushes, and a term under 3 characters gets the slow-scan hint', async () => {
+    const search = page.locator('[data-test=events-search]');
+    await search.fill('营业');
+    await page.locator('[data-test=short-search-hint]').waitFor();
+    await search.fill('component_verify_ticket');
+    await search.press('Enter');
+    await page.locator('[data-test=short-search-hint]').waitFor({ state: 'detached' });
+    const rows = page.locator('[data-test=events-table] .el-table__row');
+    await rows.first().waitFor();
+    for (const text of await rows.allInnerTexts()) expect(text).toContain('component_verify_ticket');
+    await search.fill('');
+    await search.press('Enter');
+  }, 60_000);
+
   it('the setup form rejects a malformed EncodingAESKey with a clear message', async () => {
     await go('#/setup?new=1');
     const key = page.locator('[data-test=f-aeskey]');

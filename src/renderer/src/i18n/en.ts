@@ -128,6 +128,7 @@ export const en: Messages = {
     typePlaceholder: 'Event, or info:… / msg:…',
     failedOnly: 'Failed only',
     search: 'Full-text search',
+    shortSearch: 'Searches under 3 characters cannot use the full-text index and scan event by event, which can be slow on a long history.',
     live: 'Live tail on',
     paused: 'Paused ({n} new)',
     received: 'Received',

@@ -125,6 +125,7 @@ export const zhCN = {
     typePlaceholder: 'Event，或 info:… / msg:…',
     failedOnly: '只看失败',
     search: '全文搜索',
+    shortSearch: '少于 3 个字符的搜索无法使用全文索引，会逐条扫描，在大量推送中可能较慢。',
     live: '实时跟踪中',
     paused: '已暂停（{n} 条新推送）',
     received: '收到时间',
