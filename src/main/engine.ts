@@ -286,8 +286,8 @@ export class PlatformEngine implements PlatformRuntime {
       component_appid: this.componentAppid,
       authorizer_appid: appid,
       option_name: optionName,
-    } as never);
-    return String((res as { option_value?: unknown }).option_value ?? '');
+    });
+    return String(res.option_value ?? '');
   }
 
   async setAuthorizerOption(appid: string, optionName: string, optionValue: string): Promise<void> {
@@ -296,7 +296,7 @@ export class PlatformEngine implements PlatformRuntime {
       authorizer_appid: appid,
       option_name: optionName,
       option_value: optionValue,
-    } as never);
+    });
   }
 
   async checkRefreshToken(appid: string) {
