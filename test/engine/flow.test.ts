@@ -128,6 +128,15 @@ describe('engine flow against the simulator through a real relay', () => {
     expect(store.authorizers.getRefreshToken(APPID, late.appid)).toBe('refreshtoken@@@late');
   });
 
+  it('sets and reads an authorizer option through the simulator, and refuses an unknown option name', async () => {
+    const appid = sim.seededAccount(1).appid;
+    await engine.setAuthorizerOption(appid, 'voice_recognize', '1');
+    expect(await engine.getAuthorizerOption(appid, 'voice_recognize')).toBe('1');
+    await engine.setAuthorizerOption(appid, 'voice_recognize', '0');
+    expect(await engine.getAuthorizerOption(appid, 'voice_recognize')).toBe('0');
+    await expect(engine.getAuthorizerOption(appid, 'no_such_option')).rejects.toMatchObject({ errcode: expect.any(Number) });
+  });
+
   it('revokes on unauthorized and drops the tokens', async () => {
     const appid = sim.candidateProfiles()[0]!.appid;
     await sim.unauthorize(appid).push;
