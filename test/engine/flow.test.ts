@@ -89,7 +89,10 @@ describe('engine flow against the simulator through a real relay', () => {
     // The push and the redirect carry the same single-use code: one exchange succeeded, nothing failed loudly.
     const authEvents = store.events.list({ componentAppid: APPID, infoType: 'authorized' }).rows;
     expect(authEvents).toHaveLength(1);
-    expect(store.events.list({ componentAppid: APPID, kind: 'auth_redirect' }).rows).toHaveLength(1);
+    const redirects = store.events.list({ componentAppid: APPID, kind: 'auth_redirect' }).rows;
+    expect(redirects).toHaveLength(1);
+    // Whichever path came second found the code already exchanged, and says so without a failure.
+    for (const e of [...authEvents, ...redirects]) expect(store.events.get(e.id)?.handledNote).toMatch(/^authorized /);
   });
 
   it('refreshes the component and authorizer tokens after the clock passes their expiry', async () => {
@@ -126,6 +129,18 @@ describe('engine flow against the simulator through a real relay', () => {
     expect(report.revoked).toBe(0);
     expect(store.authorizers.get(APPID, late.appid)?.status).toBe('active');
     expect(store.authorizers.getRefreshToken(APPID, late.appid)).toBe('refreshtoken@@@late');
+  });
+
+  it('a code already exchanged gives the same authorizer again, without a second api_query_auth', async () => {
+    const candidate = sim.candidateProfiles()[2]!;
+    const { authCode } = sim.authorize(candidate.appid, { push: false });
+    const calls = () => sim.getCalls('/cgi-bin/component/api_query_auth').length;
+    const before = calls();
+    const first = await engine.authorization.exchangeCode(authCode);
+    // The redirect arriving after the push: no appid hint, and the code is spent at WeChat.
+    const second = await engine.authorization.exchangeCode(authCode);
+    expect(second.appid).toBe(first.appid);
+    expect(calls()).toBe(before + 1);
   });
 
   it('sets and reads an authorizer option through the simulator, and refuses an unknown option name', async () => {

@@ -50,6 +50,8 @@ export class AuthorizationService {
   private readonly now: () => number;
   /** Codes being exchanged right now: the push and the redirect carry the same code. */
   private readonly inFlight = new Map<string, Promise<Authorizer>>();
+  /** Codes exchanged recently, with the authorizer each one gave. */
+  private readonly exchanged = new Map<string, { appid: string; at: number }>();
 
   constructor(private readonly deps: AuthorizationDeps) {
     this.now = deps.now ?? Date.now;
@@ -103,7 +105,17 @@ export class AuthorizationService {
   exchangeCode(authCode: string, hint: { authorizerAppid?: string; preAuthCode?: string } = {}): Promise<Authorizer> {
     const running = this.inFlight.get(authCode);
     if (running) return running;
-    const p = this.doExchange(authCode, hint).finally(() => this.inFlight.delete(authCode));
+    // The second of the two paths (push, redirect) usually arrives after the first finished: the code is spent,
+    // and the answer is the authorizer it was exchanged for.
+    const done = this.exchanged.get(authCode);
+    const known = done ? this.deps.store.authorizers.get(this.deps.componentAppid, done.appid) : null;
+    if (known) return Promise.resolve(known);
+    const p = this.doExchange(authCode, hint)
+      .then((a) => {
+        this.rememberExchanged(authCode, a.appid);
+        return a;
+      })
+      .finally(() => this.inFlight.delete(authCode));
     this.inFlight.set(authCode, p);
     return p;
   }
@@ -141,6 +153,13 @@ export class AuthorizationService {
     });
     this.deps.onAuthorized?.(authorizer.saved, authorizer.linkId);
     return authorizer.saved;
+  }
+
+  private rememberExchanged(authCode: string, appid: string): void {
+    const now = this.now();
+    // Codes live at most an hour; forget older ones so the map stays small.
+    for (const [code, e] of this.exchanged) if (now - e.at > 3_600_000) this.exchanged.delete(code);
+    this.exchanged.set(authCode, { appid, at: now });
   }
 
   /** unauthorized: revoke and drop tokens (the refresh token is useless now). */
