@@ -212,10 +212,10 @@ export class Inbox {
     switch (infoType) {
       case 'component_verify_ticket': {
         const ticket = field(msg, 'ComponentVerifyTicket');
-        if (!ticket) return this.note(eventId, 'ticket push without ComponentVerifyTicket: ignored');
+        if (!ticket) return this.setNote(eventId, 'ticket push without ComponentVerifyTicket: ignored');
         const receivedAt = this.now();
         store.tickets.add(componentAppid, ticket, toInt(field(msg, 'CreateTime')) ?? Math.floor(receivedAt / 1000), receivedAt);
-        this.note(eventId, 'ticket stored');
+        this.setNote(eventId, 'ticket stored');
         this.deps.onTicket?.(receivedAt);
         return;
       }
@@ -223,15 +223,15 @@ export class Inbox {
       case 'updateauthorized': {
         const code = field(msg, 'AuthorizationCode');
         const appid = field(msg, 'AuthorizerAppid');
-        if (!code) return this.note(eventId, `${infoType} without AuthorizationCode: nothing to exchange`);
+        if (!code) return this.setNote(eventId, `${infoType} without AuthorizationCode: nothing to exchange`);
         this.track(eventId, authorization.exchangeCode(code, { authorizerAppid: appid, preAuthCode: field(msg, 'PreAuthCode') }), (a) => `authorized ${a.nickName ?? a.appid} (${a.appid})`);
         return;
       }
       case 'unauthorized': {
         const appid = field(msg, 'AuthorizerAppid');
-        if (!appid) return this.note(eventId, 'unauthorized without AuthorizerAppid: ignored');
+        if (!appid) return this.setNote(eventId, 'unauthorized without AuthorizerAppid: ignored');
         authorization.revoke(appid);
-        return this.note(eventId, `revoked ${appid}; its tokens were dropped`);
+        return this.setNote(eventId, `revoked ${appid}; its tokens were dropped`);
       }
       case 'notify_third_fasteregister': {
         const status = field(msg, 'status');
@@ -239,12 +239,12 @@ export class Inbox {
         if (status === '0' && code) {
           this.track(eventId, authorization.exchangeCode(code, { authorizerAppid: field(msg, 'appid') }), (a) => `fast-registered mini program ${a.appid} authorized`);
         } else {
-          this.note(eventId, `fast registration failed: status ${status ?? '?'} ${field(msg, 'msg') ?? ''}`.trim());
+          this.setNote(eventId, `fast registration failed: status ${status ?? '?'} ${field(msg, 'msg') ?? ''}`.trim());
         }
         return;
       }
       default:
-        return this.note(eventId, `InfoType ${infoType ?? '(none)'} stored; no action needed`);
+        return this.setNote(eventId, `InfoType ${infoType ?? '(none)'} stored; no action needed`);
     }
   }
 
@@ -284,8 +284,14 @@ export class Inbox {
     void done.finally(() => this.running.delete(done));
   }
 
-  private note(eventId: number, note: string): void {
+  /** A note set while the push is being processed: process() announces the event once, when it is done. */
+  private setNote(eventId: number, note: string): void {
     this.deps.store.events.setHandledNote(eventId, note);
+  }
+
+  /** A note set later (an asynchronous effect finished): announce the changed event. */
+  private note(eventId: number, note: string): void {
+    this.setNote(eventId, note);
     this.emit(eventId);
   }
 
