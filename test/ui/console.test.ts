@@ -291,8 +291,13 @@ describe.skipIf(!haveChromium)('console in a browser against the demo sandbox', 
     await search.press('Enter');
     await page.locator('[data-test=short-search-hint]').waitFor({ state: 'detached' });
     const rows = page.locator('[data-test=events-table] .el-table__row');
-    await rows.first().waitFor();
-    for (const text of await rows.allInnerTexts()) expect(text).toContain('component_verify_ticket');
+    // The table keeps the previous rows until the search answers: wait for the answer, then check every row.
+    await expect
+      .poll(async () => {
+        const texts = await rows.allInnerTexts();
+        return texts.length > 0 && texts.every((t) => t.includes('component_verify_ticket'));
+      }, { timeout: 10_000 })
+      .toBe(true);
     await search.fill('');
     await search.press('Enter');
   }, 60_000);
