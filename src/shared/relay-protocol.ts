@@ -25,6 +25,78 @@ export interface PushFrame {
 export interface HelloFrame {
   type: 'hello';
   cursor: number;
+  /**
+   * Addition 1 (optional): the queue id the cursor belongs to, as the client last received it in a `queue` frame.
+   * Absent from old clients and from a client that has never seen a `queue` frame.
+   */
+  queueId?: string;
+}
+
+/**
+ * Addition 1, relay → client: sent in answer to every hello, before any push.
+ * `queueId` is made once with the relay's data folder (a new folder, a lost disk or another relay has another id).
+ * `reset` is true when the hello's cursor was NOT taken as an acknowledgement: its queueId differs from this queue's,
+ * or the cursor is beyond `newestSeq`. Then nothing is acknowledged and delivery starts at the oldest push the relay
+ * still holds; the client must forget its cursor (seqs of another queue mean nothing here), keep `queueId` beside
+ * its cursor from now on, and tell the operator. A cursor beyond the relay's newest seq never acknowledges anything.
+ */
+export interface QueueFrame {
+  type: 'queue';
+  queueId: string;
+  /** The newest seq the relay has stored (0 when empty). */
+  newestSeq: number;
+  reset: boolean;
+}
+
+/**
+ * Why the public relay refused a request (4xx) without storing it. The desk shows these in the operator's language;
+ * an unknown reason from a newer relay is shown as its code.
+ */
+export type RefusalReason =
+  | 'bad_msg_signature'
+  | 'bad_signature'
+  | 'stale_timestamp'
+  | 'bad_timestamp'
+  | 'missing_query'
+  | 'repeated_query_key'
+  | 'bad_query_encoding'
+  | 'no_encrypt'
+  | 'encrypt_not_base64'
+  | 'body_too_large'
+  | 'body_timeout'
+  | 'doctype_or_entity'
+  | 'not_xml_content_type'
+  | 'component_appid_mismatch'
+  | 'bad_appid_in_path'
+  | 'unknown_link'
+  | 'link_used'
+  | 'rate_limited'
+  | 'too_many_connections'
+  | 'method_not_allowed'
+  | 'not_found';
+
+/** One refused request, as the relay remembers it (never the body, never a secret). */
+export interface Refusal {
+  at: number;
+  reason: RefusalReason | string;
+  status: number;
+  /** Path only, no query string. */
+  path: string;
+  /** The source address as the relay saw it (after trusted proxy headers, if configured). */
+  remote: string;
+}
+
+/**
+ * Addition 2, relay → client: what the relay refused lately. Sent after the `queue` frame and again (at most every
+ * few seconds) when a new refusal arrives. Counts cover the last `windowMs` (24 h); `recent` is the newest first,
+ * at most 20.
+ */
+export interface RefusalsFrame {
+  type: 'refusals';
+  windowMs: number;
+  total: number;
+  counts: Record<string, number>;
+  recent: Refusal[];
 }
 
 /** client → relay: cumulative acknowledgement. */
@@ -40,20 +112,32 @@ export interface ReplyFrame {
   body: string;
 }
 
-export type RelayToClient = PushFrame;
+export type RelayToClient = PushFrame | QueueFrame | RefusalsFrame;
 export type ClientToRelay = HelloFrame | AckFrame | ReplyFrame;
 
 /** POST /desk/auth-links */
 export interface AuthLinkRequest {
   url: string;
   expiresAt: number;
+  /**
+   * Addition 3 (optional): the link id the desk already put in the redirect_uri (`/authorized?link=<id>`),
+   * 16-64 of [A-Za-z0-9_-]. The relay registers the link under it (409 if taken); without it the relay makes one.
+   * GET /authorized records an auth_redirect only for a known, unexpired link, once per link.
+   */
+  id?: string;
 }
 export interface AuthLinkResponse {
   id: string;
   startUrl: string;
 }
 
-/** GET /healthz */
+/**
+ * GET /healthz. Addition 4: without the desk key the answer is only `{ "ok": boolean }`; with
+ * `Authorization: Bearer <desk key>` it is the whole RelayHealth.
+ */
+export interface RelayHealthPublic {
+  ok: boolean;
+}
 export interface RelayHealth {
   ok: boolean;
   queueDepth: number;
