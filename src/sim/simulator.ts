@@ -1240,14 +1240,14 @@ export class Simulator {
         this.requireKind(principal.appid, 'mp');
         const id = Number(need(body, 'auditid'));
         const a = this.mp(principal.appid).audits.find((x) => x.auditid === id);
-        if (!a) throw new ApiError(85019, `没有审核版本: auditid ${id} not found`);
+        if (!a) throw new ApiError(85012, `invalid audit id: auditid ${id} not found`);
         return ok({ status: a.status, reason: a.reason, screenshot: a.screenshot });
       }),
       '/wxa/get_latest_auditstatus': A(({ principal }) => {
         this.requireKind(principal.appid, 'mp');
         const a = this.mp(principal.appid).audits.at(-1);
         if (!a) throw new ApiError(85019);
-        return ok({ auditid: a.auditid, status: a.status, reason: a.reason, ScreenShot: a.screenshot, user_version: a.userVersion, user_desc: a.userDesc, submit_audit_time: a.submitTime });
+        return ok({ auditid: a.auditid, status: a.status, reason: a.reason, screenshot: a.screenshot, user_version: a.userVersion, user_desc: a.userDesc, submit_audit_time: a.submitTime });
       }),
       '/wxa/release': A(({ principal }) => {
         this.requireKind(principal.appid, 'mp');
@@ -1706,13 +1706,21 @@ function checkUrl(url: string, name: string): string {
   return url;
 }
 
+/** Event button types that report a `key` (WeChat: "click等点击类型必须"). */
+const KEY_TYPES = new Set(['click', 'scancode_push', 'scancode_waitmsg', 'pic_sysphoto', 'pic_photo_or_album', 'pic_weixin', 'location_select']);
+
+/**
+ * Menu limits in UTF-8 bytes, as WeChat counts them (WxMenuButton: name 16/60, key 128, url 1024): a top-level fault
+ * and the same fault in a sub-button have different codes (40018/40019/40020 vs 40025/40026/40027).
+ */
 function validateMenu(body: Record<string, unknown>): unknown[] {
   const buttons = body.button;
   if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3) throw new ApiError(40016, 'invalid button size: 1 to 3 top-level buttons');
   const bytes = (s: unknown) => (typeof s === 'string' ? Buffer.byteLength(s, 'utf8') : 0);
   const leaf = (b: Record<string, unknown>, sub: boolean) => {
     if (typeof b.type !== 'string' || !MENU_TYPES.has(b.type)) throw new ApiError(sub ? 40024 : 40017);
-    if (b.type === 'click' && (bytes(b.key) === 0 || bytes(b.key) > 128)) throw new ApiError(40019);
+    if ((KEY_TYPES.has(b.type) && bytes(b.key) === 0) || bytes(b.key) > 128) throw new ApiError(sub ? 40026 : 40019);
+    if (bytes(b.url) > 1024) throw new ApiError(sub ? 40027 : 40020);
     if (b.type === 'view' && (typeof b.url !== 'string' || !b.url)) throw new ApiError(47001, 'data format error: view button needs url');
     if (b.type === 'miniprogram' && (!b.url || !b.appid || !b.pagepath)) throw new ApiError(47001, 'data format error: miniprogram button needs url, appid and pagepath');
   };

@@ -40,6 +40,32 @@ describe('simulator: authorizer APIs for a console', () => {
     expect((await as('oa', '/cgi-bin/menu/get')).errcode).toBe(46003);
   });
 
+  it('menu: names, keys and urls are measured in UTF-8 bytes with the top-level and sub-button codes', async () => {
+    const create = (button: unknown[]) => as('oa', '/cgi-bin/menu/create', { button }).then((r) => r.errcode as number);
+    const url = (bytes: number) => 'https://example.com/' + 'a'.repeat(bytes - 'https://example.com/'.length);
+    const sub = (b: Record<string, unknown>) => [{ name: '菜单', sub_button: [b] }];
+    // names: 16 bytes top level (5 Chinese characters are 15 bytes, 6 are 18), 60 bytes in a sub-button
+    expect(await create([{ type: 'click', name: '一二三四五', key: 'k' }])).toBe(0);
+    expect(await create([{ type: 'click', name: '一二三四五六', key: 'k' }])).toBe(40018);
+    expect(await create(sub({ type: 'click', name: '字'.repeat(20), key: 'k' }))).toBe(0);
+    expect(await create(sub({ type: 'click', name: '字'.repeat(21), key: 'k' }))).toBe(40025);
+    // keys: 128 bytes; 43 Chinese characters are 129 bytes though only 43 characters
+    expect(await create([{ type: 'click', name: 'a', key: 'k'.repeat(128) }])).toBe(0);
+    expect(await create([{ type: 'click', name: 'a', key: '键'.repeat(43) }])).toBe(40019);
+    expect(await create(sub({ type: 'click', name: 'a', key: 'k'.repeat(128) }))).toBe(0);
+    expect(await create(sub({ type: 'click', name: 'a', key: 'k'.repeat(129) }))).toBe(40026);
+    expect(await create(sub({ type: 'scancode_push', name: 'a', key: '键'.repeat(43) }))).toBe(40026);
+    // urls: 1024 bytes, 40020 at the top level and 40027 in a sub-button
+    expect(await create([{ type: 'view', name: 'a', url: url(1024) }])).toBe(0);
+    expect(await create([{ type: 'view', name: 'a', url: url(1025) }])).toBe(40020);
+    expect(await create([{ type: 'view', name: 'a', url: url(1022) + '页' }])).toBe(40020); // 1025 bytes, 1023 characters
+    expect(await create(sub({ type: 'view', name: 'a', url: url(1024) }))).toBe(0);
+    expect(await create(sub({ type: 'view', name: 'a', url: url(1025) }))).toBe(40027);
+    expect(await create(sub({ type: 'miniprogram', name: 'a', url: url(1025), appid: 'wx0000000000000001', pagepath: 'pages/index' }))).toBe(40027);
+    const bad = await as('oa', '/cgi-bin/menu/create', { button: sub({ type: 'view', name: 'a', url: url(1025) }) });
+    expect(bad.errmsg).toMatch(/^invalid sub button url size/);
+  });
+
   it('code: gettemplatelist (component token), commit → submit_audit → audit result push → release', async () => {
     const list = await call(sim.url, '/wxa/gettemplatelist', undefined, { access_token: ctoken });
     expect(list.template_list[0]).toMatchObject({ template_id: expect.any(Number), user_version: expect.any(String), template_type: expect.any(Number) });
@@ -55,10 +81,16 @@ describe('simulator: authorizer APIs for a console', () => {
     expect((await as('mp', '/wxa/submit_audit', { item_list: [{ address: 'x' }] })).errcode).toBe(85009);
     const latest = await as('mp', '/wxa/get_latest_auditstatus');
     expect(latest).toMatchObject({ errcode: 0, auditid: sub.auditid, status: 2, user_version: 'v1.0.1' });
-    expect(latest).toHaveProperty('ScreenShot');
+    // The current doc table and WxJava name it `screenshot` (SKIT's older sample: `ScreenShot`).
+    expect(latest).toHaveProperty('screenshot', '');
+    expect(latest).not.toHaveProperty('ScreenShot');
     expect((await as('mp', '/wxa/release', {})).errcode).toBe(85020);
     await call(sim.url, '/__sim/audit', { appid: sim.seededAccount(1).appid, result: 'success' });
     expect((await as('mp', '/wxa/get_auditstatus', { auditid: sub.auditid })).status).toBe(0);
+    // An auditid WeChat does not know: 85012 invalid audit id (85019 is release's "no audited version").
+    const unknown = await as('mp', '/wxa/get_auditstatus', { auditid: 1 });
+    expect(unknown.errcode).toBe(85012);
+    expect(unknown.errmsg).toMatch(/^invalid audit id.*auditid 1.* rid: /);
     expect((await as('mp', '/wxa/release', {})).errcode).toBe(0);
     expect((await as('mp', '/wxa/release', {})).errcode).toBe(85052);
   });

@@ -67,6 +67,20 @@ describe('WeChatClient: JSON in and out', () => {
   });
 });
 
+describe('WeChatClient: get_latest_auditstatus', () => {
+  it('gives screenshot whichever spelling WeChat sent (screenshot now, ScreenShot in older samples)', async () => {
+    let spelling = 'screenshot';
+    server = await startFakeWeChat({
+      '/wxa/get_latest_auditstatus': () => ({ json: { errcode: 0, errmsg: 'ok', auditid: 7, status: 1, reason: '名称不符', [spelling]: 'm1|m2' } }),
+    });
+    const c = client(server.url);
+    expect(await c.getLatestAuditStatus('T')).toMatchObject({ auditid: 7, status: 1, screenshot: 'm1|m2' });
+    spelling = 'ScreenShot';
+    expect(await c.getLatestAuditStatus('T')).toMatchObject({ auditid: 7, status: 1, screenshot: 'm1|m2' });
+    expect(server.requests.map((r) => [r.method, r.query.get('access_token')])).toEqual([['GET', 'T'], ['GET', 'T']]);
+  });
+});
+
 describe('WeChatClient: errors', () => {
   it('turns errcode ≠ 0 into WeChatApiError with errcode, errmsg, rid, path and explanation', async () => {
     server = await startFakeWeChat({ '/cgi-bin/component/api_query_auth': () => error(40029, 'invalid code') });

@@ -32,6 +32,7 @@ import type {
   GetAuthorizerListResponse,
   GetAuthorizerOptionRequest,
   GetAuthorizerOptionResponse,
+  LatestAuditStatusResponse,
   LegacyGetAuthorizerOptionRequest,
   LegacyGetAuthorizerOptionResponse,
   LegacySetAuthorizerOptionRequest,
@@ -464,6 +465,20 @@ export class WeChatClient {
       idempotent: true,
       signal: opts?.signal,
     });
+  }
+
+  /** The mini program's latest code audit (authorizer token); `screenshot` filled from either spelling WeChat used. */
+  async getLatestAuditStatus(token: TokenArg, opts?: CallOptions): Promise<LatestAuditStatusResponse> {
+    const res = await this.call<LatestAuditStatusResponse>({
+      path: '/wxa/get_latest_auditstatus',
+      method: 'GET',
+      token,
+      appid: appidFor(token, opts),
+      idempotent: true,
+      signal: opts?.signal,
+    });
+    res.screenshot ??= res.ScreenShot;
+    return res;
   }
 
   /** Customer-service message with the authorizer's token (reference §6; the release check's "_from_api" step). */

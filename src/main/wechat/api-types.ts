@@ -191,6 +191,23 @@ export interface RidResponse extends WeChatBaseResponse {
   };
 }
 
+// --- wxa/get_latest_auditstatus (mini-program code audit) ------------------------------------------------------
+/** 0 approved, 1 rejected, 2 auditing, 3 withdrawn, 4 delayed. */
+export interface LatestAuditStatusResponse extends WeChatBaseResponse {
+  auditid: number;
+  status: number;
+  reason?: string;
+  /**
+   * Rejection screenshots' media ids ("id|id"). The current docs and WxJava send `screenshot`; SKIT's older sample
+   * `ScreenShot`: the client fills this from either.
+   */
+  screenshot?: string;
+  ScreenShot?: string;
+  user_version?: string;
+  user_desc?: string;
+  submit_audit_time?: number;
+}
+
 // --- message/custom/send ---------------------------------------------------------------------------------------
 export interface CustomMessageBase {
   touser: string;
