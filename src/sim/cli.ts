@@ -25,7 +25,7 @@ export const SIM_USAGE = `Usage: wxopen sim [--port P] [--component-appid A --co
   --seed S                 seed for the generated accounts (default wxopen-sim)
 
 The first line on stdout is one JSON object with url, componentAppid, componentSecret, token, encodingAesKey.
-Control endpoints for tests: GET <url>/__sim/help.`;
+Control endpoints for tests: GET <url>/__sim/help, each request with the header X-Wxopen-Sim: 1.`;
 
 function intFlag(v: string | undefined, name: string, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;

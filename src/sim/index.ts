@@ -2,6 +2,8 @@
 export {
   Simulator,
   startSimulator,
+  SIM_CONTROL_HEADER,
+  SIM_CONTROL_HEADERS,
   type SimulatorOptions,
   type SimulatorConfig,
   type FaultRule,

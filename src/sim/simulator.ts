@@ -278,6 +278,11 @@ const AUTH_CODE_LIFE_S = 3600;
 const CLEARS_PER_MONTH = 10;
 const MAX_RECORDS = 10_000;
 const OPTION_VALUES: Record<string, string[]> = { location_report: ['0', '1', '2'], voice_recognize: ['0', '1'], customer_service: ['0', '1'] };
+/** The header every /__sim/ control request must carry with the value 1 (lower case: Node's header keys). */
+export const SIM_CONTROL_HEADER = 'x-wxopen-sim';
+/** Headers for fetch() calls to the control endpoints. */
+export const SIM_CONTROL_HEADERS: Readonly<Record<string, string>> = Object.freeze({ [SIM_CONTROL_HEADER]: '1' });
+
 const MENU_TYPES = new Set([
   'click', 'view', 'scancode_push', 'scancode_waitmsg', 'pic_sysphoto', 'pic_photo_or_album', 'pic_weixin', 'location_select',
   'media_id', 'view_limited', 'article_id', 'article_view_limited', 'miniprogram',
@@ -956,7 +961,7 @@ export class Simulator {
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (path === '/' && method === 'GET') {
-      return sendJson(res, 200, { simulator: 'wxopen WeChat simulator', componentAppid: this.config.componentAppid, help: '/__sim/help' });
+      return sendJson(res, 200, { simulator: 'wxopen WeChat simulator', componentAppid: this.config.componentAppid, help: '/__sim/help', controlHeader: 'X-Wxopen-Sim: 1' });
     }
     if (path === '/favicon.ico') {
       res.writeHead(204).end();
@@ -1506,6 +1511,13 @@ export class Simulator {
   // --- control endpoints (/__sim/) ----------------------------------------------------------------------------------
 
   private async handleControl(req: IncomingMessage, res: ServerResponse, method: string, path: string, q: URLSearchParams): Promise<void> {
+    // A page on any site can make the browser post a form (or a no-cors fetch) to loopback; it cannot add a custom
+    // header without a CORS preflight, which gets this same 403 and no Access-Control-Allow-* headers.
+    if (req.headers[SIM_CONTROL_HEADER] !== '1') {
+      return sendJson(res, 403, {
+        error: `control endpoints need the header "X-Wxopen-Sim: 1" (a web page cannot send it cross-site); e.g. curl -H 'X-Wxopen-Sim: 1' ${this.url}/__sim/help`,
+      });
+    }
     let body: Record<string, unknown> = {};
     try {
       const raw = await readBody(req, 1024 * 1024);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/sim';
+import { SIM_CONTROL_HEADERS, startSimulator, type Simulator } from '../../src/sim';
 import { call, componentToken } from './helpers';
 
 describe('simulator: authorizer APIs for a console', () => {
@@ -117,19 +117,49 @@ describe('simulator: authorizer APIs for a console', () => {
     expect((await as('oa', '/cgi-bin/menu/delete')).errcode).toBe(42001);
   });
 
+  it('control endpoints refuse requests without X-Wxopen-Sim: 1 (a cross-site page cannot send it); WeChat paths do not need it', async () => {
+    const before = sim.now();
+    // What a hostile page can send cross-site: a form post (no custom headers) or a preflight.
+    const form = await fetch(`${sim.url}/__sim/clock/advance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+      body: 'seconds=86400',
+    });
+    expect(form.status).toBe(403);
+    expect(((await form.json()) as { error: string }).error).toMatch(/X-Wxopen-Sim: 1/);
+    expect(form.headers.get('access-control-allow-origin')).toBeNull();
+    const json = await fetch(`${sim.url}/__sim/clock/advance`, { method: 'POST', body: '{"seconds":86400}' });
+    expect(json.status).toBe(403);
+    const preflight = await fetch(`${sim.url}/__sim/reset`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-wxopen-sim' },
+    });
+    expect(preflight.status).toBe(403);
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    expect((await fetch(`${sim.url}/__sim/state`)).status).toBe(403);
+    expect((await fetch(`${sim.url}/__sim/state`, { headers: { 'x-wxopen-sim': 'yes' } })).status).toBe(403);
+    expect(sim.now() - before).toBeLessThan(60_000); // the clock did not move
+    expect((await fetch(`${sim.url}/__sim/state`, { headers: SIM_CONTROL_HEADERS })).status).toBe(200);
+    // The WeChat API and the authorization page are what real clients and browsers use: no header there.
+    const api = await fetch(`${sim.url}/cgi-bin/menu/delete?access_token=unknown`);
+    expect(api.status).toBe(200);
+    expect(((await api.json()) as { errcode: number }).errcode).toBe(40014);
+  });
+
   it('control endpoints report clear errors', async () => {
-    const res = await fetch(`${sim.url}/__sim/clock/advance`, { method: 'POST', body: '{"seconds":"soon"}' });
+    const headers = SIM_CONTROL_HEADERS;
+    const res = await fetch(`${sim.url}/__sim/clock/advance`, { method: 'POST', headers, body: '{"seconds":"soon"}' });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: 'seconds must be a number' });
-    const unknown = await fetch(`${sim.url}/__sim/nope`);
+    const unknown = await fetch(`${sim.url}/__sim/nope`, { headers });
     expect(unknown.status).toBe(404);
-    const bad = await fetch(`${sim.url}/__sim/authorize`, { method: 'POST', body: '{"appid":"wx0000000000000000"}' });
+    const bad = await fetch(`${sim.url}/__sim/authorize`, { method: 'POST', headers, body: '{"appid":"wx0000000000000000"}' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toContain('unknown account');
-    const group = await fetch(`${sim.url}/__sim/release-check`, { method: 'POST', body: '{"group":7}' });
+    const group = await fetch(`${sim.url}/__sim/release-check`, { method: 'POST', headers, body: '{"group":7}' });
     expect(group.status).toBe(400);
     expect(((await group.json()) as { error: string }).error).toBe('group must be 1..5 or "all"');
-    const url = await fetch(`${sim.url}/__sim/config`, { method: 'POST', body: '{"messageUrl":"ftp://x/$APPID$"}' });
+    const url = await fetch(`${sim.url}/__sim/config`, { method: 'POST', headers, body: '{"messageUrl":"ftp://x/$APPID$"}' });
     expect(url.status).toBe(400);
     expect(((await url.json()) as { error: string }).error).toContain('messageUrl must be an http(s) URL');
     const help = await call(sim.url, '/__sim/help');

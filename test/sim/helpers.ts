@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { MsgCrypt } from '../../src/main/wechat/crypto';
 import { field, parseXml, type XmlObject } from '../../src/main/wechat/xml';
-import type { Simulator } from '../../src/sim';
+import { SIM_CONTROL_HEADERS, type Simulator } from '../../src/sim';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -12,7 +12,8 @@ export async function call(base: string, path: string, body?: unknown, query: Re
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
   const res = await fetch(url, {
     method: body === undefined && rawBody === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json' },
+    // Control endpoints (/__sim/) want the header; WeChat's own paths get exactly what a real client sends.
+    headers: { 'content-type': 'application/json', ...(url.pathname.startsWith('/__sim/') ? SIM_CONTROL_HEADERS : {}) },
     body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   return (await res.json()) as Json;

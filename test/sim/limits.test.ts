@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/sim';
+import { SIM_CONTROL_HEADERS, startSimulator, type Simulator } from '../../src/sim';
 import { call, componentToken } from './helpers';
 
 describe('simulator: IP whitelist, quotas, faults', () => {
@@ -72,7 +72,7 @@ describe('simulator: IP whitelist, quotas, faults', () => {
     sim.setFaults({ rules: [{ path: '*', quotaErrorShare: 1 }] });
     expect((await call(sim.url, path, { component_appid: sim.config.componentAppid }, { access_token: token })).errcode).toBe(45009);
     sim.setFaults({});
-    const bad = await fetch(`${sim.url}/__sim/faults`, { method: 'POST', body: JSON.stringify({ rules: [{ path, systemErrorShare: 2 }] }) });
+    const bad = await fetch(`${sim.url}/__sim/faults`, { method: 'POST', headers: SIM_CONTROL_HEADERS, body: JSON.stringify({ rules: [{ path, systemErrorShare: 2 }] }) });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toContain('systemErrorShare');
   });

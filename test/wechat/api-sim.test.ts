@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/sim';
+import { SIM_CONTROL_HEADERS, startSimulator, type Simulator } from '../../src/sim';
 import { MsgCrypt } from '../../src/main/wechat/crypto';
 import { field, parseXml } from '../../src/main/wechat/xml';
 import {
@@ -53,7 +53,7 @@ async function startAuthEventReceiver(crypt: () => MsgCrypt, storage: MemoryToke
 async function control<T = Record<string, unknown>>(sim: Simulator, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(sim.url + path, {
     method,
-    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    headers: body === undefined ? SIM_CONTROL_HEADERS : { ...SIM_CONTROL_HEADERS, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   expect(res.status, `${method} ${path}`).toBe(200);
