@@ -2,9 +2,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cliBundle, sharedPath } from '../helpers/paths';
+import { cliBundle, fixturePath } from '../helpers/paths';
 
-const vectors = JSON.parse(readFileSync(sharedPath('vectors/crypto-vectors.json'), 'utf8')) as Record<string, string>[];
+const vectors = JSON.parse(readFileSync(fixturePath('crypto-vectors.json'), 'utf8')) as Record<string, string>[];
 const v = vectors.find((x) => x.name === 'chinese-text')!;
 
 function wxopen(args: string[], input?: string) {

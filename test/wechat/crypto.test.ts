@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CryptoError, MsgCrypt, decodeAesKey, signMessage } from '../../src/main/wechat/crypto';
-import { sharedPath } from '../helpers/paths';
+import { fixturePath } from '../helpers/paths';
 
 interface Vector {
   name: string;
@@ -17,7 +17,7 @@ interface Vector {
   msgSignature: string;
   plainSignature: string;
 }
-const vectors = JSON.parse(readFileSync(sharedPath('vectors/crypto-vectors.json'), 'utf8')) as Vector[];
+const vectors = JSON.parse(readFileSync(fixturePath('crypto-vectors.json'), 'utf8')) as Vector[];
 
 describe('shared crypto vectors', () => {
   it('has vectors to check', () => expect(vectors.length).toBeGreaterThanOrEqual(10));
