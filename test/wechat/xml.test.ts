@@ -59,11 +59,12 @@ describe('buildXml', () => {
 });
 
 describe('flat fast path', () => {
-  it('gives exactly what fast-xml-parser gives, and declines what it cannot handle', async () => {
+  it('takes the fast path for flat pushes and gives exactly what fast-xml-parser gives', async () => {
     const fc = (await import('fast-check')).default;
-    const { parseFlat } = await import('../../src/main/wechat/xml');
+    const { xmlParseStats } = await import('../../src/main/wechat/xml');
     const name = fc.constantFrom('ToUserName', 'FromUserName', 'CreateTime', 'MsgType', 'Content', 'MsgId', 'Event', 'a_b', 'x.y');
     const value = fc.string({ maxLength: 30 });
+    let fired = 0;
     fc.assert(
       fc.property(fc.uniqueArray(fc.tuple(name, value, fc.boolean()), { selector: (t) => t[0], maxLength: 6 }), fc.constantFrom('', '\n', ' '), (fields, ws) => {
         const xml = '<xml>' + fields.map(([n, v, cdata]) => `${ws}<${n}>${cdata ? buildXml({ [n]: v }).slice(5 + n.length + 2, -(6 + n.length + 3)) : v}</${n}>`).join('') + ws + '</xml>';
@@ -73,11 +74,32 @@ describe('flat fast path', () => {
         } catch {
           full = 'error';
         }
-        const flat = parseFlat(xml);
-        if (flat !== null) expect(flat).toEqual(full);
+        // Meant for the fast path: every text value free of markup characters (CDATA may hold anything).
+        const flatShape = fields.every(([, v, cdata]) => cdata || !/[<>&]/.test(v));
+        const before = { ...xmlParseStats };
+        let got: unknown;
+        try {
+          got = parseXml(xml);
+        } catch {
+          got = 'error';
+        }
+        expect(got).toEqual(full);
+        if (flatShape) {
+          expect(xmlParseStats.flat, xml).toBe(before.flat + 1);
+          expect(xmlParseStats.full).toBe(before.full);
+          fired++;
+        }
       }),
       { numRuns: 500 },
     );
+    expect(fired).toBeGreaterThan(250); // most generated pushes are flat; the assertion above ran for each
+  });
+  it('counts which parser answered: the fast path for flat XML, fast-xml-parser for the rest', async () => {
+    const { xmlParseStats } = await import('../../src/main/wechat/xml');
+    const before = { ...xmlParseStats };
+    expect(parseXml('<xml><a>1</a></xml>')).toEqual({ a: '1' });
+    expect(parseXml('<xml><a><b>1</b></a></xml>')).toEqual({ a: { b: '1' } });
+    expect(xmlParseStats).toEqual({ flat: before.flat + 1, full: before.full + 1 });
   });
   it('declines nesting, attributes, comments and repeats', async () => {
     const { parseFlat } = await import('../../src/main/wechat/xml');

@@ -60,8 +60,17 @@ export function parseXml(xml: string, maxBytes = DEFAULT_MAX_XML_BYTES): XmlObje
   assertSafeXml(xml, maxBytes);
   const trimmed = xml.trim();
   if (!trimmed.startsWith('<')) throw new XmlError('not_xml', 'body is not XML (it does not start with "<")');
-  return parseFlat(trimmed) ?? parseWithFastXmlParser(trimmed);
+  const flat = parseFlat(trimmed);
+  if (flat) {
+    xmlParseStats.flat++;
+    return flat;
+  }
+  xmlParseStats.full++;
+  return parseWithFastXmlParser(trimmed);
 }
+
+/** Which parser answered parseXml, counted per process: lets tests check the fast path really fires. */
+export const xmlParseStats = { flat: 0, full: 0 };
 
 /**
  * Fast path for the shape nearly every push has: `<xml>` holding only distinct leaf elements of text or CDATA.
