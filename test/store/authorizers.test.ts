@@ -1,9 +1,7 @@
 import { beforeAll, afterAll, describe, expect, test } from 'vitest';
-import type { Authorizer, AuthorizerFilter, AuthorizerInput } from '../../src/shared/domain';
-import { NodeSecretStore, openStore, type Store } from '../../src/main/store/index';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { Authorizer, AuthorizerFilter } from '../../src/shared/domain';
+import type { Store } from '../../src/main/store/index';
+import { BASE_TIME, N, openAuthorizers100k, type Authorizers100k } from '../fixtures/authorizers-100k';
 import { tempStore } from './temp-store';
 
 const C = 'wxcomp1';
@@ -82,40 +80,18 @@ describe('authorizers: single rows', () => {
 });
 
 describe('authorizers: filters and sorting at 100,000 rows', () => {
-  const N = 100_000;
-  const base = 1_600_000_000_000;
-  let dir: string;
+  let fixture: Authorizers100k;
   let store: Store;
   let all: Authorizer[];
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'wxopen-store-100k-'));
-    store = openStore({ path: join(dir, 'db.sqlite'), secrets: new NodeSecretStore(join(dir, 'k')), now: () => base });
-    const statuses = ['active', 'revoked', 'needs_reauth'] as const;
-    const rows: AuthorizerInput[] = [];
-    for (let i = 0; i < N; i++) {
-      rows.push({
-        componentAppid: C,
-        appid: `wx${i.toString(16).padStart(14, '0')}`,
-        kind: i % 4 === 0 ? 'MP' : 'OA',
-        nickName: i % 1000 === 7 ? `特别号${i}` : `Account ${i % 5000}`,
-        userName: `gh_${i}`,
-        principalName: i % 3 === 0 ? '深圳市腾讯计算机系统有限公司' : `Company ${i % 97}`,
-        funcInfo: i % 10 === 0 ? [1, 18] : [1],
-        status: statuses[i % 7 === 0 ? 1 : i % 11 === 0 ? 2 : 0],
-        authorizedAt: base + ((i * 7919) % N) * 1000,
-      });
-    }
-    for (let i = 0; i < N; i += 10_000) expect(store.authorizers.upsertMany(rows.slice(i, i + 10_000))).toBe(10_000);
-    // another platform with the same appids must never leak into results
-    store.authorizers.upsertMany(rows.slice(0, 50).map((r) => ({ ...r, componentAppid: 'wxcomp2' })));
+    // Built once into .test-data/ (see test/fixtures/authorizers-100k.ts); here a fresh copy is opened.
+    fixture = openAuthorizers100k();
+    store = fixture.store;
     all = [...store.authorizers.iterate(C)];
   });
 
-  afterAll(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => fixture.close());
 
   function expectPage(filter: AuthorizerFilter, pred: (a: Authorizer) => boolean, cmp: (a: Authorizer, b: Authorizer) => number) {
     const want = all.filter(pred).sort(cmp);
@@ -160,8 +136,8 @@ describe('authorizers: filters and sorting at 100,000 rows', () => {
     expectPage({ componentAppid: C, kind: 'MP', limit: 100 }, (a) => a.kind === 'MP', by('authorizedAt', -1));
     expectPage({ componentAppid: C, status: 'needs_reauth', offset: 200 }, (a) => a.status === 'needs_reauth', by('authorizedAt', -1));
     expectPage({ componentAppid: C, funcId: 18, sort: 'appid', dir: 'asc' }, (a) => a.funcInfo.includes(18), byAppid);
-    const from = base + 20_000_000;
-    const to = base + 30_000_000;
+    const from = BASE_TIME + 20_000_000;
+    const to = BASE_TIME + 30_000_000;
     expectPage(
       { componentAppid: C, authorizedFrom: from, authorizedTo: to, kind: 'OA', status: 'active', funcId: 1, sort: 'authorizedAt', dir: 'asc', limit: 1000 },
       (a) => a.authorizedAt >= from && a.authorizedAt < to && a.kind === 'OA' && a.status === 'active',
