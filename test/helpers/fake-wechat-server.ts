@@ -97,12 +97,3 @@ export async function startFakeWeChat(routes: Record<string, FakeRoute>): Promis
       }),
   };
 }
-
-/** Resolves when cond() is true, polling; rejects after limitMs (a guard, not a timing assertion). */
-export async function waitFor(cond: () => boolean, limitMs = 5_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

@@ -3,6 +3,7 @@
  * to it, and the platform engine connected to the relay and calling the simulator.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { vi } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppEventName } from '../../src/shared/contract';
@@ -109,13 +110,17 @@ export async function startStack(opts: {
   };
 }
 
-/** Polls until fn returns something truthy (state reached through real sockets has no event to await). */
-export async function until<T>(what: string, fn: () => T | null | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/**
+ * Waits until fn returns something truthy (state reached through real sockets has no event to await), with vitest's
+ * vi.waitFor; fails naming `what` after timeoutMs.
+ */
+export function until<T>(what: string, fn: () => T | null | undefined | false, timeoutMs = 10_000): Promise<T> {
+  return vi.waitFor(
+    () => {
+      const v = fn();
+      if (!v) throw new Error(`timed out waiting for ${what}`);
+      return v;
+    },
+    { timeout: timeoutMs, interval: 20 },
+  );
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SESSION_TOKEN_HEADER } from '../../src/shared/contract';
 import { cliBundle, repoRoot } from '../helpers/paths';
 
@@ -63,18 +63,6 @@ describe('wxopen demo (real simulator, relay, engine and console server)', () =>
     return res.json();
   }
 
-  /** Polls until check() holds (the demo's first ticket and sync take a moment); fails with the last value. */
-  async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, deadlineMs = 20_000): Promise<T> {
-    const end = Date.now() + deadlineMs;
-    let last = await read();
-    while (!check(last)) {
-      if (Date.now() > end) throw new Error(`condition not met; last value: ${JSON.stringify(last).slice(0, 500)}`);
-      await new Promise((r) => setTimeout(r, 250));
-      last = await read();
-    }
-    return last;
-  }
-
   it('prints the loopback URL with a token first', () => {
     expect(url.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(token.length).toBeGreaterThanOrEqual(32);
@@ -92,9 +80,15 @@ describe('wxopen demo (real simulator, relay, engine and console server)', () =>
     expect(list.result.platforms[0]).toMatchObject({ isDemo: true, hasAppSecret: true, hasDeskKey: true });
     expect(JSON.stringify(list)).not.toMatch(/"(appSecret|token|encodingAesKey|deskKey)"/);
 
-    const dash = await eventually(
-      () => api('dashboard/get'),
-      (d) => d.ok && d.result.relay.state === 'connected' && d.result.ticket.lastReceivedAt !== null && d.result.authorizers.total === 200,
+    // The demo's first ticket and sync take a moment; vi.waitFor fails with the last mismatch.
+    const dash = await vi.waitFor(
+      async () => {
+        const d = await api('dashboard/get');
+        expect(d).toMatchObject({ ok: true, result: { relay: { state: 'connected' }, authorizers: { total: 200 } } });
+        expect(d.result.ticket.lastReceivedAt).not.toBeNull();
+        return d;
+      },
+      { timeout: 20_000, interval: 250 },
     );
     expect(dash.result).toMatchObject({ demo: true, ticket: { overdue: false } });
 

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SIM_CONTROL_HEADERS, startSimulator, type Simulator } from '../../src/sim';
 import { MsgCrypt } from '../../src/main/wechat/crypto';
 import { field, parseXml } from '../../src/main/wechat/xml';
@@ -17,7 +17,6 @@ import {
 } from '../../src/main/wechat/api-client';
 import { TokenManager } from '../../src/main/wechat/token-manager';
 import { MemoryTokenStorage } from '../helpers/memory-token-storage';
-import { waitFor } from '../helpers/fake-wechat-server';
 
 /** A minimal 授权事件接收URL: verifies and decrypts pushes, keeps the latest ticket and the authorization events. */
 async function startAuthEventReceiver(crypt: () => MsgCrypt, storage: MemoryTokenStorage) {
@@ -105,7 +104,7 @@ describe('client and token manager against the simulator', () => {
     // Ticket: asked for with api_start_push_ticket, pushed encrypted to our receiver.
     await expect(tokens.getComponentToken()).rejects.toThrow(/^no component_verify_ticket yet/);
     await client.startPushTicket({ component_appid: componentAppid, component_secret: componentSecret });
-    await waitFor(() => storage.ticket !== null);
+    await vi.waitFor(() => expect(storage.ticket).not.toBeNull());
 
     const componentToken = await tokens.getComponentToken();
     expect(componentToken).toBeTruthy();
@@ -161,7 +160,7 @@ describe('client and token manager against the simulator', () => {
   it('a superseded component token (40001 after the grace period) is replaced once and the call goes through', async () => {
     const { componentAppid, componentSecret } = sim.config;
     await client.startPushTicket({ component_appid: componentAppid, component_secret: componentSecret });
-    await waitFor(() => storage.ticket !== null);
+    await vi.waitFor(() => expect(storage.ticket).not.toBeNull());
     const old = await tokens.getComponentToken();
     // Another process takes a new token; after the grace period the old one is dead.
     await client.componentToken({ component_appid: componentAppid, component_appsecret: componentSecret, component_verify_ticket: storage.ticket! });
@@ -180,7 +179,7 @@ describe('client and token manager against the simulator', () => {
   it('-1 from the simulator is retried; 61023 after unauthorize calls the reauth hook', async () => {
     const { componentAppid, componentSecret } = sim.config;
     await client.startPushTicket({ component_appid: componentAppid, component_secret: componentSecret });
-    await waitFor(() => storage.ticket !== null);
+    await vi.waitFor(() => expect(storage.ticket).not.toBeNull());
     const list = await client.getAuthorizerList(tokens.componentTokenSource, { component_appid: componentAppid, offset: 0, count: 10 });
     const appid = list.list[0]!.authorizer_appid;
     storage.refreshTokens.set(appid, list.list[0]!.refresh_token);
@@ -205,7 +204,7 @@ describe('client and token manager against the simulator', () => {
   it('61004 from a whitelisted simulator explains the whitelist and egress via relay', async () => {
     const { componentAppid, componentSecret } = sim.config;
     await client.startPushTicket({ component_appid: componentAppid, component_secret: componentSecret });
-    await waitFor(() => storage.ticket !== null);
+    await vi.waitFor(() => expect(storage.ticket).not.toBeNull());
     sim.setAllowIps(['203.0.113.7']);
     const err = (await tokens.getComponentToken().catch((e: unknown) => e)) as WeChatApiError;
     expect(err.errcode).toBe(61004);

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WeChatApiError, WeChatClient, WeChatInputError } from '../../src/main/wechat/api-client';
 import {
   NoRefreshTokenError,
@@ -7,7 +7,7 @@ import {
   type TokenManagerOptions,
   type TokenTarget,
 } from '../../src/main/wechat/token-manager';
-import { startFakeWeChat, waitFor, type FakeWeChat, type SeenRequest } from '../helpers/fake-wechat-server';
+import { startFakeWeChat, type FakeWeChat, type SeenRequest } from '../helpers/fake-wechat-server';
 import { MemoryTokenStorage } from '../helpers/memory-token-storage';
 
 const COMPONENT = 'wx1111111111111111';
@@ -359,7 +359,7 @@ describe('TokenManager: refreshing ahead of expiry', () => {
     tm.start(); // idempotent
     expect(tm.running).toBe(true);
     expect((tm as unknown as { timer: NodeJS.Timeout }).timer.hasRef()).toBe(false);
-    await waitFor(() => storage.componentToken !== null);
+    await vi.waitFor(() => expect(storage.componentToken).not.toBeNull());
     expect(refreshed).toEqual([{ kind: 'component' }]);
     tm.stop();
     expect(tm.running).toBe(false);
