@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type {
   ApiLogRepo,
@@ -13,6 +13,7 @@ import type {
   TokensRepo,
 } from './api';
 import { StoreError, invalidArgument } from './errors';
+import { createPrivateFile, ensurePrivateFolder, narrowToPrivate } from './file-modes';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
 import type { SecretStore } from './secret-store';
 import { SqlPlatforms } from './platforms';
@@ -120,17 +121,23 @@ export function openStore(options: StoreOptions): Store {
   return new Store(options);
 }
 
+/** The files SQLite keeps beside the database (WAL mode; -journal only if the mode was ever changed back). */
+const SIDE_FILES = ['-wal', '-shm', '-journal'];
+
 function openDatabase(path: string, nativeBinding?: string): Database.Database {
-  if (path !== ':memory:') {
+  const onDisk = path !== ':memory:';
+  const existed = onDisk && existsSync(path);
+  if (onDisk) {
     try {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      ensurePrivateFolder(dirname(path));
+      createPrivateFile(path);
+      for (const side of SIDE_FILES) narrowToPrivate(path + side);
     } catch (err) {
-      throw new StoreError('unreadable', `cannot create the data folder for ${path}: ${(err as Error).message}`, {
+      throw new StoreError('unreadable', `cannot prepare the data folder for ${path}: ${(err as Error).message}`, {
         cause: err,
       });
     }
   }
-  const existed = path !== ':memory:' && existsSync(path);
   let db: Database.Database;
   try {
     db = new Database(path, nativeBinding ? { nativeBinding } : {});
@@ -153,6 +160,8 @@ function openDatabase(path: string, nativeBinding?: string): Database.Database {
     db.pragma('busy_timeout = 5000');
     db.pragma('temp_store = MEMORY'); // search hits and sorts: small, and never worth a file
     migrate(db, version);
+    // SQLite gives -wal/-shm the main file's 0600; this catches a file system or build that does not.
+    if (onDisk) for (const side of SIDE_FILES) narrowToPrivate(path + side);
     if (existed) db.prepare('SELECT count(*) FROM sqlite_schema').get(); // touch the schema: corrupt pages fail here
     return db;
   } catch (err) {

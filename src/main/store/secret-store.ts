@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreError } from './errors';
+import { ensurePrivateFolder } from './file-modes';
 
 /** Encrypts secrets before they reach the database. Implementations: NodeSecretStore, electronSecretStore. */
 export interface SecretStore {
@@ -68,7 +69,7 @@ export class NodeSecretStore implements SecretStore {
 function loadOrCreateKey(path: string): Buffer {
   let fd: number | null = null;
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    ensurePrivateFolder(dirname(path));
     // 'wx' fails if the file exists, so two processes starting together never overwrite each other's key.
     fd = openSync(path, 'wx', 0o600);
   } catch (err) {
