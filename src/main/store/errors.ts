@@ -10,7 +10,11 @@ export type StoreErrorCode =
   /** A caller passed data that would corrupt the store. */
   | 'invalid_argument'
   /** The referenced row does not exist. */
-  | 'not_found';
+  | 'not_found'
+  /** A backup could not be written (the destination exists, or SQLite failed). */
+  | 'backup_failed'
+  /** Another process holds the data folder's lock. */
+  | 'in_use';
 
 /** Every error the store throws on purpose; `.code` says which kind. Messages never contain secret values. */
 export class StoreError extends Error {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, openSync, closeSync, rmSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type {
   ApiLogRepo,
   AuthLinksRepo,
@@ -32,6 +32,24 @@ export type { StoreErrorCode } from './errors';
 export { NodeSecretStore } from './secret-store';
 export type { SecretStore } from './secret-store';
 export { SCHEMA_VERSION } from './migrations';
+export { acquireDataFolderLock, type DataFolderLock } from './data-lock';
+
+/** What PRAGMA quick_check found: `ok` with no problems, or SQLite's own lines (at most maxProblems). */
+export interface IntegrityReport {
+  ok: boolean;
+  problems: string[];
+  checkedAt: number;
+  /** How long the check took. */
+  ms: number;
+}
+
+export interface BackupResult {
+  path: string;
+  bytes: number;
+  ms: number;
+  /** quick_check of the copy: a copy of damaged pages is damaged too. */
+  integrity: IntegrityReport;
+}
 
 export interface StoreOptions {
   /** The database file; its folder is created if missing. ':memory:' is allowed for throwaway stores. */
@@ -64,6 +82,7 @@ export class Store {
   readonly path: string;
   readonly secretStoreKind: string;
   private readonly db: Database.Database;
+  private readonly nativeBinding: string | undefined;
 
   constructor(options: StoreOptions) {
     if (typeof options !== 'object' || options === null) throw invalidArgument('openStore needs { path, secrets }');
@@ -80,7 +99,8 @@ export class Store {
 
     this.path = options.path;
     this.secretStoreKind = secrets.kind;
-    this.db = openDatabase(options.path, options.nativeBinding ?? process.env['WXOPEN_SQLITE_BINDING']);
+    this.nativeBinding = options.nativeBinding ?? process.env['WXOPEN_SQLITE_BINDING'];
+    this.db = openDatabase(options.path, this.nativeBinding);
     const db = this.db;
     this.relay = new SqlRelayCursor(db);
     this.platforms = new SqlPlatforms(db, secrets, now);
@@ -106,6 +126,23 @@ export class Store {
   /** Folds the WAL back into the main file (e.g. before a backup copy). */
   checkpoint(): void {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /**
+   * PRAGMA quick_check: reads every page and checks the b-trees (not index contents against tables), so a damaged
+   * page is found now rather than when a query happens to hit it. Cost grows with the file: ~0.3-0.4 s for 100,000
+   * authorizers (86 MB) on 2 busy cores.
+   */
+  quickCheck(maxProblems = 20): IntegrityReport {
+    return quickCheck(this.db, maxProblems);
+  }
+
+  /**
+   * SQLite's online backup into a new 0600 file (never overwrites): consistent even while this store writes, and
+   * includes what is still in the WAL. Pages are copied as they are, so a damaged page stays damaged in the copy.
+   */
+  backup(destination: string): Promise<BackupResult> {
+    return backupDatabase(this.db, destination, this.nativeBinding);
   }
 
   get isOpen(): boolean {
@@ -177,6 +214,64 @@ function openDatabase(path: string, nativeBinding?: string): Database.Database {
       );
     }
     throw new StoreError('unreadable', `cannot open the database ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function quickCheck(db: Database.Database, maxProblems: number): IntegrityReport {
+  const started = performance.now();
+  let problems: string[];
+  try {
+    const rows = db.pragma(`quick_check(${Math.max(1, Math.floor(maxProblems))})`) as { quick_check: string }[];
+    problems = rows.map((r) => r.quick_check).filter((line) => line !== 'ok');
+  } catch (err) {
+    problems = [(err as Error).message]; // e.g. SQLITE_CORRUPT before the check could list anything
+  }
+  return { ok: problems.length === 0, problems, checkedAt: Date.now(), ms: Math.round(performance.now() - started) };
+}
+
+async function backupDatabase(db: Database.Database, destination: string, nativeBinding: string | undefined): Promise<BackupResult> {
+  if (typeof destination !== 'string' || destination === '') throw invalidArgument('backup needs the path of the new file');
+  const path = resolve(destination);
+  const started = performance.now();
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // Created here, empty and 0600, so the copy is never readable by others and an existing file is never replaced.
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new StoreError('backup_failed', `${path} already exists: choose a new file name (a backup never overwrites a file)`);
+    }
+    throw new StoreError('backup_failed', `cannot create the backup file ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    await db.backup(path);
+    narrowToPrivate(path);
+  } catch (err) {
+    rmSync(path, { force: true });
+    rmSync(`${path}-journal`, { force: true });
+    throw new StoreError('backup_failed', `the backup to ${path} failed: ${(err as Error).message}`, { cause: err });
+  }
+  const ms = Math.round(performance.now() - started);
+  const copy = new Database(path, { readonly: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  try {
+    return { path, bytes: statSync(path).size, ms, integrity: quickCheck(copy, 20) };
+  } finally {
+    copy.close();
+  }
+}
+
+/** Backs up a database file without opening it as a store (read-only; no key, no migrations): `wxopen backup`. */
+export async function backupDatabaseFile(source: string, destination: string, nativeBinding?: string): Promise<BackupResult> {
+  let db: Database.Database;
+  try {
+    db = new Database(source, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  } catch (err) {
+    throw new StoreError('unreadable', `cannot open the database ${source}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    return await backupDatabase(db, destination, nativeBinding);
+  } finally {
+    db.close();
   }
 }
 
