@@ -15,6 +15,7 @@ Usage:
   wxopen relay    --config F  the relay for the whitelisted host (wxopen relay --help)
   wxopen console  [options]   console mode in a browser; prints the URL (wxopen console --help)
   wxopen demo                 simulator + relay + console on loopback with generated credentials
+  wxopen backup   [--data-dir D] --out FILE   an online backup of the console's database (wxopen backup --help)
 
 Exit status: 0 success, 1 verification or crypto failure, 2 usage error.
 `;
@@ -42,6 +43,8 @@ async function main(argv: string[]): Promise<number | null> {
       return (await import('../server/cli')).consoleCommand(rest);
     case 'demo':
       return (await import('../server/cli')).demoCommand(rest);
+    case 'backup':
+      return (await import('../server/cli')).backupCommand(rest);
     default:
       throw new UsageError(`unknown command "${cmd}"; run wxopen --help`);
   }

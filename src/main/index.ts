@@ -14,7 +14,7 @@ import { createMainWindow, hardenWebContents, lockDownSession } from './platform
 import { createHandlers, isAllowedExternalUrl } from './services/handlers';
 import { RuntimeHost } from './services/host';
 import { createPlatformRuntime } from './services/runtime-factory';
-import { openStore, type Store } from './store';
+import { acquireDataFolderLock, openStore, type DataFolderLock, type Store } from './store';
 import { createDemoLauncher } from '../server/demo';
 
 /** electron-vite sets this in `dev`; in production the renderer comes from app://renderer. */
@@ -24,11 +24,14 @@ const appOrigins = (): string[] => [APP_ORIGIN, ...(DEV_RENDERER_URL ? [new URL(
 let mainWindow: BrowserWindow | null = null;
 let host: RuntimeHost | null = null;
 let store: Store | null = null;
+let dataLock: DataFolderLock | null = null;
 let relayUrlOfSelected: string | null = null;
 
 registerAppScheme();
 
 if (!app.requestSingleInstanceLock()) {
+  // The running instance gets 'second-instance' and comes to the front.
+  process.stderr.write('wxopen: wxopen console 已在运行，已切换到它的窗口 / wxopen console is already running: switched to its window\n');
   app.quit();
 } else {
   app.on('second-instance', () => {
@@ -58,6 +61,7 @@ if (!app.requestSingleInstanceLock()) {
       .catch(() => undefined)
       .finally(() => {
         store?.close();
+        dataLock?.release();
         app.quit();
       });
   });
@@ -81,6 +85,9 @@ async function start(): Promise<void> {
   if (binding) process.env['WXOPEN_SQLITE_BINDING'] = binding;
 
   const dataDir = app.getPath('userData');
+  // The single-instance lock covers this app; the folder's lock file also keeps out a console-mode process
+  // started with --data-dir on the same folder (its error, zh + en, reaches the dialog below).
+  dataLock = acquireDataFolderLock(dataDir, 'electron');
   const secrets = desktopSecrets(dataDir);
   store = openStore({ path: join(dataDir, 'console.db'), secrets: secrets.store });
   const log = (line: string) => process.stderr.write(`wxopen: ${line}\n`);
@@ -103,6 +110,7 @@ async function start(): Promise<void> {
     }
     if (event === 'alert:new') log((payload as { message: string }).message);
   });
+  runtimeHost.checkDatabase(); // before the window: its first app/info carries a damaged database's alert
 
   const win = createMainWindow(join(import.meta.dirname, '../preload/index.cjs'));
   mainWindow = win;

@@ -1,16 +1,17 @@
 /**
  * `wxopen console [--port P] [--data-dir D] [--no-open]` and `wxopen demo [--port P] [--data-dir D] [--no-open]`.
  * The first stdout line is the console URL (http://127.0.0.1:P/?token=…); diagnostics go to stderr.
+ * `wxopen backup [--data-dir D] --out FILE`: an online backup of the data folder's database.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError, parseFlags } from '../cli/args';
+import { CommandFailure, UsageError, parseFlags, required } from '../cli/args';
 import { RuntimeHost } from '../main/services/host';
 import { createPlatformRuntime } from '../main/services/runtime-factory';
-import { NodeSecretStore, openStore } from '../main/store';
+import { NodeSecretStore, StoreError, acquireDataFolderLock, backupDatabaseFile, openStore, type DataFolderLock } from '../main/store';
 import { startConsoleServer } from './console-server';
 import { createDemoLauncher } from './demo';
 
@@ -29,6 +30,18 @@ const DEMO_HELP = `Usage: wxopen demo [--port P] [--data-dir D] [--no-open]
 Starts the WeChat simulator, a relay and the console on loopback with generated credentials, 200 seeded
 accounts, a ticket push every 30 s and light live message traffic. Data lives in a temporary folder
 (removed on exit) unless --data-dir is given. The first line printed is the console URL.
+`;
+
+const BACKUP_HELP = `Usage: wxopen backup [--data-dir D] --out FILE
+
+Copies D/console.db with SQLite's online backup (consistent even while the console or the app runs) into FILE, a new
+file readable only by you (0600; an existing file is never overwritten), then checks the copy (PRAGMA quick_check).
+  --data-dir D   the data folder (default ~/.wxopen-console, or WXOPEN_DATA_DIR); the desktop app's is shown on its
+                 Setup screen
+  --out FILE     the new backup file
+Secrets inside stay encrypted with D/secret.key (console mode) or the system keyring (the app): keep that as carefully.
+Exit status: 0 written and sound; 1 the backup failed, or the copy fails its check too (the database is damaged: the
+copy keeps what could be read); 2 usage error.
 `;
 
 const FLAGS = {
@@ -108,6 +121,14 @@ async function run({ args, help, demo }: RunOptions): Promise<number | null> {
   })();
   const log = (line: string) => process.stderr.write(`wxopen: ${line}\n`);
 
+  // One process per data folder: two would share the relay cursor and overwrite each other's settings.
+  let lock: DataFolderLock;
+  try {
+    lock = acquireDataFolderLock(dataDir, demo ? 'demo' : 'console');
+  } catch (err) {
+    if (err instanceof StoreError) throw new CommandFailure(err.message);
+    throw err;
+  }
   const store = openStore({ path: join(dataDir, 'console.db'), secrets: new NodeSecretStore(join(dataDir, 'secret.key')) });
   const demoLauncher = createDemoLauncher({ store, dataDir, log });
   const host = new RuntimeHost({
@@ -120,14 +141,18 @@ async function run({ args, help, demo }: RunOptions): Promise<number | null> {
     demo: demoLauncher,
   });
   host.subscribe((event, payload) => {
-    if (event === 'alert:new') log((payload as { message: string }).message);
+    if (event !== 'alert:new') return;
+    const { message, messageZh } = payload as { message: string; messageZh?: string };
+    log(messageZh ? `${messageZh} / ${message}` : message);
   });
+  host.checkDatabase(); // before the URL: the UI's first app/info carries a damaged database's alert
 
   let server;
   try {
     server = await startConsoleServer({ runtimeHost: host, port, staticDir: join(root, 'out', 'renderer'), log });
   } catch (err) {
     store.close();
+    lock.release();
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') throw new UsageError(`port ${port} is in use; pick another with --port or use 0`);
     throw err;
@@ -158,6 +183,7 @@ async function run({ args, help, demo }: RunOptions): Promise<number | null> {
     await server.close().catch(() => undefined);
     await host.close().catch(() => undefined);
     store.close();
+    lock.release();
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     process.exit(0);
   };
@@ -172,4 +198,33 @@ export async function consoleCommand(args: string[]): Promise<number | null> {
 
 export async function demoCommand(args: string[]): Promise<number | null> {
   return run({ args, help: DEMO_HELP, demo: true });
+}
+
+export async function backupCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, { 'data-dir': { type: 'string' }, out: { type: 'string' } });
+  if (values.help) {
+    process.stdout.write(BACKUP_HELP);
+    return 0;
+  }
+  const out = resolve(required(values, 'out'));
+  const dataDir = resolve(values['data-dir'] ?? defaultConsoleDataDir());
+  const source = join(dataDir, 'console.db');
+  if (!existsSync(source)) {
+    throw new UsageError(`no console.db in ${dataDir}: give the data folder with --data-dir (the app shows its own on the Setup screen)`);
+  }
+  if (existsSync(out)) throw new UsageError(`${out} already exists: choose a new file name (a backup never overwrites a file)`);
+  let result;
+  try {
+    result = await backupDatabaseFile(source, out);
+  } catch (err) {
+    throw new CommandFailure(err instanceof StoreError ? err.message : `the backup failed: ${(err as Error).message}`);
+  }
+  if (!result.integrity.ok) {
+    throw new CommandFailure(
+      `backup written to ${result.path} (${result.bytes} bytes), but the copy fails its integrity check too ` +
+        `(${result.integrity.problems[0]}): ${source} is damaged and the copy keeps what could be read`,
+    );
+  }
+  process.stdout.write(`backup written: ${result.path} (${result.bytes} bytes), integrity check ok\n`);
+  return 0;
 }

@@ -116,6 +116,11 @@ export interface AppInfo {
   selectedAppid: string | null;
   /** True when the selected platform is the demo sandbox (simulator + local relay). */
   demo: boolean;
+  /**
+   * Alerts about conditions that last until someone acts (e.g. the database failed its integrity check at start),
+   * for a UI that connects after they were raised.
+   */
+  alerts?: AppEvents['alert:new'][];
 }
 
 /** App-wide settings the UI can change. */
@@ -269,6 +274,16 @@ export interface SamplePush {
   body: string;
 }
 
+/** A copy of the database made with SQLite's online backup (`setup/backup`). */
+export interface SetupBackupResult {
+  /** Where the copy is: under the data folder's backups/ folder. */
+  path: string;
+  bytes: number;
+  /** quick_check of the copy; false when the database itself is damaged (the copy keeps what could be read). */
+  ok: boolean;
+  problems: string[];
+}
+
 export interface SetupCheckResult {
   check: SetupCheck;
   ok: boolean;
@@ -398,6 +413,8 @@ export interface ApiContract {
    * relay: reaches the relay's /healthz and authenticates with the desk key.
    */
   'setup/test': { args: { check: SetupCheck; sample?: SamplePush }; result: SetupCheckResult };
+  /** Backs the database up into <data folder>/backups/ (SQLite online backup, a 0600 file); reports the path. */
+  'setup/backup': { args: NoArgs; result: SetupBackupResult };
 }
 
 export type ApiMethod = keyof ApiContract;
@@ -431,6 +448,7 @@ export const API_METHODS = [
   'apilog/list',
   'errcode/explain',
   'setup/test',
+  'setup/backup',
 ] as const satisfies readonly ApiMethod[];
 
 // Compile-time check that API_METHODS lists every method exactly (a missing one makes this `false`).

@@ -41,6 +41,7 @@ const VALID: { [M in ApiMethod]: ApiArgs<M> } = {
     check: 'decrypt',
     sample: { timestamp: '1409304348', nonce: 'xxxxxx', msgSignature: 'a'.repeat(40), body: '<xml><Encrypt>x</Encrypt></xml>' },
   },
+  'setup/backup': {},
 };
 
 describe('argument schemas', () => {

@@ -43,6 +43,7 @@ describe('integrity check at start', () => {
     expect(report.ok).toBe(false);
     expect(report.problems.length).toBeGreaterThan(0);
     expect(report.problems.join('\n')).toMatch(/page|btree|malformed/i);
+    for (const line of report.problems) expect(line).not.toMatch(/\n|\*\*\* in database/);
     // … which is what a query would have met much later:
     expect(() => store.authorizers.list({ componentAppid: C })).toThrow(/malformed/);
   });

@@ -324,6 +324,18 @@ describe.skipIf(!haveChromium)('console in a browser against the demo sandbox', 
     await page.screenshot({ path: join(SHOTS, 'setup-checks.png'), fullPage: true });
   }, 60_000);
 
+  it('the setup screen backs the database up into the data folder and shows where', async () => {
+    await go('#/setup?new=0');
+    await page.locator('[data-test=backup]').click();
+    const result = page.locator('[data-test=backup-result]');
+    await result.waitFor();
+    const text = await result.innerText();
+    const path = /^✔ 备份已写入：(\S+\.db)（\d+(\.\d)? (KB|MB)）$/.exec(text)?.[1];
+    expect(path, text).toBeDefined();
+    expect(path!.startsWith(join(dataDir, 'backups'))).toBe(true);
+    if (process.platform !== 'win32') expect(statSync(path!).mode & 0o777).toBe(0o600);
+  }, 60_000);
+
   it('the API log lists the calls with their errcode meaning', async () => {
     await go('#/apilog');
     await page.locator('[data-test=apilog] .el-table__row').first().waitFor();

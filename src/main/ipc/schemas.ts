@@ -156,6 +156,7 @@ export const argSchemas = {
       })
       .optional(),
   }),
+  'setup/backup': noArgs,
 } satisfies Record<ApiMethod, z.ZodType>;
 
 // ---- compile-time proof that every schema's type is exactly the contract's args type

@@ -14,6 +14,7 @@ import type { Authorizer, EventRecord } from '../../shared/domain';
 import { explainErrcode } from '../../shared/errcodes';
 import type { ApiHandlers } from '../ipc/types';
 import { ServiceError } from './errors';
+import { backupIntoDataFolder } from './data-folder';
 import { buildExport } from './export';
 import type { RuntimeHost } from './host';
 import type { PlatformRuntime, SetupCheckOutcome } from './runtime';
@@ -282,6 +283,8 @@ export function createHandlers(host: RuntimeHost) {
           return runCheck(runtime, check, () => runtime.testRelay());
       }
     },
+
+    'setup/backup': async () => backupIntoDataFolder(store, host.dataDir),
   } satisfies ApiHandlers;
 
   return handlers;

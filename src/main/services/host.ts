@@ -13,7 +13,8 @@ import type {
 } from '../../shared/contract';
 import type { PlatformConfig } from '../../shared/domain';
 import { ServiceError } from './errors';
-import type { Store } from '../store';
+import type { IntegrityReport, Store } from '../store';
+import { databaseDamagedAlert } from './data-folder';
 import type { EmitEvent, PlatformRuntime } from './runtime';
 import type { PlatformRuntimeFactory } from './runtime-factory';
 
@@ -74,6 +75,8 @@ export class RuntimeHost {
   private runtimeError: string | null = null;
   /** Serialises select() calls so two quick clicks never leave two runtimes running. */
   private selecting: Promise<unknown> = Promise.resolve();
+  /** Alerts that hold until someone acts (app/info hands them to a UI that connects later). */
+  private readonly standingAlerts: AppEvents['alert:new'][] = [];
 
   constructor(options: RuntimeHostOptions) {
     this.store = options.store;
@@ -250,6 +253,20 @@ export class RuntimeHost {
     };
   }
 
+  /**
+   * PRAGMA quick_check of the database, once at start (before the window or the console URL, so the UI's first
+   * app/info already carries the result): a damaged page raises an alert saying what to do.
+   */
+  checkDatabase(): IntegrityReport {
+    const report = this.store.quickCheck();
+    if (!report.ok) {
+      const alert = databaseDamagedAlert(report, this.store.path, this.dataDir);
+      this.standingAlerts.push(alert);
+      this.emit('alert:new', alert);
+    }
+    return report;
+  }
+
   info(): AppInfo {
     const selected = this.selectedAppid ? this.store.platforms.get(this.selectedAppid) : null;
     return {
@@ -260,6 +277,7 @@ export class RuntimeHost {
       secretStorage: this.secretStorage(),
       selectedAppid: selected?.componentAppid ?? null,
       demo: selected?.isDemo ?? false,
+      alerts: [...this.standingAlerts],
     };
   }
 

@@ -222,7 +222,10 @@ function quickCheck(db: Database.Database, maxProblems: number): IntegrityReport
   let problems: string[];
   try {
     const rows = db.pragma(`quick_check(${Math.max(1, Math.floor(maxProblems))})`) as { quick_check: string }[];
-    problems = rows.map((r) => r.quick_check).filter((line) => line !== 'ok');
+    // SQLite prefixes the first problem with "*** in database main ***\n" and some span lines: one line each.
+    problems = rows
+      .map((r) => r.quick_check.replace(/^\*\*\* in database \w+ \*\*\*\s*/, '').replace(/\s*\n\s*/g, '; '))
+      .filter((line) => line !== 'ok');
   } catch (err) {
     problems = [(err as Error).message]; // e.g. SQLITE_CORRUPT before the check could list anything
   }

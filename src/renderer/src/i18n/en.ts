@@ -88,6 +88,13 @@ export const en: Messages = {
     select: 'Switch to it',
     delete: 'Delete',
     confirmDelete: 'Delete platform {appid} and all its data? This cannot be undone.',
+    backupTitle: 'Data folder',
+    dataDir: 'Data folder',
+    backup: 'Back up the database',
+    backupHint: 'A consistent copy made with SQLite\'s online backup while the console runs, saved under the data folder\'s backups/ folder (readable only by you).',
+    backupDone: 'Backup written: {path} ({size})',
+    backupDamaged: 'Backup written: {path} ({size}), but the copy fails its integrity check too: it keeps what could be read. {problem}',
+    backupFailed: 'The backup failed: {message}',
   },
   dashboard: {
     ticket: 'component_verify_ticket',

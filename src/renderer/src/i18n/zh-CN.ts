@@ -85,6 +85,13 @@ export const zhCN = {
     select: '切换到此平台',
     delete: '删除',
     confirmDelete: '删除平台 {appid} 及其全部数据？此操作不可撤销。',
+    backupTitle: '数据目录',
+    dataDir: '数据目录',
+    backup: '备份数据库',
+    backupHint: '在控制台运行时用 SQLite 在线备份生成一致的副本，保存在数据目录的 backups/ 下（仅你本人可读）。',
+    backupDone: '备份已写入：{path}（{size}）',
+    backupDamaged: '备份已写入：{path}（{size}），但副本同样未通过完整性检查，只保留了可读取的部分。{problem}',
+    backupFailed: '备份失败：{message}',
   },
   dashboard: {
     ticket: 'component_verify_ticket',

@@ -18,6 +18,7 @@ export const useAppStore = defineStore('app', () => {
   const loadError = ref<string | null>(null);
   const loaded = ref(false);
   let alertSeq = 0;
+  const standingSeen = new Set<string>();
   let subscribed = false;
 
   const selectedPlatform = computed(() => platforms.value.find((p) => p.componentAppid === selectedAppid.value) ?? null);
@@ -32,6 +33,13 @@ export const useAppStore = defineStore('app', () => {
         api.invoke('settings/get', {}),
       ]);
       info.value = i;
+      // Standing alerts (raised before this UI connected, e.g. a damaged database): shown once each, even if dismissed.
+      for (const a of i.alerts ?? []) {
+        const key = `${a.code}@${a.at}`;
+        if (standingSeen.has(key)) continue;
+        standingSeen.add(key);
+        alerts.value = [{ ...a, id: ++alertSeq }, ...alerts.value].slice(0, 50);
+      }
       settings.value = s;
       platforms.value = list.platforms;
       selectedAppid.value = list.selectedAppid;
