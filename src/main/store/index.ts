@@ -221,11 +221,14 @@ function quickCheck(db: Database.Database, maxProblems: number): IntegrityReport
   const started = performance.now();
   let problems: string[];
   try {
-    const rows = db.pragma(`quick_check(${Math.max(1, Math.floor(maxProblems))})`) as { quick_check: string }[];
-    // SQLite prefixes the first problem with "*** in database main ***\n" and some span lines: one line each.
+    const limit = Math.max(1, Math.floor(maxProblems));
+    const rows = db.pragma(`quick_check(${limit})`) as { quick_check: string }[];
+    // A row may hold several problems, one per line, after a "*** in database main ***" heading: one entry each.
     problems = rows
-      .map((r) => r.quick_check.replace(/^\*\*\* in database \w+ \*\*\*\s*/, '').replace(/\s*\n\s*/g, '; '))
-      .filter((line) => line !== 'ok');
+      .flatMap((r) => r.quick_check.split('\n'))
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && line !== 'ok' && !/^\*\*\* in database \w+ \*\*\*$/.test(line))
+      .slice(0, limit);
   } catch (err) {
     problems = [(err as Error).message]; // e.g. SQLITE_CORRUPT before the check could list anything
   }
