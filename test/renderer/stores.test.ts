@@ -234,6 +234,17 @@ describe('auth store', () => {
     store.unwatch();
     expect(s.listenerCount()).toBe(0);
   });
+
+  it('coming back to the screen, the card takes the status the list has now', async () => {
+    let status: AuthLink['status'] = 'pending';
+    const s = scriptedTransport({ 'auth/createLink': () => link('linkA'), 'auth/listLinks': () => [link('linkA', { status })] });
+    setApi(createApi(s.transport));
+    const store = useAuthStore();
+    await store.create({ authType: 3 });
+    status = 'expired'; // changed while nobody was watching
+    await store.loadLinks();
+    expect(store.current?.status).toBe('expired');
+  });
 });
 
 describe('app store alerts', () => {

@@ -15,6 +15,9 @@ export const useAuthStore = defineStore('auth', () => {
 
   async function loadLinks(): Promise<void> {
     links.value = await api.invoke('auth/listLinks', { limit: 20 });
+    // The card may have missed a change while the screen was closed.
+    const id = current.value?.id;
+    current.value = links.value.find((l) => l.id === id) ?? current.value;
   }
 
   async function create(args: ApiArgs<'auth/createLink'>): Promise<AuthLink> {
