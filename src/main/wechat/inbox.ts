@@ -109,8 +109,9 @@ export class Inbox {
       });
       // A crash after the commit but before an asynchronous effect (a code exchange) finished leaves the event
       // without a handled note: the relay redelivers it, and the effect runs now.
-      if (!res.inserted && store.events.get(res.id)?.handledNote == null && !this.dispatching.has(res.id)) this.dispatchComponent(res.id, msg);
-      if (res.inserted) this.emit(res.id, 'new');
+      const redo = !res.inserted && store.events.get(res.id)?.handledNote == null && !this.dispatching.has(res.id);
+      if (redo) this.dispatchComponent(res.id, msg);
+      if (res.inserted || redo) this.emit(res.id, res.inserted ? 'new' : 'updated');
       return { eventId: res.id, status: 'ok', duplicate: !res.inserted, reply: null };
     }
     const res = store.events.insert(event);
