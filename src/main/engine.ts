@@ -4,8 +4,8 @@
  */
 import { request } from 'undici';
 import type { EventRecord } from '../shared/domain';
-import type { RelayStatus } from '../shared/contract';
-import type { PushFrame } from '../shared/relay-protocol';
+import type { OpenAlert, RelayStatus } from '../shared/contract';
+import type { AuthLinkRequest, AuthLinkResponse, PushFrame } from '../shared/relay-protocol';
 import type { Store } from './store';
 import { RelayClient, type RelayClientState } from './relay/client';
 import { DEFAULT_API_BASE_URL, WeChatApiError, WeChatClient, relayEgressAgent } from './wechat/api-client';
@@ -14,7 +14,7 @@ import { CryptoError, MsgCrypt } from './wechat/crypto';
 import { Inbox } from './wechat/inbox';
 import { storeTokenStorage } from './wechat/store-token-storage';
 import { TicketWatchdog } from './wechat/ticket-watchdog';
-import { TokenManager } from './wechat/token-manager';
+import { TokenManager, type TokenTarget } from './wechat/token-manager';
 import { field, parseXml } from './wechat/xml';
 import { ServiceError } from './services/errors';
 import { toSummary } from './services/handlers';
@@ -27,6 +27,8 @@ export interface EngineOptions extends CreatePlatformRuntimeOptions {
   /** How often the ticket watchdog looks (default 60 s), and how long after start it first looks (default 15 s). */
   watchdogCheckMs?: number;
   watchdogGraceMs?: number;
+  /** The longest the authorization-link expiry timer waits before looking again (default 60 s). */
+  authLinkCheckMs?: number;
 }
 
 export class PlatformEngine implements PlatformRuntime {
@@ -46,6 +48,8 @@ export class PlatformEngine implements PlatformRuntime {
   private relayState: RelayStatus;
   private stopped = false;
   private retentionTimer: NodeJS.Timeout | null = null;
+  /** Alerts raised and not resolved since, by key: a repeat while open is not announced again. */
+  private readonly openAlerts = new Map<string, OpenAlert>();
 
   constructor(private readonly options: EngineOptions) {
     const { store, componentAppid, emit } = options;
@@ -78,6 +82,12 @@ export class PlatformEngine implements PlatformRuntime {
         return s;
       },
       now: this.now,
+      onRefreshError: (err, target) => this.onTokenRefreshError(err, target),
+      onRefreshed: (target) => {
+        if (!this.openAlerts.has(tokenAlertKey(target))) return;
+        const what = this.tokenName(target);
+        this.resolveAlert(tokenAlertKey(target), `${what.en} was refreshed again; the earlier refresh failure is over.`, `${what.zh} 已重新刷新成功，之前的刷新失败已恢复。`);
+      },
     });
     // The simulator serves the authorization pages at its API base URL; real WeChat has its own hosts.
     const authPagesBase = options.apiBaseUrl === DEFAULT_API_BASE_URL ? undefined : options.apiBaseUrl;
@@ -87,11 +97,17 @@ export class PlatformEngine implements PlatformRuntime {
       tokens: this.tokens,
       componentAppid,
       ...(authPagesBase ? { pcAuthBaseUrl: authPagesBase, mobileAuthBaseUrl: authPagesBase } : {}),
-      registerOnRelay: platform.relayUrl && secrets.deskKey ? (url, expiresAt) => this.registerOnRelay(url, expiresAt) : null,
+      registerOnRelay: platform.relayUrl && secrets.deskKey ? (link) => this.registerOnRelay(link) : null,
       relayPublicUrl: platform.relayUrl ? httpUrl(platform.relayUrl) : null,
       now: this.now,
-      onAlert: (message, details, messageZh) => this.alert('warning', 'needs_reauth', message, details, messageZh),
-      onAuthorized: (a, linkId) => emit('auth:completed', { linkId, authorizerAppid: a.appid, nickName: a.nickName, kind: a.kind }),
+      ...(options.authLinkCheckMs !== undefined ? { linkCheckMs: options.authLinkCheckMs } : {}),
+      onAlert: (message, details, messageZh) => this.alert('warning', 'needs_reauth', message, details, messageZh, `needs_reauth:${String(details.appid)}`),
+      onAuthorized: (a, linkId) => {
+        emit('auth:completed', { linkId, authorizerAppid: a.appid, nickName: a.nickName, kind: a.kind });
+        const name = a.nickName ?? a.appid;
+        this.resolveAlert(`needs_reauth:${a.appid}`, `${name} authorized again; it no longer needs re-authorization.`, `${name} 已重新授权，不再需要重新授权。`);
+      },
+      onLinkChanged: (link) => emit('link:changed', link),
     });
     this.inbox = new Inbox({
       store,
@@ -101,7 +117,12 @@ export class PlatformEngine implements PlatformRuntime {
       tokens: this.tokens,
       client: this.client,
       now: this.now,
-      onEvent: (e: EventRecord) => emit('event:new', toSummary(e)),
+      onEvent: (e: EventRecord, change) => emit(change === 'new' ? 'event:new' : 'event:updated', toSummary(e)),
+      // Called inside the push's transaction: resolve (which stores an alert event) once it has committed.
+      onTicket: () =>
+        queueMicrotask(() =>
+          this.resolveAlert('ticket_stale', 'A component_verify_ticket arrived; the stale-ticket alert is over.', '已收到 component_verify_ticket，ticket 未更新的告警已解除。'),
+        ),
     });
     this.watchdog = new TicketWatchdog({
       lastTicketAt: () => store.tickets.latest(componentAppid)?.receivedAt ?? null,
@@ -135,6 +156,7 @@ export class PlatformEngine implements PlatformRuntime {
     this.relay?.start();
     this.tokens.start();
     this.watchdog.start();
+    this.authorization.start();
     // Keep the events table bounded: prune once a minute after start, then hourly.
     const prune = () => void this.pruneEvents().catch(() => undefined);
     this.retentionTimer = setTimeout(() => {
@@ -171,12 +193,17 @@ export class PlatformEngine implements PlatformRuntime {
     if (this.retentionTimer) clearTimeout(this.retentionTimer); // clearTimeout also clears an interval
     this.watchdog.stop();
     this.tokens.stop();
+    this.authorization.stop();
     await this.relay?.stop();
     await this.inbox.idle();
   }
 
   status(): RuntimeStatus {
-    return { relay: { ...this.relayState, cursor: this.store.relay.getCursor(this.componentAppid) }, ticketIntervalMs: this.ticketIntervalMs };
+    return {
+      relay: { ...this.relayState, cursor: this.store.relay.getCursor(this.componentAppid) },
+      ticketIntervalMs: this.ticketIntervalMs,
+      alerts: [...this.openAlerts.values()],
+    };
   }
 
   /** One relay push through the inbox; the event and the cursor are committed before this resolves (then the ack). */
@@ -317,17 +344,27 @@ export class PlatformEngine implements PlatformRuntime {
     return a.status;
   }
 
-  private async registerOnRelay(url: string, expiresAt: number): Promise<{ id: string; startUrl: string }> {
+  private async registerOnRelay(link: Required<AuthLinkRequest>): Promise<AuthLinkResponse> {
     const base = httpUrl(this.relayUrl!).replace(/\/+$/, '');
     const res = await request(`${base}/desk/auth-links`, {
       method: 'POST',
       headers: { authorization: `Bearer ${this.deskKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ url, expiresAt }),
+      body: JSON.stringify(link),
       headersTimeout: 10_000,
+      bodyTimeout: 10_000,
     });
     const text = await res.body.text();
     if (res.statusCode !== 200 && res.statusCode !== 201) throw new ServiceError('unavailable', `the relay refused to register the link (HTTP ${res.statusCode}): ${text.slice(0, 200)}`);
-    return JSON.parse(text) as { id: string; startUrl: string };
+    let answer: Partial<AuthLinkResponse> = {};
+    try {
+      answer = JSON.parse(text) as Partial<AuthLinkResponse>;
+    } catch {
+      // judged below
+    }
+    if (typeof answer.id !== 'string' || typeof answer.startUrl !== 'string') {
+      throw new ServiceError('unavailable', `the relay registered the link but its answer has no id and startUrl: ${text.slice(0, 200)}`);
+    }
+    return { id: answer.id, startUrl: answer.startUrl };
   }
 
   private onRelayState(s: RelayClientState): void {
@@ -337,10 +374,54 @@ export class PlatformEngine implements PlatformRuntime {
     this.options.emit('relay:state', { ...this.relayState, componentAppid: this.componentAppid });
   }
 
-  private alert(level: 'info' | 'warning' | 'error', code: string, message: string, details: Record<string, unknown> = {}, messageZh?: string): void {
-    this.inbox.alert(message, { code, ...details });
-    this.options.emit('alert:new', { level, code, message, ...(messageZh ? { messageZh } : {}), at: this.now() });
+  /**
+   * Stores and announces an alert, unless one with the same key is still open: a condition that persists (a refresh
+   * failing every minute) is told once, until resolveAlert says it is over.
+   */
+  private alert(level: OpenAlert['level'], code: string, message: string, details: Record<string, unknown> = {}, messageZh?: string, key = code): void {
+    const alert: OpenAlert = { level, code, key, message, ...(messageZh ? { messageZh } : {}), at: this.now() };
+    const known = this.openAlerts.has(key);
+    this.openAlerts.set(key, alert);
+    if (known) return;
+    this.inbox.alert(message, { code, key, ...details, ...(messageZh ? { messageZh } : {}) });
+    this.options.emit('alert:new', alert);
   }
+
+  /** Ends the alert with this key, if one is open: stored as a note, and the UI takes it away. */
+  private resolveAlert(key: string, message: string, messageZh: string): void {
+    const open = this.openAlerts.get(key);
+    if (!open || !this.openAlerts.delete(key)) return;
+    this.inbox.alert(message, { code: open.code, key, resolved: true, messageZh });
+    this.options.emit('alert:resolved', { code: open.code, key, at: this.now() });
+  }
+
+  /** A background token refresh failed: the operator hears once, with what WeChat's errcode means. */
+  private onTokenRefreshError(err: unknown, target: TokenTarget): void {
+    // 61023 (refresh token refused) already marked the account needs_reauth, with its own alert.
+    if (err instanceof WeChatApiError && err.errcode === 61023) return;
+    const what = this.tokenName(target);
+    const errcode = err instanceof WeChatApiError ? err.errcode : null;
+    const reason = err instanceof WeChatApiError ? { en: `errcode ${err.errcode}: ${err.explanation.en}`, zh: `errcode ${err.errcode}：${err.explanation.zh}` } : { en: (err as Error)?.message ?? String(err), zh: (err as Error)?.message ?? String(err) };
+    this.alert(
+      target.kind === 'component' ? 'error' : 'warning',
+      'token_refresh_failed',
+      `Refreshing ${what.en} failed (${reason.en}). It is retried automatically; calls use the current token while it lasts.`,
+      { target: target.kind === 'component' ? 'component' : target.appid, errcode },
+      `刷新 ${what.zh} 失败（${reason.zh}）。会自动重试；当前 token 过期前调用仍使用它。`,
+      tokenAlertKey(target),
+    );
+  }
+
+  private tokenName(target: TokenTarget): { en: string; zh: string } {
+    if (target.kind === 'component') return { en: 'the component_access_token', zh: 'component_access_token' };
+    const nickName = this.store.authorizers.get(this.componentAppid, target.appid)?.nickName;
+    const who = nickName ? { en: `${nickName} (${target.appid})`, zh: `${nickName}（${target.appid}）` } : { en: target.appid, zh: target.appid };
+    return { en: `the authorizer_access_token of ${who.en}`, zh: `${who.zh} 的 authorizer_access_token` };
+  }
+}
+
+function tokenAlertKey(target: TokenTarget): string {
+  return `token_refresh_failed:${target.kind === 'component' ? 'component' : target.appid}`;
 }
 
 /** The relay URL as configured may be ws(s):// or http(s)://; HTTP calls need the http(s) form. */

@@ -179,7 +179,12 @@ export interface DashboardStatus {
   failedEvents24h: number;
   /** Refresh tokens flagged as mismatching WeChat's list. */
   refreshTokenMismatches: number;
+  /** Alerts raised by the running platform and not resolved since (token refresh failing, stale ticket, …). */
+  alerts?: OpenAlert[];
 }
+
+/** An alert the running platform raised and has not resolved yet. */
+export type OpenAlert = AppEvents['alert:new'];
 
 /** An event without its large bodies, for lists and the live feed. Fetch the full record with events/get. */
 export type EventSummary = Omit<EventRecord, 'rawBody' | 'plaintext' | 'replyBody' | 'query'>;
@@ -465,6 +470,8 @@ export function isApiMethod(name: unknown): name is ApiMethod {
 export interface AppEvents {
   /** A new event was stored (pushed via the relay, or made locally). */
   'event:new': EventSummary;
+  /** A stored event changed (its handling note after an asynchronous effect, a re-run): replace it where shown. */
+  'event:updated': EventSummary;
   /** The relay connection changed state. */
   'relay:state': RelayStatus & { componentAppid: string };
   /** Progress of authorizers/sync. */
@@ -473,22 +480,37 @@ export interface AppEvents {
   'export:progress': { done: number; total: number };
   /** An account finished authorizing (authorized / updateauthorized push, or the redirect landing). */
   'auth:completed': { linkId: string | null; authorizerAppid: string; nickName: string | null; kind: AuthorizerKind | null };
+  /** An authorization link changed status (completed, or expired unused): the link as now stored. */
+  'link:changed': AuthLink;
   /** The selected platform changed (or its configuration was saved). */
   'platform:changed': { selectedAppid: string | null };
   /** Something the operator should know now (missed tickets, relay auth failure, insecure secret storage, …). */
-  'alert:new': { level: 'info' | 'warning' | 'error'; code: string; message: string; messageZh?: string; at: number };
+  'alert:new': {
+    level: 'info' | 'warning' | 'error';
+    code: string;
+    message: string;
+    messageZh?: string;
+    at: number;
+    /** Names the condition (e.g. `token_refresh_failed:component`) so 'alert:resolved' can clear it; default: code. */
+    key?: string;
+  };
+  /** The condition behind an earlier alert with this key is over (e.g. a token refresh worked again, a ticket came). */
+  'alert:resolved': { code: string; key: string; at: number };
 }
 
 export type AppEventName = keyof AppEvents;
 
 export const APP_EVENTS = [
   'event:new',
+  'event:updated',
   'relay:state',
   'sync:progress',
   'export:progress',
   'auth:completed',
+  'link:changed',
   'platform:changed',
   'alert:new',
+  'alert:resolved',
 ] as const satisfies readonly AppEventName[];
 
 type MissingEvents = Exclude<AppEventName, (typeof APP_EVENTS)[number]>;

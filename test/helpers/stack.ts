@@ -42,6 +42,10 @@ export async function startStack(opts: {
   /** Ticket watchdog timing; by default it waits 15 s after start, longer than most tests run. */
   watchdogCheckMs?: number;
   watchdogGraceMs?: number;
+  /** The longest the authorization-link expiry timer waits (tests that move the clock pass something short). */
+  authLinkCheckMs?: number;
+  /** Also hand every event the engine emits to this (e.g. a console host's fan-out). */
+  emit?: (event: AppEventName, payload: unknown) => void;
 }): Promise<Stack> {
   const { creds } = opts;
   const dir = mkdtempSync(join(tmpdir(), 'wxopen-stack-'));
@@ -86,10 +90,14 @@ export async function startStack(opts: {
     store,
     componentAppid: creds.componentAppid,
     apiBaseUrl: sim.url,
-    emit: (event, payload) => emitted.push({ event, payload }),
+    emit: (event, payload) => {
+      emitted.push({ event, payload });
+      opts.emit?.(event, payload);
+    },
     now: () => clock(),
     ...(opts.watchdogCheckMs ? { watchdogCheckMs: opts.watchdogCheckMs } : {}),
     ...(opts.watchdogGraceMs !== undefined ? { watchdogGraceMs: opts.watchdogGraceMs } : {}),
+    ...(opts.authLinkCheckMs !== undefined ? { authLinkCheckMs: opts.authLinkCheckMs } : {}),
   });
   engine.start();
   return {

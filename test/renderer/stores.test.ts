@@ -6,8 +6,10 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiEnvelope, AppEvents, EventSummary } from '../../src/shared/contract';
-import type { Authorizer } from '../../src/shared/domain';
+import type { AuthLink, Authorizer } from '../../src/shared/domain';
 import { AUTHORIZER_PAGE_SIZE, useAuthorizersStore } from '../../src/renderer/src/stores/authorizers';
+import { useAppStore } from '../../src/renderer/src/stores/app';
+import { useAuthStore } from '../../src/renderer/src/stores/auth';
 import { useEventsStore } from '../../src/renderer/src/stores/events';
 import { createApi, setApi, type Transport } from '../../src/renderer/src/transport';
 
@@ -96,6 +98,28 @@ describe('events store', () => {
     expect(s.listenerCount()).toBe(0);
   });
 
+  it('a changed event replaces its row in place, and the open detail is fetched again', async () => {
+    let note: string | null = null;
+    const s = scriptedTransport({
+      'events/list': () => ({ rows: [summary(2), summary(1)], nextBeforeId: null }),
+      'events/get': (args) => ({ ...summary(Number(args['id']), { handledNote: note }), rawBody: '<xml/>', plaintext: null, replyBody: null, query: null, explanation: null }),
+    });
+    setApi(createApi(s.transport));
+    const store = useEventsStore();
+    await store.reload();
+    store.startLive();
+    await store.open(1);
+    expect(store.detail?.handledNote).toBeNull();
+    note = 'authorized 小店 (wx1111111111111111)';
+    s.emit('event:updated', summary(1, { handledNote: note }));
+    s.emit('event:updated', summary(7)); // not listed: an update never adds a row
+    expect(store.rows.map((r) => [r.id, r.handledNote])).toEqual([[2, null], [1, note]]);
+    await expect.poll(() => store.detail?.handledNote).toBe(note);
+    expect(s.calls.filter((c) => c.method === 'events/get')).toHaveLength(2);
+    store.stopLive();
+    expect(s.listenerCount()).toBe(0);
+  });
+
   it('loadMore passes the keyset cursor', async () => {
     let page = 0;
     const s = scriptedTransport({
@@ -173,5 +197,74 @@ describe('authorizers store', () => {
     store.filter = { status: 'needs_reauth', search: '' };
     await store.reload();
     expect(s.calls.at(-1)!.args).toEqual({ status: 'needs_reauth', offset: 0, limit: AUTHORIZER_PAGE_SIZE });
+  });
+});
+
+describe('auth store', () => {
+  function link(id: string, over: Partial<AuthLink> = {}): AuthLink {
+    return {
+      id,
+      componentAppid: 'wx0123456789abcdef',
+      preAuthCode: `preauthcode@@@${id}`,
+      pcUrl: 'https://mp.weixin.qq.com/cgi-bin/componentloginpage',
+      mobileUrl: 'https://open.weixin.qq.com/wxaopen/safe/bindcomponent',
+      authType: 3,
+      bizAppid: null,
+      categoryIds: null,
+      relayStartUrl: null,
+      createdAt: 1,
+      expiresAt: 600_001,
+      status: 'pending',
+      authorizerAppid: null,
+      completedAt: null,
+      ...over,
+    };
+  }
+
+  it('a changed link (completed, expired) shows its new status in the card and the list', async () => {
+    const s = scriptedTransport({ 'auth/createLink': () => link('linkA'), 'auth/listLinks': () => [link('linkA'), link('linkB')] });
+    setApi(createApi(s.transport));
+    const store = useAuthStore();
+    store.watch();
+    await store.create({ authType: 3 });
+    s.emit('link:changed', link('linkB', { status: 'expired' }));
+    s.emit('link:changed', link('linkA', { status: 'completed', authorizerAppid: 'wx1111111111111111' }));
+    expect(store.current?.status).toBe('completed');
+    expect(store.links.map((l) => [l.id, l.status])).toEqual([['linkA', 'completed'], ['linkB', 'expired']]);
+    store.unwatch();
+    expect(s.listenerCount()).toBe(0);
+  });
+
+  it('coming back to the screen, the card takes the status the list has now', async () => {
+    let status: AuthLink['status'] = 'pending';
+    const s = scriptedTransport({ 'auth/createLink': () => link('linkA'), 'auth/listLinks': () => [link('linkA', { status })] });
+    setApi(createApi(s.transport));
+    const store = useAuthStore();
+    await store.create({ authType: 3 });
+    status = 'expired'; // changed while nobody was watching
+    await store.loadLinks();
+    expect(store.current?.status).toBe('expired');
+  });
+});
+
+describe('app store alerts', () => {
+  it('a resolved alert leaves the list; a repeat of an open one replaces it', async () => {
+    const s = scriptedTransport({
+      'app/info': () => ({}),
+      'platform/list': () => ({ platforms: [], selectedAppid: null }),
+      'settings/get': () => ({ allowInsecureSecretStorage: false, language: null }),
+    });
+    setApi(createApi(s.transport));
+    const store = useAppStore();
+    await store.load();
+    const alert = (code: string, key: string | undefined, at: number): AppEvents['alert:new'] => ({ level: 'error', code, ...(key ? { key } : {}), message: `${code} ${at}`, at });
+    s.emit('alert:new', alert('token_refresh_failed', 'token_refresh_failed:component', 1));
+    s.emit('alert:new', alert('token_refresh_failed', 'token_refresh_failed:wx1111111111111111', 2));
+    s.emit('alert:new', alert('ticket_stale', undefined, 3));
+    s.emit('alert:new', alert('ticket_stale', undefined, 4));
+    expect(store.alerts.map((a) => a.message)).toEqual(['ticket_stale 4', 'token_refresh_failed 2', 'token_refresh_failed 1']);
+    s.emit('alert:resolved', { code: 'token_refresh_failed', key: 'token_refresh_failed:component', at: 5 });
+    s.emit('alert:resolved', { code: 'ticket_stale', key: 'ticket_stale', at: 6 });
+    expect(store.alerts.map((a) => a.message)).toEqual(['token_refresh_failed 2']);
   });
 });

@@ -124,10 +124,27 @@ describe('authLinks', () => {
     expect(store.authLinks.get('linkB')).toMatchObject({ status: 'completed', authorizerAppid: 'wxauth9', completedAt: base + 5000 });
     expect(store.authLinks.expireDue(base + 600_500)).toBe(1); // only linkA is due; linkB is completed
     expect(store.authLinks.get('linkA')?.status).toBe('expired');
-    expect(store.authLinks.complete('linkA', 'wxauth1')).toBe(false);
     expect(store.authLinks.list(C).map((l) => l.id)).toEqual(['linkC', 'linkB', 'linkA']);
     expect(store.authLinks.list(C, { status: 'pending' }).map((l) => l.id)).toEqual(['linkC']);
     expect(store.authLinks.get('nope')).toBeNull();
+    // An authorization approved before expiry may land after it (queued in the relay): the expired link completes.
+    expect(store.authLinks.complete('linkA', 'wxauth1', base + 700_000)).toBe(true);
+    expect(store.authLinks.get('linkA')).toMatchObject({ status: 'completed', authorizerAppid: 'wxauth1' });
+  });
+
+  test("expires one platform's due links, returning them, and says when the next one is due", () => {
+    const { store } = tempStore();
+    const other = 'wx9999999999999999';
+    store.authLinks.create(link('linkA', base));
+    store.authLinks.create(link('linkB', base + 1000));
+    store.authLinks.create({ ...link('linkX', base), componentAppid: other });
+    expect(store.authLinks.nextExpiry(C)).toBe(base + 600_000);
+    expect(store.authLinks.expirePlatform(C, base + 600_500).map((l) => [l.id, l.status])).toEqual([['linkA', 'expired']]);
+    expect(store.authLinks.get('linkX')?.status).toBe('pending'); // another platform's link is left alone
+    expect(store.authLinks.nextExpiry(C)).toBe(base + 601_000);
+    store.authLinks.complete('linkB', 'wxauth2');
+    expect(store.authLinks.nextExpiry(C)).toBeNull();
+    expect(store.authLinks.expirePlatform(C, base + 700_000)).toEqual([]);
   });
 
   test('rejects duplicates and malformed links', () => {

@@ -4,46 +4,19 @@
  * (to docs/screenshots/ with WXOPEN_SCREENSHOTS=1). Skipped when Chromium is not installed (WXOPEN_CHROMIUM overrides
  * /usr/bin/chromium).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureRendererBuilt, haveChromium, launchChromium } from '../helpers/browser';
 import { cliBundle, repoRoot } from '../helpers/paths';
 
-const CHROMIUM = process.env['WXOPEN_CHROMIUM'] ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 /** Screenshots refresh docs/screenshots only when asked (WXOPEN_SCREENSHOTS=1), so a test run leaves the tree clean. */
 const SHOTS = process.env['WXOPEN_SCREENSHOTS'] === '1' ? join(repoRoot, 'docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'wxopen-shots-'));
 const UI_TIMEOUT = 20_000;
-
-/** Newest modification time under a folder. */
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const s = statSync(p);
-    newest = Math.max(newest, s.isDirectory() ? newestMtime(p) : s.mtimeMs);
-  }
-  return newest;
-}
-
-/** The console server serves out/renderer: build it when missing or older than the sources. */
-function ensureRendererBuilt(): void {
-  const index = join(repoRoot, 'out', 'renderer', 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(repoRoot, 'src', 'renderer'))) return;
-  try {
-    execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
-      cwd: repoRoot,
-      stdio: 'pipe',
-    });
-  } catch (err) {
-    const e = err as { stderr?: Buffer; stdout?: Buffer };
-    throw new Error(`electron-vite build failed:\n${e.stderr?.toString() ?? ''}${e.stdout?.toString() ?? ''}`);
-  }
-}
 
 describe.skipIf(!haveChromium)('console in a browser against the demo sandbox', () => {
   let demo: ChildProcess;
@@ -57,7 +30,7 @@ describe.skipIf(!haveChromium)('console in a browser against the demo sandbox', 
   let demoStderr = '';
 
   beforeAll(async () => {
-    ensureRendererBuilt();
+    await ensureRendererBuilt();
     mkdirSync(SHOTS, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), 'wxopen-ui-'));
     downloads = mkdtempSync(join(tmpdir(), 'wxopen-ui-dl-'));
@@ -74,19 +47,7 @@ describe.skipIf(!haveChromium)('console in a browser against the demo sandbox', 
       });
       demo.once('exit', (code) => reject(new Error(`wxopen demo exited with ${code}: ${demoStderr}`)));
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1360, height: 860 }, acceptDownloads: true, locale: 'zh-CN' });
     page = await context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT);

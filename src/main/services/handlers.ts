@@ -176,6 +176,7 @@ export function createHandlers(host: RuntimeHost) {
         apiErrorsPerMinute: store.apiLog.errcodesPerMinute(appid, now - HOUR, now),
         failedEvents24h: store.events.count({ componentAppid: appid, failedOnly: true, from: now - DAY }),
         refreshTokenMismatches: store.authorizers.countRefreshTokenMismatches(appid),
+        alerts: status?.alerts ?? [],
       };
       return result;
     },

@@ -8,6 +8,7 @@ import type {
   AppEvents,
   AuthType,
   AuthorizerOptionName,
+  OpenAlert,
   RefreshTokenHealth,
   RelayStatus,
   SamplePush,
@@ -28,6 +29,8 @@ export interface RuntimeStatus {
   relay: RelayStatus;
   /** How often WeChat pushes component_verify_ticket (600 000 ms in production; the demo pushes every 30 s). */
   ticketIntervalMs: number;
+  /** Alerts raised and not resolved since (absent: none tracked). */
+  alerts?: OpenAlert[];
 }
 
 /** The outcome of one setup check; the service adds `check` and `durationMs`. */
@@ -82,7 +85,7 @@ export interface PlatformRuntime {
 export interface CreatePlatformRuntimeOptions {
   store: Store;
   componentAppid: string;
-  /** Where events for the UI go ('event:new', 'relay:state', 'auth:completed', 'alert:new'). */
+  /** Where events for the UI go ('event:new', 'event:updated', 'relay:state', 'auth:completed', 'alert:new', …). */
   emit: EmitEvent;
   /**
    * Base URL of the WeChat API: https://api.weixin.qq.com in production, the simulator's URL in the demo sandbox.

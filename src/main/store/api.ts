@@ -86,10 +86,14 @@ export interface AuthLinksRepo {
   findByPreAuthCode(componentAppid: string, preAuthCode: string): AuthLink | null;
   /** Newest first. */
   list(componentAppid: string, opts?: { status?: AuthLinkStatus; limit?: number }): AuthLink[];
-  /** Marks a pending link completed; returns false if it was not pending. */
+  /** Marks a pending or expired link completed; returns false if it was already completed (or does not exist). */
   complete(id: string, authorizerAppid: string, at?: number): boolean;
   /** Marks pending links whose expiresAt <= now as expired; returns how many. */
   expireDue(now?: number): number;
+  /** Marks this platform's pending links whose expiresAt <= now as expired; returns them as now stored. */
+  expirePlatform(componentAppid: string, now?: number): AuthLink[];
+  /** The earliest expiresAt among this platform's pending links, or null when none is pending. */
+  nextExpiry(componentAppid: string): number | null;
 }
 
 export interface EventsRepo {

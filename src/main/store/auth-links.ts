@@ -38,6 +38,8 @@ export class SqlAuthLinks implements AuthLinksRepo {
   private readonly selectListByStatus: Database.Statement<[string, string, number], AuthLinkRow>;
   private readonly completeRow: Database.Statement<[string, number, string]>;
   private readonly expireRows: Database.Statement<[number]>;
+  private readonly expirePlatformRows: Database.Statement<[string, number], AuthLinkRow>;
+  private readonly selectNextExpiry: Database.Statement<[string], { at: number | null }>;
 
   constructor(
     db: Database.Database,
@@ -59,11 +61,20 @@ export class SqlAuthLinks implements AuthLinksRepo {
     this.selectListByStatus = db.prepare(
       'SELECT * FROM auth_links WHERE component_appid = ? AND status = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
     );
+    // An expired link still completes: the admin may have approved just before expiry while the push or the redirect
+    // waited in the relay's queue (the desk was offline, or the expiry timer ran first).
     this.completeRow = db.prepare(
       `UPDATE auth_links SET status = 'completed', authorizer_appid = ?, completed_at = ?
-       WHERE id = ? AND status = 'pending'`,
+       WHERE id = ? AND status IN ('pending', 'expired')`,
     );
     this.expireRows = db.prepare(`UPDATE auth_links SET status = 'expired' WHERE status = 'pending' AND expires_at <= ?`);
+    this.expirePlatformRows = db.prepare(
+      `UPDATE auth_links SET status = 'expired' WHERE status = 'pending' AND component_appid = ? AND expires_at <= ?
+       RETURNING *`,
+    );
+    this.selectNextExpiry = db.prepare(
+      `SELECT min(expires_at) AS at FROM auth_links WHERE status = 'pending' AND component_appid = ?`,
+    );
   }
 
   create(input: AuthLinkInput): AuthLink {
@@ -125,6 +136,15 @@ export class SqlAuthLinks implements AuthLinksRepo {
 
   expireDue(now?: number): number {
     return this.expireRows.run(now === undefined ? this.now() : timeArg(now, 'now')).changes;
+  }
+
+  expirePlatform(componentAppid: string, now?: number): AuthLink[] {
+    const at = now === undefined ? this.now() : timeArg(now, 'now');
+    return this.expirePlatformRows.all(appidArg(componentAppid), at).map(toLink);
+  }
+
+  nextExpiry(componentAppid: string): number | null {
+    return this.selectNextExpiry.get(appidArg(componentAppid))?.at ?? null;
   }
 }
 

@@ -3,9 +3,10 @@
  * authorized/updateauthorized push or a redirect, revocation, 61023 → needs_reauth, and reconciling the stored
  * authorizers with WeChat's own list.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AppEvents, SyncResult } from '../../shared/contract';
 import type { AuthLink, Authorizer, AuthorizerKind } from '../../shared/domain';
+import type { AuthLinkRequest, AuthLinkResponse } from '../../shared/relay-protocol';
 import type { Store } from '../store';
 import { WeChatApiError, buildMobileAuthUrl, buildPcAuthUrl, type WeChatClient } from './api-client';
 import type { AuthType, AuthUrlParams, AuthorizerInfo, FuncInfo } from './api-types';
@@ -19,8 +20,11 @@ export interface AuthorizationDeps {
   /** Base URLs of the authorization pages: WeChat's, or the simulator's in the demo and tests. */
   pcAuthBaseUrl?: string;
   mobileAuthBaseUrl?: string;
-  /** Registers a componentloginpage URL on the relay (POST /desk/auth-links); null when no relay is configured. */
-  registerOnRelay?: ((url: string, expiresAt: number) => Promise<{ id: string; startUrl: string }>) | null;
+  /**
+   * Registers a componentloginpage URL on the relay (POST /desk/auth-links) under the desk's link id; null when no
+   * relay is configured.
+   */
+  registerOnRelay?: ((link: Required<AuthLinkRequest>) => Promise<AuthLinkResponse>) | null;
   /** The relay's public base URL, whose /authorized page is the redirect_uri. */
   relayPublicUrl?: string | null;
   now?: () => number;
@@ -28,6 +32,19 @@ export interface AuthorizationDeps {
   onAlert?: (message: string, details: Record<string, unknown>, messageZh: string) => void;
   /** An authorization code was exchanged and the authorizer stored (linkId when it came through one of our links). */
   onAuthorized?: (authorizer: Authorizer, linkId: string | null) => void;
+  /** A link changed status (completed, or expired unused). */
+  onLinkChanged?: (link: AuthLink) => void;
+  /** The longest the expiry timer waits before looking again (default 60 s), so a clock that jumps is noticed. */
+  linkCheckMs?: number;
+}
+
+/** Where an authorization code came from, to find the link it completes and to recognise a spent code. */
+export interface ExchangeHint {
+  authorizerAppid?: string;
+  /** From the authorized/updateauthorized push. */
+  preAuthCode?: string;
+  /** From the redirect: the link id this desk put in the redirect_uri. */
+  linkId?: string;
 }
 
 export interface CreateLinkOptions {
@@ -52,15 +69,32 @@ export class AuthorizationService {
   private readonly inFlight = new Map<string, Promise<Authorizer>>();
   /** Codes exchanged recently, with the authorizer each one gave. */
   private readonly exchanged = new Map<string, { appid: string; at: number }>();
+  private expiryTimer: NodeJS.Timeout | null = null;
+  private running = false;
 
   constructor(private readonly deps: AuthorizationDeps) {
     this.now = deps.now ?? Date.now;
   }
 
-  /** Creates a pre_auth_code, builds the PC and mobile links, and registers the PC link on the relay. */
+  /** Marks links that expired while the desk was off, then keeps marking them as they expire. */
+  start(): void {
+    this.running = true;
+    this.expireLinks();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
+  }
+
+  /**
+   * Creates a pre_auth_code, builds the PC and mobile links, and registers the PC link on the relay. The link has one
+   * id everywhere: the one the desk makes here, in the redirect_uri, on the relay and in the store.
+   */
   async createLink(opts: CreateLinkOptions = {}): Promise<AuthLink> {
     const { client, tokens, componentAppid, store } = this.deps;
-    const id = randomUUID().replace(/-/g, '').slice(0, 16);
+    const id = randomBytes(16).toString('base64url');
     const redirectUri = opts.redirectUri ?? this.defaultRedirect(id);
     const res = await client.createPreAuthCode(tokens.componentTokenSource, { component_appid: componentAppid });
     const expiresAt = this.now() + (res.expires_in ?? 600) * 1000;
@@ -74,10 +108,12 @@ export class AuthorizationService {
     };
     const pcUrl = buildPcAuthUrl(params, this.deps.pcAuthBaseUrl);
     const mobileUrl = buildMobileAuthUrl(params, this.deps.mobileAuthBaseUrl);
-    // WeChat checks the referring domain: the PC page must be opened from the relay's own page.
-    const relay = this.deps.registerOnRelay ? await this.deps.registerOnRelay(pcUrl, expiresAt) : null;
-    return store.authLinks.create({
-      id: relay?.id ?? id,
+    // WeChat checks the referring domain: the PC page must be opened from the relay's own page. A relay older than
+    // desk-chosen ids answers with an id of its own: its start page lives under that one, and it records the
+    // redirect's link id unchecked, so the link still completes under ours.
+    const relay = this.deps.registerOnRelay ? await this.deps.registerOnRelay({ url: pcUrl, expiresAt, id }) : null;
+    const link = store.authLinks.create({
+      id,
       componentAppid,
       preAuthCode: res.pre_auth_code,
       pcUrl,
@@ -88,6 +124,33 @@ export class AuthorizationService {
       relayStartUrl: relay?.startUrl ?? null,
       expiresAt,
     });
+    this.scheduleExpiry();
+    return link;
+  }
+
+  /** Marks this platform's links past their expiry as expired, tells the UI, and sets the timer for the next one. */
+  expireLinks(): AuthLink[] {
+    const expired = this.deps.store.authLinks.expirePlatform(this.deps.componentAppid, this.now());
+    for (const link of expired) this.deps.onLinkChanged?.(link);
+    this.scheduleExpiry();
+    return expired;
+  }
+
+  private scheduleExpiry(): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
+    if (!this.running) return;
+    const next = this.deps.store.authLinks.nextExpiry(this.deps.componentAppid);
+    if (next === null) return;
+    const wait = Math.min(Math.max(0, next - this.now()), this.deps.linkCheckMs ?? 60_000);
+    this.expiryTimer = setTimeout(() => {
+      try {
+        this.expireLinks();
+      } catch {
+        // The store closed under a stopping engine; nothing to mark any more.
+      }
+    }, wait);
+    this.expiryTimer.unref();
   }
 
   private defaultRedirect(linkId: string): string {
@@ -99,18 +162,45 @@ export class AuthorizationService {
   }
 
   /**
-   * Exchange an authorization code (from the authorized/updateauthorized push, the redirect, or a fast-register
-   * result): api_query_auth, tokens stored, authorizer info fetched and stored. Idempotent per code.
+   * The redirect that landed on the relay's public /authorized page. Anyone can call that page, so only a link this
+   * desk made may lead to a WeChat call.
    */
-  exchangeCode(authCode: string, hint: { authorizerAppid?: string; preAuthCode?: string } = {}): Promise<Authorizer> {
+  exchangeRedirect(authCode: string, linkId: string | null): Promise<Authorizer> {
+    const link = linkId ? this.deps.store.authLinks.get(linkId) : null;
+    if (!link || link.componentAppid !== this.deps.componentAppid) {
+      return Promise.reject(
+        new Error(
+          `the redirect names ${linkId ? `link ${linkId}, which this desk did not make` : 'no authorization link'}, so its code was not exchanged ` +
+            '(the authorized push WeChat sends carries the same code)',
+        ),
+      );
+    }
+    return this.exchangeCode(authCode, { linkId: link.id });
+  }
+
+  /**
+   * Exchange an authorization code (from the authorized/updateauthorized push, the redirect, or a fast-register
+   * result): api_query_auth, tokens stored, authorizer info fetched and stored, the link completed. Once per code,
+   * and once per link.
+   */
+  exchangeCode(authCode: string, hint: ExchangeHint = {}): Promise<Authorizer> {
+    const { store, componentAppid } = this.deps;
+    const link = this.linkFor(hint);
+    // A link already completed answers with its account, also after a restart, when the spent code is forgotten.
+    const given = link?.status === 'completed' && link.authorizerAppid ? store.authorizers.get(componentAppid, link.authorizerAppid) : null;
+    if (given) return Promise.resolve(given);
+    // The second of the two paths (push, redirect) joins the exchange under way, or finds the code already spent
+    // and answers with the authorizer it gave; either way it completes the link it knows of.
     const running = this.inFlight.get(authCode);
-    if (running) return running;
-    // The second of the two paths (push, redirect) usually arrives after the first finished: the code is spent,
-    // and the answer is the authorizer it was exchanged for.
-    const done = this.exchanged.get(authCode);
-    const known = done ? this.deps.store.authorizers.get(this.deps.componentAppid, done.appid) : null;
-    if (known) return Promise.resolve(known);
-    const p = this.doExchange(authCode, hint)
+    const done = running ? undefined : this.exchanged.get(authCode);
+    const known = done ? store.authorizers.get(componentAppid, done.appid) : null;
+    if (running || known) {
+      return (running ?? Promise.resolve(known!)).then((a) => {
+        this.completeLink(link, a);
+        return a;
+      });
+    }
+    const p = this.doExchange(authCode, hint, link)
       .then((a) => {
         this.rememberExchanged(authCode, a.appid);
         return a;
@@ -120,7 +210,25 @@ export class AuthorizationService {
     return p;
   }
 
-  private async doExchange(authCode: string, hint: { authorizerAppid?: string; preAuthCode?: string }): Promise<Authorizer> {
+  private linkFor(hint: ExchangeHint): AuthLink | null {
+    const { store, componentAppid } = this.deps;
+    const link = hint.linkId ? store.authLinks.get(hint.linkId) : hint.preAuthCode ? store.authLinks.findByPreAuthCode(componentAppid, hint.preAuthCode) : null;
+    return link && link.componentAppid === componentAppid ? link : null;
+  }
+
+  /** Completes the link with this account unless it already is, and tells the UI. */
+  private completeLink(link: AuthLink | null, authorizer: Authorizer): void {
+    if (!link || !this.deps.store.authLinks.complete(link.id, authorizer.appid, this.now())) return;
+    this.announceLink(link.id);
+    this.deps.onAuthorized?.(authorizer, link.id);
+  }
+
+  private announceLink(linkId: string): void {
+    const changed = this.deps.store.authLinks.get(linkId);
+    if (changed) this.deps.onLinkChanged?.(changed);
+  }
+
+  private async doExchange(authCode: string, hint: ExchangeHint, link: AuthLink | null): Promise<Authorizer> {
     const { client, tokens, componentAppid, store } = this.deps;
     const requestedAt = this.now();
     let auth;
@@ -130,7 +238,10 @@ export class AuthorizationService {
       // The push and the redirect carry the same single-use code: if the other path already stored this
       // authorizer moments ago, the second exchange failing is expected, not an error.
       const known = hint.authorizerAppid ? store.authorizers.get(componentAppid, hint.authorizerAppid) : null;
-      if (known && known.status === 'active' && requestedAt - known.updatedAt < 10 * 60_000) return known;
+      if (known && known.status === 'active' && requestedAt - known.updatedAt < 10 * 60_000) {
+        this.completeLink(link, known);
+        return known;
+      }
       throw err;
     }
     const appid = auth.authorizer_appid;
@@ -147,10 +258,9 @@ export class AuthorizationService {
         refreshTokenMismatch: false,
       });
       tokens.saveAuthorization(auth, requestedAt);
-      const link = hint.preAuthCode ? store.authLinks.findByPreAuthCode(componentAppid, hint.preAuthCode) : null;
-      if (link && link.status === 'pending') store.authLinks.complete(link.id, appid, requestedAt);
-      return { saved, linkId: link?.id ?? null };
+      return { saved, linkId: link && store.authLinks.complete(link.id, appid, requestedAt) ? link.id : null };
     });
+    if (authorizer.linkId) this.announceLink(authorizer.linkId);
     this.deps.onAuthorized?.(authorizer.saved, authorizer.linkId);
     return authorizer.saved;
   }

@@ -36,8 +36,8 @@ export interface InboxDeps {
   tokens: TokenManager;
   client: WeChatClient;
   now?: () => number;
-  /** A stored event changed or was added (live tail). */
-  onEvent?: (event: EventRecord) => void;
+  /** An event was stored ('new'), or a stored one changed ('updated'): the live tail. */
+  onEvent?: (event: EventRecord, change: 'new' | 'updated') => void;
   /** A ticket arrived (dashboard). */
   onTicket?: (receivedAt: number) => void;
 }
@@ -77,7 +77,7 @@ export class Inbox {
     const opened = this.open(push);
     if ('failure' in opened) {
       const res = store.events.insert({ ...base, status: 'failed', failReason: opened.failure, verdicts: opened.verdicts });
-      this.emit(res.id);
+      if (res.inserted) this.emit(res.id, 'new');
       // WeChat shows the user an error if an authorizer push gets a bad answer; `success` keeps it quiet.
       return { eventId: res.id, status: 'failed', duplicate: !res.inserted, reply: push.kind === 'authorizer' ? 'success' : null };
     }
@@ -86,6 +86,8 @@ export class Inbox {
     const createTime = toInt(field(msg, 'CreateTime'));
     const event: EventInput = {
       ...base,
+      // Component pushes name their account in the body, not the URL: keep it so filtering by account finds them.
+      appid: push.appid ?? (field(msg, 'AuthorizerAppid') || field(msg, 'appid') || null),
       plaintext,
       status: 'ok',
       verdicts,
@@ -107,14 +109,15 @@ export class Inbox {
       });
       // A crash after the commit but before an asynchronous effect (a code exchange) finished leaves the event
       // without a handled note: the relay redelivers it, and the effect runs now.
-      if (!res.inserted && store.events.get(res.id)?.handledNote == null && !this.dispatching.has(res.id)) this.dispatchComponent(res.id, msg);
-      this.emit(res.id);
+      const redo = !res.inserted && store.events.get(res.id)?.handledNote == null && !this.dispatching.has(res.id);
+      if (redo) this.dispatchComponent(res.id, msg);
+      if (res.inserted || redo) this.emit(res.id, res.inserted ? 'new' : 'updated');
       return { eventId: res.id, status: 'ok', duplicate: !res.inserted, reply: null };
     }
     const res = store.events.insert(event);
     if (!res.inserted) return { eventId: res.id, status: 'ok', duplicate: true, reply: 'success' };
     const reply = this.replyTo(res.id, push.appid, msg, started);
-    this.emit(res.id);
+    this.emit(res.id, 'new');
     return { eventId: res.id, status: 'ok', duplicate: false, reply };
   }
 
@@ -139,7 +142,7 @@ export class Inbox {
       status: 'ok',
       handledNote: message,
     });
-    this.emit(res.id);
+    this.emit(res.id, 'new');
     return res.id;
   }
 
@@ -194,15 +197,15 @@ export class Inbox {
     const base: EventInput = { componentAppid, seq: push.seq, kind: 'auth_redirect', appid: null, receivedAt: push.receivedAt, query: push.query, rawBody: push.body };
     if (!code) {
       const res = store.events.insert({ ...base, status: 'failed', failReason: 'the authorization redirect carries no auth_code' });
-      this.emit(res.id);
+      if (res.inserted) this.emit(res.id, 'new');
       return { eventId: res.id, status: 'failed', duplicate: !res.inserted, reply: null };
     }
     const res = store.events.insert({ ...base, status: 'ok', plaintext: push.body, infoType: 'auth_redirect', dedupeKey: `auth_code:${code}` });
     if (res.inserted) {
-      const link = typeof body.link === 'string' ? store.authLinks.get(body.link) : null;
-      this.track(res.id, this.deps.authorization.exchangeCode(code, { preAuthCode: link?.preAuthCode }), (a) => `authorized ${a.nickName ?? a.appid} (${a.appid})`);
+      const linkId = typeof body.link === 'string' && body.link ? body.link : null;
+      this.track(res.id, this.deps.authorization.exchangeRedirect(code, linkId), (a) => `authorized ${a.nickName ?? a.appid} (${a.appid})`);
+      this.emit(res.id, 'new');
     }
-    this.emit(res.id);
     return { eventId: res.id, status: 'ok', duplicate: !res.inserted, reply: null };
   }
 
@@ -292,13 +295,14 @@ export class Inbox {
   /** A note set later (an asynchronous effect finished): announce the changed event. */
   private note(eventId: number, note: string): void {
     this.setNote(eventId, note);
-    this.emit(eventId);
+    this.emit(eventId, 'updated');
   }
 
-  private emit(eventId: number): void {
+  /** Announces a stored event; a duplicate that changed nothing is not announced. */
+  private emit(eventId: number, change: 'new' | 'updated'): void {
     if (!this.deps.onEvent) return;
     const e = this.deps.store.events.get(eventId);
-    if (e) this.deps.onEvent(e);
+    if (e) this.deps.onEvent(e, change);
   }
 }
 

@@ -7,6 +7,9 @@ import { useApi, type ConnectionState } from '../transport';
 
 export type AlertItem = AppEvents['alert:new'] & { id: number };
 
+/** The condition an alert is about: 'alert:resolved' names it. */
+const keyOf = (a: AppEvents['alert:new']): string => a.key ?? a.code;
+
 export const useAppStore = defineStore('app', () => {
   const api = useApi();
   const info = ref<AppInfo | null>(null);
@@ -58,7 +61,12 @@ export const useAppStore = defineStore('app', () => {
     api.onConnection((state) => (connection.value = state));
     api.on('platform:changed', () => void load());
     api.on('alert:new', (alert) => {
-      alerts.value = [{ ...alert, id: ++alertSeq }, ...alerts.value].slice(0, 50);
+      // A newer alert about the same condition replaces the older one.
+      const key = keyOf(alert);
+      alerts.value = [{ ...alert, id: ++alertSeq }, ...alerts.value.filter((a) => keyOf(a) !== key)].slice(0, 50);
+    });
+    api.on('alert:resolved', ({ key }) => {
+      alerts.value = alerts.value.filter((a) => keyOf(a) !== key);
     });
   }
 

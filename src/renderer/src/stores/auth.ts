@@ -11,10 +11,13 @@ export const useAuthStore = defineStore('auth', () => {
   const links = ref<AuthLink[]>([]);
   const completions = ref<AppEvents['auth:completed'][]>([]);
   const creating = ref(false);
-  let unsubscribe: (() => void) | null = null;
+  let unsubscribers: (() => void)[] = [];
 
   async function loadLinks(): Promise<void> {
     links.value = await api.invoke('auth/listLinks', { limit: 20 });
+    // The card may have missed a change while the screen was closed.
+    const id = current.value?.id;
+    current.value = links.value.find((l) => l.id === id) ?? current.value;
   }
 
   async function create(args: ApiArgs<'auth/createLink'>): Promise<AuthLink> {
@@ -28,17 +31,25 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
+  /** A link completed or expired: show its new status wherever it is listed. */
+  function onLinkChanged(link: AuthLink): void {
+    if (current.value?.id === link.id) current.value = link;
+    links.value = links.value.map((l) => (l.id === link.id ? link : l));
+  }
+
   function watch(): void {
-    if (unsubscribe) return;
-    unsubscribe = api.on('auth:completed', (c) => {
-      completions.value = [c, ...completions.value].slice(0, 20);
-      void loadLinks();
-    });
+    if (unsubscribers.length) return;
+    unsubscribers = [
+      api.on('auth:completed', (c) => {
+        completions.value = [c, ...completions.value].slice(0, 20);
+      }),
+      api.on('link:changed', onLinkChanged),
+    ];
   }
 
   function unwatch(): void {
-    unsubscribe?.();
-    unsubscribe = null;
+    for (const u of unsubscribers) u();
+    unsubscribers = [];
   }
 
   return { current, links, completions, creating, loadLinks, create, watch, unwatch };

@@ -39,6 +39,8 @@ export const useDashboardStore = defineStore('dashboard', () => {
       api.on('event:new', queueRefresh),
       api.on('relay:state', queueRefresh),
       api.on('auth:completed', queueRefresh),
+      api.on('alert:new', queueRefresh),
+      api.on('alert:resolved', queueRefresh),
     ];
   }
 

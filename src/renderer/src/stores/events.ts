@@ -21,7 +21,7 @@ export const useEventsStore = defineStore('events', () => {
   const detail = ref<EventDetail | null>(null);
   const detailLoading = ref(false);
   const rerunning = ref(false);
-  let unsubscribe: (() => void) | null = null;
+  let unsubscribers: (() => void)[] = [];
   let generation = 0;
 
   async function reload(): Promise<void> {
@@ -76,13 +76,28 @@ export const useEventsStore = defineStore('events', () => {
     rows.value = next;
   }
 
+  /** A stored event changed (a note after its effect finished, a re-run): replace it where it is shown. */
+  function onUpdated(e: EventSummary): void {
+    if (rows.value.some((r) => r.id === e.id)) rows.value = rows.value.map((r) => (r.id === e.id ? e : r));
+    if (detail.value?.id === e.id) void refreshDetail(e.id);
+  }
+
+  async function refreshDetail(id: number): Promise<void> {
+    try {
+      const fresh = await api.invoke('events/get', { id });
+      if (detail.value?.id === id) detail.value = fresh;
+    } catch {
+      // The open detail stays as it was; the next change or a reopen fetches it again.
+    }
+  }
+
   function startLive(): void {
-    if (!unsubscribe) unsubscribe = api.on('event:new', onLive);
+    if (unsubscribers.length === 0) unsubscribers = [api.on('event:new', onLive), api.on('event:updated', onUpdated)];
   }
 
   function stopLive(): void {
-    unsubscribe?.();
-    unsubscribe = null;
+    for (const u of unsubscribers) u();
+    unsubscribers = [];
   }
 
   async function open(id: number): Promise<void> {
