@@ -8,7 +8,6 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { RelayClient } from '../../src/main/relay/client';
 import type { PushFrame } from '../../src/shared/relay-protocol';
 import { repoRoot } from '../helpers/paths';
@@ -340,20 +339,15 @@ describe('relay delivery', () => {
     const relay = await spawnRelay(cfg);
     cleanups.push(() => relay.kill9());
     // A desk that receives and never replies, so authorizer pushes sit waiting for their reply.
-    const silent = new WebSocket(relay.url.replace('http', 'ws') + '/desk', { headers: { Authorization: `Bearer ${DESK_KEY}` } });
-    let received = 0;
-    silent.on('message', () => received++);
-    silent.on('error', () => {});
-    await new Promise((r) => silent.once('open', r));
-    silent.send(JSON.stringify({ type: 'hello', cursor: 0 }));
+    const silent = await rawDesk(relay.url, { cursor: 0 });
     const agent = keepAliveAgent(32);
     cleanups.push(() => agent.close());
     const waiting = Array.from({ length: 20 }, () => signedPush({ kind: 'authorizer' }));
     const answers = waiting.map((p) => post(relay.url, p.path, p.body, agent).catch((e: Error) => ({ status: 0, text: e.message })));
-    await expect.poll(() => received, { timeout: 10_000, message: 'the pushes to reach the desk' }).toBe(20);
+    await expect.poll(() => silent.pushes().length, { timeout: 10_000, message: 'the pushes to reach the desk' }).toBe(20);
     expect(await relay.stop()).toBe(0);
     for (const a of await Promise.all(answers)) expect(a).toEqual({ status: 200, text: 'success' });
-    silent.terminate();
+    silent.ws.terminate();
 
     const again = await spawnRelay(cfg);
     cleanups.push(() => again.kill9());
