@@ -35,6 +35,22 @@ export interface RelayConfig {
   bodyTimeoutMs: number;
   /** How often acknowledged pushes past retention are pruned and the WAL is checkpointed. */
   pruneIntervalMs: number;
+  /** A request's headers must arrive completely within this time (from the connection's start or the last answer). */
+  headersTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this time. */
+  keepAliveTimeoutMs: number;
+  /** Open connections in total (HTTP, desk WebSocket, egress tunnels); more are closed at once. */
+  maxConnections: number;
+  /** Open connections from one source address (trusted proxies excepted); more are closed at once. */
+  maxConnectionsPerAddress: number;
+  /**
+   * Peers whose X-Forwarded-For is believed (its last entry is the source address of their requests) and whose
+   * connections are not capped per address: the reverse proxy in front of the relay. Exact IP addresses.
+   */
+  trustedProxies: string[];
+  /** GET /authorized requests accepted per minute, in total and per source address; more get 429. */
+  authorizedPerMinute: number;
+  authorizedPerMinutePerAddress: number;
 }
 
 export class RelayConfigError extends Error {
@@ -51,6 +67,13 @@ const DEFAULTS = {
   heartbeatMs: 15_000,
   bodyTimeoutMs: 5_000,
   pruneIntervalMs: 10 * 60_000,
+  headersTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 10_000,
+  maxConnections: 512,
+  maxConnectionsPerAddress: 64,
+  trustedProxies: ['127.0.0.1', '::1'],
+  authorizedPerMinute: 60,
+  authorizedPerMinutePerAddress: 10,
 };
 
 const KEYS = [
@@ -70,16 +93,60 @@ const KEYS = [
   'heartbeatMs',
   'bodyTimeoutMs',
   'pruneIntervalMs',
+  'headersTimeoutMs',
+  'keepAliveTimeoutMs',
+  'maxConnections',
+  'maxConnectionsPerAddress',
+  'trustedProxies',
+  'authorizedPerMinute',
+  'authorizedPerMinutePerAddress',
 ] as const;
 
 export function envName(key: string): string {
   return 'WXOPEN_RELAY_' + key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 }
 
+/**
+ * A last label of digits or 0x-hex makes resolvers (inet_aton, WHATWG URL) read the whole name as an IPv4 address in
+ * a short or numeric form: 127.1, 2130706433, 0x7f.1 all mean 127.0.0.1.
+ */
+const NUMERIC_LABEL_RE = /^(0x[0-9a-f]*|[0-9]+)$/i;
+
 /** Is this host an IP literal, localhost, or otherwise something an egress allowlist must not name by accident? */
 export function isLiteralOrLocalHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return isIP(h) !== 0 || h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.local');
+  // `localhost.` is `localhost`: a trailing dot only marks the name as fully qualified.
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.+$/, '');
+  if (isIP(h) !== 0 || NUMERIC_LABEL_RE.test(h.slice(h.lastIndexOf('.') + 1))) return true;
+  return h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.local');
+}
+
+const LABEL_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Why an allowlist host is written in a form the relay refuses (one spelling per target), or null. */
+function egressHostProblem(host: string): string | null {
+  if (host.startsWith('[')) return isIP(host.slice(1, -1)) === 6 ? null : 'is not a valid IPv6 address';
+  if (isIP(host) === 4) return null;
+  if (host.endsWith('.')) return 'ends with a dot; write the host name without the trailing dot';
+  const labels = host.split('.');
+  if (NUMERIC_LABEL_RE.test(labels[labels.length - 1]!)) {
+    return 'is an IPv4 address in a short or numeric form (like 127.1 or 2130706433); write a host name, or four decimal parts';
+  }
+  if (!labels.every((l) => LABEL_RE.test(l))) return 'is not a valid host name (letters, digits and inner hyphens between dots)';
+  return null;
+}
+
+/** A list of strings from a JSON array, or from a JSON/comma-separated string (the form environment variables take). */
+function list(raw: Record<string, unknown>, key: string, fallback: string[], expected: string): unknown[] {
+  let v = raw[key] ?? fallback;
+  if (typeof v === 'string') {
+    try {
+      v = v.trim().startsWith('[') ? JSON.parse(v) : v.split(',').map((s) => s.trim()).filter(Boolean);
+    } catch {
+      fail(key, `${expected} (as a JSON array or a comma-separated list)`);
+    }
+  }
+  if (!Array.isArray(v)) fail(key, expected);
+  return v;
 }
 
 function fail(key: string, expected: string): never {
@@ -127,25 +194,23 @@ export function validateRelayConfig(raw: Record<string, unknown>, baseDir = proc
   const deskKey = str(raw, 'deskKey', 'a random key of at least 32 characters, no spaces (e.g. `openssl rand -hex 32`)', /^\S{32,512}$/);
   const dataDir = resolve(baseDir, str(raw, 'dataDir', 'a directory path for the queue database'));
 
-  let egressRaw = raw['egressAllow'] ?? DEFAULTS.egressAllow;
-  if (typeof egressRaw === 'string') {
-    try {
-      egressRaw = egressRaw.trim().startsWith('[') ? JSON.parse(egressRaw) : egressRaw.split(',').map((s) => s.trim()).filter(Boolean);
-    } catch {
-      fail('egressAllow', 'a JSON array (or comma-separated list) of "host:port" entries');
-    }
-  }
-  if (!Array.isArray(egressRaw) || !egressRaw.every((e) => typeof e === 'string' && /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(e))) {
-    fail('egressAllow', 'an array of exact "host:port" entries, e.g. ["api.weixin.qq.com:443"]');
-  }
+  const egressExpected = 'an array of exact "host:port" entries, e.g. ["api.weixin.qq.com:443"]';
+  const egressRaw = list(raw, 'egressAllow', DEFAULTS.egressAllow, egressExpected);
+  if (!egressRaw.every((e) => typeof e === 'string' && /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(e))) fail('egressAllow', egressExpected);
   const egressAllowLiteralTargets = bool(raw, 'egressAllowLiteralTargets', DEFAULTS.egressAllowLiteralTargets);
   const egressAllow = (egressRaw as string[]).map((e) => e.toLowerCase());
   for (const entry of egressAllow) {
     const host = entry.slice(0, entry.lastIndexOf(':'));
+    const problem = egressHostProblem(host);
+    if (problem) fail('egressAllow', `one spelling per target host; "${entry}": the host ${problem}`);
     if (isLiteralOrLocalHost(host) && !egressAllowLiteralTargets) {
       fail('egressAllow', `host names only; "${entry}" is an IP literal or local name (allowed only with egressAllowLiteralTargets: true, for tests)`);
     }
   }
+
+  const trustedExpected = 'an array of IP addresses of the reverse proxies in front of the relay, e.g. ["127.0.0.1", "::1"] (or [] for none)';
+  const trustedProxies = list(raw, 'trustedProxies', DEFAULTS.trustedProxies, trustedExpected);
+  if (!trustedProxies.every((a) => typeof a === 'string' && isIP(a) !== 0)) fail('trustedProxies', trustedExpected);
 
   let tls: RelayConfig['tls'];
   let tlsRaw = raw['tls'];
@@ -183,6 +248,13 @@ export function validateRelayConfig(raw: Record<string, unknown>, baseDir = proc
     heartbeatMs: num(raw, 'heartbeatMs', 100, 600_000, DEFAULTS.heartbeatMs),
     bodyTimeoutMs: num(raw, 'bodyTimeoutMs', 100, 120_000, DEFAULTS.bodyTimeoutMs),
     pruneIntervalMs: num(raw, 'pruneIntervalMs', 100, 86_400_000, DEFAULTS.pruneIntervalMs),
+    headersTimeoutMs: num(raw, 'headersTimeoutMs', 100, 60_000, DEFAULTS.headersTimeoutMs),
+    keepAliveTimeoutMs: num(raw, 'keepAliveTimeoutMs', 100, 600_000, DEFAULTS.keepAliveTimeoutMs),
+    maxConnections: num(raw, 'maxConnections', 1, 100_000, DEFAULTS.maxConnections),
+    maxConnectionsPerAddress: num(raw, 'maxConnectionsPerAddress', 1, 100_000, DEFAULTS.maxConnectionsPerAddress),
+    trustedProxies: (trustedProxies as string[]).map((a) => a.toLowerCase()),
+    authorizedPerMinute: num(raw, 'authorizedPerMinute', 1, 1_000_000, DEFAULTS.authorizedPerMinute),
+    authorizedPerMinutePerAddress: num(raw, 'authorizedPerMinutePerAddress', 1, 1_000_000, DEFAULTS.authorizedPerMinutePerAddress),
   };
 }
 

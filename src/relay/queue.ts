@@ -6,9 +6,12 @@
  * HTTP meanwhile. Each caller's promise resolves only after the commit that holds its push. seq is an
  * AUTOINCREMENT key, so it never goes back, even after pruning. An exact repeat (same dedupe key) is not stored twice:
  * the caller gets the original seq.
+ *
+ * The queue has an id, made with its data folder (relay protocol addition 1): a desk's cursor means something only
+ * for the queue it came from.
  */
 import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -56,29 +59,37 @@ db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');
 const insert = db.prepare('INSERT OR IGNORE INTO pushes (received_at, kind, appid, query, body, dedupe_key) VALUES (?, ?, ?, ?, ?, ?)');
 const byKey = db.prepare('SELECT seq, reply FROM pushes WHERE dedupe_key = ?');
-const commit = db.transaction((batch) => batch.map((p) => {
-  const key = Buffer.from(p.key, 'hex');
-  const info = insert.run(p.receivedAt, p.kind, p.appid, p.query, p.body, key);
-  if (info.changes === 1) return { id: p.id, seq: Number(info.lastInsertRowid), duplicate: false, reply: null };
-  const row = byKey.get(key);
-  return { id: p.id, seq: row.seq, duplicate: true, reply: row.reply };
-}));
+const setInfo = db.prepare('INSERT INTO relay_info (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+const commit = db.transaction((batch, info) => {
+  for (const [k, v] of info) setInfo.run(k, v);
+  return batch.map((p) => {
+    const key = Buffer.from(p.key, 'hex');
+    const res = insert.run(p.receivedAt, p.kind, p.appid, p.query, p.body, key);
+    if (res.changes === 1) return { id: p.id, seq: Number(res.lastInsertRowid), duplicate: false, reply: null };
+    const row = byKey.get(key);
+    return { id: p.id, seq: row.seq, duplicate: true, reply: row.reply };
+  });
+});
 let pending = [];
+let pendingInfo = new Map();
 let scheduled = false;
 function flush() {
   scheduled = false;
   const batch = pending;
+  const info = pendingInfo;
   pending = [];
-  if (batch.length === 0) return;
+  pendingInfo = new Map();
+  if (batch.length === 0 && info.size === 0) return;
   try {
-    parentPort.postMessage({ type: 'done', results: commit(batch) });
+    parentPort.postMessage({ type: 'done', results: commit(batch, info) });
   } catch (err) {
     parentPort.postMessage({ type: 'failed', ids: batch.map((p) => p.id), error: String((err && err.message) || err) });
   }
 }
 parentPort.on('message', (m) => {
-  if (m.type === 'insert') {
-    pending.push(m.push);
+  if (m.type === 'insert' || m.type === 'info') {
+    if (m.type === 'insert') pending.push(m.push);
+    else pendingInfo.set(m.key, m.value);
     if (!scheduled) { scheduled = true; setImmediate(flush); }
   } else if (m.type === 'close') {
     flush();
@@ -112,6 +123,7 @@ export class PushQueue {
   private announcedSeq: number;
   private stmts;
   private ackedSeq: number;
+  readonly queueId: string;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -138,11 +150,20 @@ export class PushQueue {
       CREATE INDEX IF NOT EXISTS pushes_acked_at ON pushes(acked_at) WHERE acked_at IS NOT NULL;
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER);
       CREATE TABLE IF NOT EXISTS auth_links (id TEXT PRIMARY KEY, url TEXT NOT NULL, expires_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS relay_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
+    // Added with "one redirect per link": older data folders get the column here.
+    const linkColumns = this.db.prepare('PRAGMA table_info(auth_links)').all() as { name: string }[];
+    if (!linkColumns.some((c) => c.name === 'used_at')) this.db.exec('ALTER TABLE auth_links ADD COLUMN used_at INTEGER');
+    // Made once with the folder (or at the first start of this version on an older one), never changed.
+    this.db.prepare("INSERT OR IGNORE INTO relay_info (key, value) VALUES ('queue_id', ?)").run(randomBytes(16).toString('base64url'));
+    this.queueId = (this.db.prepare("SELECT value FROM relay_info WHERE key = 'queue_id'").get() as { value: string }).value;
     this.stmts = {
       after: this.db.prepare('SELECT seq, received_at, kind, appid, query, body FROM pushes WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?'),
       maxSeq: this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'pushes'"),
       depth: this.db.prepare('SELECT count(*) AS n FROM pushes WHERE seq > ?'),
+      firstAfter: this.db.prepare('SELECT received_at AS t FROM pushes WHERE seq > ? ORDER BY seq LIMIT 1'),
+      getInfo: this.db.prepare('SELECT value FROM relay_info WHERE key = ?'),
       lastAt: this.db.prepare('SELECT max(received_at) AS t FROM pushes'),
       lastKindAt: this.db.prepare('SELECT max(received_at) AS t FROM pushes WHERE kind = ?'),
       getMeta: this.db.prepare('SELECT value FROM meta WHERE key = ?'),
@@ -150,8 +171,9 @@ export class PushQueue {
       markAcked: this.db.prepare('UPDATE pushes SET acked_at = ? WHERE seq > ? AND seq <= ? AND acked_at IS NULL'),
       setReply: this.db.prepare('UPDATE pushes SET reply = ? WHERE seq = ?'),
       prune: this.db.prepare('DELETE FROM pushes WHERE acked_at IS NOT NULL AND acked_at < ?'),
-      addLink: this.db.prepare('INSERT INTO auth_links (id, url, expires_at) VALUES (?, ?, ?)'),
-      getLink: this.db.prepare('SELECT url, expires_at FROM auth_links WHERE id = ?'),
+      addLink: this.db.prepare('INSERT OR IGNORE INTO auth_links (id, url, expires_at) VALUES (?, ?, ?)'),
+      getLink: this.db.prepare('SELECT url, expires_at, used_at FROM auth_links WHERE id = ?'),
+      useLink: this.db.prepare('UPDATE auth_links SET used_at = ? WHERE id = ? AND used_at IS NULL'),
       pruneLinks: this.db.prepare('DELETE FROM auth_links WHERE expires_at < ?'),
     };
     this.ackedSeq = (this.stmts.getMeta.get('acked_seq') as { value: number } | undefined)?.value ?? 0;
@@ -240,6 +262,21 @@ export class PushQueue {
     return (this.stmts.depth.get(this.ackedSeq) as { n: number }).n;
   }
 
+  /** When the oldest push the desk has not acknowledged reached the relay; null when it is caught up. */
+  oldestUnackedAt(): number | null {
+    return (this.stmts.firstAfter.get(this.ackedSeq) as { t: number } | undefined)?.t ?? null;
+  }
+
+  getInfo(key: string): string | null {
+    return (this.stmts.getInfo.get(key) as { value: string } | undefined)?.value ?? null;
+  }
+
+  /** Save a small value with the next group commit, in the writer thread (no fsync on the caller's thread). */
+  saveInfo(key: string, value: string): void {
+    if (this.closed || this.writerFailure) return;
+    this.writer.postMessage({ type: 'info', key, value });
+  }
+
   lastPushAt(): number | null {
     return (this.stmts.lastAt.get() as { t: number | null }).t;
   }
@@ -252,14 +289,20 @@ export class PushQueue {
     this.stmts.setReply.run(reply, seq);
   }
 
-  addAuthLink(id: string, url: string, expiresAt: number): void {
-    this.stmts.addLink.run(id, url, expiresAt);
+  /** Register a link; false when the id is taken. */
+  addAuthLink(id: string, url: string, expiresAt: number): boolean {
+    return this.stmts.addLink.run(id, url, expiresAt).changes === 1;
   }
 
-  getAuthLink(id: string, now = Date.now()): { url: string; expiresAt: number } | 'expired' | null {
-    const row = this.stmts.getLink.get(id) as { url: string; expires_at: number } | undefined;
+  getAuthLink(id: string, now = Date.now()): { url: string; expiresAt: number; usedAt: number | null } | 'expired' | null {
+    const row = this.stmts.getLink.get(id) as { url: string; expires_at: number; used_at: number | null } | undefined;
     if (!row) return null;
-    return row.expires_at < now ? 'expired' : { url: row.url, expiresAt: row.expires_at };
+    return row.expires_at < now ? 'expired' : { url: row.url, expiresAt: row.expires_at, usedAt: row.used_at };
+  }
+
+  /** The link's redirect is recorded: later ones are not. */
+  markAuthLinkUsed(id: string, at = Date.now()): void {
+    this.stmts.useLink.run(at, id);
   }
 
   /** Delete pushes acknowledged before the retention cut-off and expired links, then checkpoint so the WAL shrinks. */

@@ -144,3 +144,33 @@ export interface RelayHealth {
   lastPushAt: number | null;
   lastTicketPushAt: number | null;
 }
+
+/** Open connections as the relay counts them (addition 4 details). */
+export interface RelayConnectionCounts {
+  /** Open now: HTTP, desk WebSocket and egress tunnels. */
+  open: number;
+  /** Distinct source addresses among them. */
+  addresses: number;
+  /** The caps (config maxConnections, maxConnectionsPerAddress). */
+  max: number;
+  maxPerAddress: number;
+  /** Connections closed at once for being over a cap, since start. */
+  refused: number;
+}
+
+/**
+ * Addition 4 (added with the relay side; additive): what GET /healthz answers with the desk key, RelayHealth and more.
+ */
+export interface RelayHealthDetails extends RelayHealth {
+  queueId: string;
+  /** The newest seq stored (0 when empty). */
+  newestSeq: number;
+  /** The highest seq the desk has acknowledged. */
+  ackedSeq: number;
+  /** A desk is connected and has said hello. */
+  deskConnected: boolean;
+  /** How far behind the desk is: age (ms) of the oldest push it has not acknowledged; null when caught up. */
+  deskLagMs: number | null;
+  connections: RelayConnectionCounts;
+  refusals: Omit<RefusalsFrame, 'type'>;
+}

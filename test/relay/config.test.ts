@@ -69,6 +69,39 @@ describe('relay config', () => {
     expect(c.egressAllow).toEqual(['127.0.0.1:8080']);
   });
 
+  it('refuses other spellings of a host in the egress allowlist: short or numeric IPv4 forms and a trailing dot', () => {
+    // Each of these reaches 127.0.0.1 through the resolver while looking like a host name.
+    for (const entry of ['127.1:8080', '2130706433:8080', '0x7f000001:8080', '0x7f.1:8080', 'foo.0x1:443']) {
+      expect(errorOf({ ...base, egressAllow: [entry] }), entry).toMatch(/"egressAllow".*short or numeric form/);
+      expect(errorOf({ ...base, egressAllow: [entry], egressAllowLiteralTargets: true }), entry).toMatch(/short or numeric form/);
+    }
+    expect(errorOf({ ...base, egressAllow: ['localhost.:8080'] })).toMatch(/"egressAllow".*"localhost\.:8080".*trailing dot/);
+    expect(errorOf({ ...base, egressAllow: ['api.weixin.qq.com.:443'] })).toMatch(/trailing dot/);
+    expect(errorOf({ ...base, egressAllow: ['api..weixin.qq.com:443'] })).toMatch(/not a valid host name/);
+    expect(errorOf({ ...base, egressAllow: ['-api.weixin.qq.com:443'] })).toMatch(/not a valid host name/);
+    expect(validateRelayConfig({ ...base, egressAllow: ['api.weixin.qq.com:443', 'api2.weixin.qq.com:443'] }).egressAllow).toHaveLength(2);
+  });
+
+  it('has connection, timeout and rate-limit options with defaults, validated like the others', () => {
+    expect(validateRelayConfig(base)).toMatchObject({
+      headersTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 10_000,
+      maxConnections: 512,
+      maxConnectionsPerAddress: 64,
+      trustedProxies: ['127.0.0.1', '::1'],
+      authorizedPerMinute: 60,
+      authorizedPerMinutePerAddress: 10,
+    });
+    expect(errorOf({ ...base, maxConnections: 0 })).toMatch(/"maxConnections".*WXOPEN_RELAY_MAX_CONNECTIONS.*1 to 100000/);
+    expect(errorOf({ ...base, maxConnectionsPerAddress: 'many' })).toMatch(/"maxConnectionsPerAddress".*a number/);
+    expect(errorOf({ ...base, headersTimeoutMs: 10 })).toMatch(/"headersTimeoutMs".*100 to 60000/);
+    expect(errorOf({ ...base, keepAliveTimeoutMs: -1 })).toMatch(/"keepAliveTimeoutMs"/);
+    expect(errorOf({ ...base, authorizedPerMinute: 0 })).toMatch(/"authorizedPerMinute"/);
+    expect(errorOf({ ...base, trustedProxies: ['proxy.local'] })).toMatch(/"trustedProxies".*IP addresses/);
+    expect(validateRelayConfig({ ...base, trustedProxies: '10.0.0.2, ::1' }).trustedProxies).toEqual(['10.0.0.2', '::1']);
+    expect(validateRelayConfig({ ...base, trustedProxies: '[]' }).trustedProxies).toEqual([]);
+  });
+
   it('lets environment variables win over the file and warns about a readable file and unknown keys', () => {
     const path = writeConfig(tmp.dir, { retentionDays: 7, extraKey: 1 });
     chmodSync(path, 0o644);

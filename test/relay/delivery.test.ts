@@ -8,7 +8,6 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { RelayClient } from '../../src/main/relay/client';
 import type { PushFrame } from '../../src/shared/relay-protocol';
 import { repoRoot } from '../helpers/paths';
@@ -16,13 +15,14 @@ import {
   DESK_KEY,
   DeskDb,
   freePort,
+  healthDetails,
   keepAliveAgent,
   pool,
   post,
+  rawDesk,
   signedPush,
   spawnRelay,
   tempDir,
-  waitFor,
   writeConfig,
   type SignedPush,
   type SpawnedRelay,
@@ -117,6 +117,75 @@ function assertExactlyOnce(desk: DeskDb, mustHave: Iterable<string>) {
 }
 
 describe('relay delivery', () => {
+  it('answers every hello with a queue frame first; a cursor of another queue or beyond the newest seq acknowledges nothing and delivery restarts at the oldest push held', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.cleanup);
+    const cfg = writeConfig(tmp.dir);
+    let relay = await spawnRelay(cfg);
+    cleanups.push(() => relay.kill9());
+    const pushes = Array.from({ length: 5 }, () => signedPush());
+    for (const p of pushes) expect((await post(relay.url, p.path, p.body)).text).toBe('success');
+    const seqs = (d: { pushes(): PushFrame[] }) => d.pushes().map((p) => p.seq);
+
+    const first = await rawDesk(relay.url, { cursor: 0 });
+    cleanups.push(() => first.close());
+    expect(first.queue).toMatchObject({ type: 'queue', newestSeq: 5, reset: false });
+    const queueId = first.queue.queueId;
+    expect(queueId).toMatch(/^[A-Za-z0-9_-]{22}$/); // 16 random bytes, base64url
+    expect(first.frames[1]?.type).toBe('refusals');
+    await expect.poll(() => seqs(first), { timeout: 5000 }).toEqual([1, 2, 3, 4, 5]);
+    first.ws.send(JSON.stringify({ type: 'ack', seq: 3 }));
+    await expect.poll(async () => (await healthDetails(relay.url)).ackedSeq, { timeout: 5000 }).toBe(3);
+    first.close();
+
+    // A cursor beyond the newest seq (a relay whose data folder was replaced): not an acknowledgement.
+    const ahead = await rawDesk(relay.url, { cursor: 999, queueId });
+    cleanups.push(() => ahead.close());
+    expect(ahead.queue).toEqual({ type: 'queue', queueId, newestSeq: 5, reset: true });
+    // From the oldest push still held: 1-3 are acknowledged but kept for retention.
+    await expect.poll(() => seqs(ahead), { timeout: 5000 }).toEqual([1, 2, 3, 4, 5]);
+    expect(ahead.frames.findIndex((f) => f.type === 'push')).toBeGreaterThan(0);
+    const h = await healthDetails(relay.url);
+    expect(h.ackedSeq).toBe(3);
+    expect(h.queueDepth).toBe(2);
+    expect(relay.logs()).toMatch(/"level":"warn","msg":"desk cursor[^"]*beyond/);
+    ahead.close();
+
+    // A cursor that belongs to another queue.
+    const other = await rawDesk(relay.url, { cursor: 2, queueId: 'AAAAAAAAAAAAAAAAAAAAAA' });
+    cleanups.push(() => other.close());
+    expect(other.queue).toEqual({ type: 'queue', queueId, newestSeq: 5, reset: true });
+    await expect.poll(() => seqs(other), { timeout: 5000 }).toEqual([1, 2, 3, 4, 5]);
+    expect((await healthDetails(relay.url)).ackedSeq).toBe(3);
+    expect(relay.logs()).toMatch(/"level":"warn","msg":"desk cursor[^"]*another queue/);
+    other.close();
+
+    // The same queue and a cursor it holds: an acknowledgement, delivery after it.
+    const same = await rawDesk(relay.url, { cursor: 4, queueId });
+    cleanups.push(() => same.close());
+    expect(same.queue).toEqual({ type: 'queue', queueId, newestSeq: 5, reset: false });
+    await expect.poll(() => seqs(same), { timeout: 5000 }).toEqual([5]);
+    expect((await healthDetails(relay.url)).ackedSeq).toBe(4);
+    same.close();
+
+    // The id lives with the data folder: the same after a restart, another for another folder.
+    expect(await relay.stop()).toBe(0);
+    relay = await spawnRelay(cfg);
+    const again = await rawDesk(relay.url, { cursor: 5, queueId });
+    cleanups.push(() => again.close());
+    expect(again.queue).toEqual({ type: 'queue', queueId, newestSeq: 5, reset: false });
+    again.close();
+    const tmp2 = tempDir();
+    cleanups.push(tmp2.cleanup);
+    const fresh = await spawnRelay(writeConfig(tmp2.dir));
+    cleanups.push(() => fresh.kill9());
+    const stranger = await rawDesk(fresh.url, { cursor: 5, queueId });
+    cleanups.push(() => stranger.close());
+    expect(stranger.queue.queueId).not.toBe(queueId);
+    expect(stranger.queue).toMatchObject({ newestSeq: 0, reset: true });
+    stranger.close();
+  }, 30_000);
+
   it('kill -9 at random moments during 2,000 pushes: every push answered success reaches the desk exactly once', async () => {
     const tmp = tempDir();
     cleanups.push(tmp.cleanup);
@@ -163,7 +232,7 @@ describe('relay delivery', () => {
     expect(kills).toBe(5);
     expect(answered.length).toBeGreaterThan(1000);
     const answeredSet = new Set(answered);
-    await waitFor(() => desk.rows().filter((r) => answeredSet.has(r.nonce)).length === answeredSet.size, 60_000, 'every answered push at the desk');
+    await expect.poll(() => desk.rows().filter((r) => answeredSet.has(r.nonce)).length, { timeout: 60_000, message: 'every answered push at the desk' }).toBe(answeredSet.size);
     assertExactlyOnce(desk, answeredSet);
     expect(client.state().status).toBe('connected');
   }, 180_000);
@@ -186,7 +255,7 @@ describe('relay delivery', () => {
     cleanups.push(() => desk.close());
     const order: number[] = [];
     deskClient(relay.url, desk, (seq) => order.push(seq));
-    await waitFor(() => desk.getCursor() === 10_000, 60_000, 'the backlog to drain');
+    await expect.poll(() => desk.getCursor(), { timeout: 60_000, message: 'the backlog to drain' }).toBe(10_000);
     expect(order).toEqual(Array.from({ length: 10_000 }, (_, i) => i + 1));
     const rows = desk.rows();
     expect(rows.map((r) => r.seq)).toEqual(order);
@@ -216,7 +285,7 @@ describe('relay delivery', () => {
       }
       expect((await post(relay.url, p.path, p.body, agent)).text).toBe('success');
     });
-    await waitFor(() => desk.getCursor() === 2000, 60_000, 'every push at the desk');
+    await expect.poll(() => desk.getCursor(), { timeout: 60_000, message: 'every push at the desk' }).toBe(2000);
     expect(cuts).toBe(13);
     expect(order).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
     assertExactlyOnce(desk, pushes.map((p) => p.nonce));
@@ -251,14 +320,14 @@ describe('relay delivery', () => {
     });
     client.start();
     cleanups.push(() => client.stop());
-    await waitFor(() => client.state().status === 'connected', 5000, 'connect');
+    await expect.poll(() => client.state().status, { timeout: 5000, message: 'connect' }).toBe('connected');
     proxy.blackhole();
-    await waitFor(() => proxy.connections() >= 2 && client.state().status === 'connected', 10_000, 'a reconnect after the silence');
+    await expect.poll(() => proxy.connections() >= 2 && client.state().status === 'connected', { timeout: 10_000, message: 'a reconnect after the silence' }).toBe(true);
     expect(errors.join('\n')).toMatch(/stopped answering pings/);
-    await waitFor(() => relay.logs().includes('desk silent'), 10_000, 'the relay to drop the silent desk');
+    await expect.poll(() => relay.logs().includes('desk silent'), { timeout: 10_000, message: 'the relay to drop the silent desk' }).toBe(true);
     const p = signedPush();
     expect((await post(relay.url, p.path, p.body)).text).toBe('success');
-    await waitFor(() => desk.getCursor() === 1, 5000, 'delivery on the new connection');
+    await expect.poll(() => desk.getCursor(), { timeout: 5000, message: 'delivery on the new connection' }).toBe(1);
     expect(statuses).toContain('disconnected');
     expect(retryTimes.length).toBeGreaterThan(0);
   }, 30_000);
@@ -270,27 +339,22 @@ describe('relay delivery', () => {
     const relay = await spawnRelay(cfg);
     cleanups.push(() => relay.kill9());
     // A desk that receives and never replies, so authorizer pushes sit waiting for their reply.
-    const silent = new WebSocket(relay.url.replace('http', 'ws') + '/desk', { headers: { Authorization: `Bearer ${DESK_KEY}` } });
-    let received = 0;
-    silent.on('message', () => received++);
-    silent.on('error', () => {});
-    await new Promise((r) => silent.once('open', r));
-    silent.send(JSON.stringify({ type: 'hello', cursor: 0 }));
+    const silent = await rawDesk(relay.url, { cursor: 0 });
     const agent = keepAliveAgent(32);
     cleanups.push(() => agent.close());
     const waiting = Array.from({ length: 20 }, () => signedPush({ kind: 'authorizer' }));
     const answers = waiting.map((p) => post(relay.url, p.path, p.body, agent).catch((e: Error) => ({ status: 0, text: e.message })));
-    await waitFor(() => received === 20, 10_000, 'the pushes to reach the desk');
+    await expect.poll(() => silent.pushes().length, { timeout: 10_000, message: 'the pushes to reach the desk' }).toBe(20);
     expect(await relay.stop()).toBe(0);
     for (const a of await Promise.all(answers)) expect(a).toEqual({ status: 200, text: 'success' });
-    silent.terminate();
+    silent.ws.terminate();
 
     const again = await spawnRelay(cfg);
     cleanups.push(() => again.kill9());
     const desk = new DeskDb(join(tmp.dir, 'desk.sqlite'));
     cleanups.push(() => desk.close());
     deskClient(again.url, desk);
-    await waitFor(() => desk.getCursor() === 20, 10_000, 'redelivery after the restart');
+    await expect.poll(() => desk.getCursor(), { timeout: 10_000, message: 'redelivery after the restart' }).toBe(20);
     assertExactlyOnce(desk, waiting.map((p) => p.nonce));
   }, 30_000);
 

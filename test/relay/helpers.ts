@@ -7,9 +7,12 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Worker } from 'node:worker_threads';
 import { Agent, request } from 'undici';
+import { vi } from 'vitest';
+import WebSocket from 'ws';
 import { signMessage } from '../../src/main/wechat/crypto';
-import type { PushFrame } from '../../src/shared/relay-protocol';
+import type { HelloFrame, PushFrame, QueueFrame, RefusalsFrame, RelayHealthDetails, RelayToClient } from '../../src/shared/relay-protocol';
 import { cliBundle } from '../helpers/paths';
 
 export const TOKEN = 'relayTestToken42';
@@ -125,6 +128,63 @@ export async function get(url: string, path: string, headers: Record<string, str
   return { status: res.statusCode, text: await res.body.text(), headers: res.headers };
 }
 
+/** The flooding client: its own event loop (a worker thread), so it does not slow the client being measured. */
+const FLOOD = `
+const http = require('node:http');
+const { parentPort, workerData } = require('node:worker_threads');
+const { url, path, body, concurrency, maxRequests, maxMs } = workerData;
+const u = new URL(url);
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+const endBy = Date.now() + maxMs;
+let sent = 0, answered = 0, stop = false;
+parentPort.on('message', () => (stop = true));
+const one = () => new Promise((resolve) => {
+  const req = http.request({ host: u.hostname, port: u.port, path, method: 'POST', agent, headers: { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    res.resume();
+    res.on('end', () => resolve(res.statusCode));
+  });
+  req.on('error', () => resolve(0));
+  req.end(body);
+});
+(async () => {
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (!stop && sent < maxRequests && Date.now() < endBy) {
+      sent++;
+      await one();
+      if (++answered % 8 === 0) parentPort.postMessage({ answered });
+    }
+  }));
+  agent.destroy();
+  parentPort.postMessage({ answered, done: true });
+})();
+`;
+
+/** A flood of one request from `concurrency` connections, bounded by count and time; stop() ends it early. */
+export function startFlood(opts: { url: string; path: string; body: string; concurrency: number; maxRequests: number; maxMs: number }) {
+  const worker = new Worker(FLOOD, { eval: true, workerData: opts });
+  let answered = 0;
+  let done = false;
+  const finished = new Promise<void>((resolve) => {
+    worker.on('message', (m: { answered: number; done?: boolean }) => {
+      answered = m.answered;
+      if (m.done) {
+        done = true;
+        resolve();
+      }
+    });
+    worker.on('error', () => ((done = true), resolve()));
+  });
+  return {
+    answered: () => answered,
+    running: () => !done,
+    stop: async () => {
+      worker.postMessage('stop');
+      await finished;
+      await worker.terminate();
+    },
+  };
+}
+
 /** Run `tasks` with at most `limit` in flight. */
 export async function pool<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -169,6 +229,46 @@ export class DeskDb {
   }
 }
 
+/** GET /healthz with the desk key: the whole RelayHealth and its details. */
+export async function healthDetails(url: string): Promise<RelayHealthDetails> {
+  const res = await get(url, '/healthz', { authorization: `Bearer ${DESK_KEY}` });
+  if (res.status !== 200) throw new Error(`/healthz with the desk key answered ${res.status}: ${res.text}`);
+  return JSON.parse(res.text) as RelayHealthDetails;
+}
+
+/** A desk speaking the protocol by hand: every frame it gets, in order. */
+export interface RawDesk {
+  ws: WebSocket;
+  frames: RelayToClient[];
+  /** The answer to its hello (the first frame). */
+  queue: QueueFrame;
+  pushes(): PushFrame[];
+  refusals(): RefusalsFrame[];
+  close(): void;
+}
+
+/** Connect to /desk, say hello, and resolve once the relay has answered it with its `queue` frame (the desk is registered). */
+export async function rawDesk(url: string, hello: Omit<HelloFrame, 'type'>): Promise<RawDesk> {
+  const ws = new WebSocket(url.replace(/^http/, 'ws') + '/desk', { headers: { Authorization: `Bearer ${DESK_KEY}` } });
+  const frames: RelayToClient[] = [];
+  ws.on('message', (d) => frames.push(JSON.parse(d.toString()) as RelayToClient));
+  ws.on('error', () => {});
+  await new Promise((r, j) => ws.once('open', r).once('error', j));
+  ws.send(JSON.stringify({ type: 'hello', ...hello }));
+  await vi.waitFor(() => {
+    if (frames.length === 0) throw new Error('no answer to hello yet');
+  }, { timeout: 5000, interval: 10 });
+  return {
+    ws,
+    frames,
+    queue: frames[0] as QueueFrame,
+    pushes: () => frames.filter((f): f is PushFrame => f.type === 'push'),
+    refusals: () => frames.filter((f): f is RefusalsFrame => f.type === 'refusals'),
+    close: () => ws.close(),
+  };
+}
+
+/** @deprecated polling by hand: use vi.waitFor / expect.poll (kept while test/relay/client.test.ts still imports it). */
 export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await cond())) {

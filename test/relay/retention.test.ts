@@ -7,7 +7,7 @@ import { RelayClient } from '../../src/main/relay/client';
 import { validateRelayConfig } from '../../src/relay/config';
 import { startRelay } from '../../src/relay/server';
 import { silentLogger } from '../../src/relay/log';
-import { COMPONENT_APPID, DESK_KEY, TOKEN, keepAliveAgent, pool, post, signedPush, tempDir, waitFor } from './helpers';
+import { COMPONENT_APPID, DESK_KEY, TOKEN, keepAliveAgent, pool, post, signedPush, tempDir } from './helpers';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -49,12 +49,12 @@ describe('retention', () => {
     });
     client.start();
     cleanups.push(() => void client.stop());
-    await waitFor(() => relay.health().queueDepth === 200, 10_000, 'acks up to 300');
+    await expect.poll(() => relay.health().queueDepth, { timeout: 10_000, message: 'acks up to 300' }).toBe(200);
     const db = new Database(join(config.dataDir, 'relay-queue.sqlite'), { readonly: true });
     cleanups.push(() => void db.close());
-    await waitFor(() => (db.prepare('SELECT count(*) AS n FROM pushes').get() as { n: number }).n === 200, 10_000, 'pruning');
+    await expect.poll(() => (db.prepare('SELECT count(*) AS n FROM pushes').get() as { n: number }).n, { timeout: 10_000, message: 'pruning' }).toBe(200);
     expect((db.prepare('SELECT min(seq) AS s FROM pushes').get() as { s: number }).s).toBe(301);
-    await waitFor(() => statSync(join(config.dataDir, 'relay-queue.sqlite-wal')).size < 64 * 1024, 10_000, 'the WAL checkpoint');
+    await expect.poll(() => statSync(join(config.dataDir, 'relay-queue.sqlite-wal')).size, { timeout: 10_000, message: 'the WAL checkpoint' }).toBeLessThan(64 * 1024);
 
     const next = signedPush();
     await post(relay.url, next.path, next.body, agent);

@@ -12,7 +12,7 @@ import { validateRelayConfig } from '../../src/relay/config';
 import { silentLogger } from '../../src/relay/log';
 import { startRelay, type RunningRelay } from '../../src/relay/server';
 import type { PushFrame } from '../../src/shared/relay-protocol';
-import { COMPONENT_APPID, DESK_KEY, TOKEN, signedPush, tempDir, waitFor } from './helpers';
+import { COMPONENT_APPID, DESK_KEY, TOKEN, signedPush, tempDir } from './helpers';
 
 const tmp = tempDir();
 let relay: RunningRelay;
@@ -59,7 +59,7 @@ describe('relay with its own TLS', () => {
     const got: PushFrame[] = [];
     const client = new RelayClient({ url: relay.url, deskKey: DESK_KEY, ca: cert, getCursor: () => got.at(-1)?.seq ?? 0, onPush: async (p) => (got.push(p), { reply: null }) });
     client.start();
-    await waitFor(() => got.length === 1, 10_000, 'the push over wss');
+    await expect.poll(() => got.length, { timeout: 10_000, message: 'the push over wss' }).toBe(1);
     expect(got[0]!.query['nonce']).toBe(push.nonce);
     await client.stop();
 
