@@ -286,22 +286,23 @@ export class PlatformEngine implements PlatformRuntime {
   async testRelay(): Promise<SetupCheckOutcome> {
     if (!this.relayUrl || !this.deskKey) return { ok: false, message: 'No relay URL and desk key configured.', messageZh: '尚未配置中继地址和 desk key。' };
     const base = httpUrl(this.relayUrl).replace(/\/+$/, '');
+    const deskKeyRefused: SetupCheckOutcome = {
+      ok: false,
+      message: 'The relay is reachable but refused the desk key: copy the deskKey from the relay’s config.',
+      messageZh: '中继可以访问，但拒绝了 desk key：请从中继配置中复制 deskKey。',
+    };
     try {
-      const health = await request(`${base}/healthz`, { headersTimeout: 5000, bodyTimeout: 5000 });
-      const body = (await health.body.json()) as Record<string, unknown>;
+      // With the desk key the relay answers its details (queue, desk lag, connections, refusals); without, only {ok}.
+      const health = await request(`${base}/healthz`, { headers: { authorization: `Bearer ${this.deskKey}` }, headersTimeout: 5000, bodyTimeout: 5000 });
+      const body = (await health.body.json().catch(() => ({}))) as Record<string, unknown>;
+      if (health.statusCode === 401) return deskKeyRefused;
       if (health.statusCode !== 200) {
         return { ok: false, message: `The relay answered /healthz with HTTP ${health.statusCode}.`, messageZh: `中继的 /healthz 返回 HTTP ${health.statusCode}。` };
       }
       // An empty registration is refused as 400 with the right key and 401 with a wrong one: checks the key, creates nothing.
       const auth = await request(`${base}/desk/auth-links`, { method: 'POST', headers: { authorization: `Bearer ${this.deskKey}`, 'content-type': 'application/json' }, body: '{}', headersTimeout: 5000 });
       await auth.body.dump();
-      if (auth.statusCode === 401) {
-        return {
-          ok: false,
-          message: 'The relay is reachable but refused the desk key: copy the deskKey from the relay’s config.',
-          messageZh: '中继可以访问，但拒绝了 desk key：请从中继配置中复制 deskKey。',
-        };
-      }
+      if (auth.statusCode === 401) return deskKeyRefused;
       return { ok: true, message: 'The relay is reachable and accepts the desk key.', messageZh: '中继可以访问，并接受 desk key。', details: { health: body } };
     } catch (err) {
       return { ok: false, message: `Could not reach the relay at ${base}: ${(err as Error).message}`, messageZh: `无法连接中继 ${base}：${(err as Error).message}` };
