@@ -47,6 +47,12 @@ export interface StoreOptions {
   nativeBinding?: string;
   /** Query-planning thresholds; tests lower them to reach both plans on small data. */
   tuning?: { denseRangeRows?: number };
+  /**
+   * SQLite `synchronous` (default FULL): with FULL every commit is on disk before it returns, which the relay link
+   * relies on (a push is acknowledged after its commit, and the relay drops acknowledged pushes once retention
+   * passes, so a commit lost to a power cut would be a push lost). NORMAL only for measuring the difference.
+   */
+  synchronous?: 'FULL' | 'NORMAL';
 }
 
 /** Everything the desktop persists, in one SQLite file. Synchronous; one instance per file per process. */
@@ -79,7 +85,9 @@ export class Store {
 
     this.path = options.path;
     this.secretStoreKind = secrets.kind;
-    this.db = openDatabase(options.path, options.nativeBinding ?? process.env['WXOPEN_SQLITE_BINDING']);
+    const synchronous = options.synchronous ?? 'FULL';
+    if (synchronous !== 'FULL' && synchronous !== 'NORMAL') throw invalidArgument('synchronous must be "FULL" or "NORMAL"');
+    this.db = openDatabase(options.path, options.nativeBinding ?? process.env['WXOPEN_SQLITE_BINDING'], synchronous);
     const db = this.db;
     this.relay = new SqlRelayCursor(db);
     this.platforms = new SqlPlatforms(db, secrets, now);
@@ -102,6 +110,12 @@ export class Store {
     return this.db.pragma('user_version', { simple: true }) as number;
   }
 
+  /** SQLite's synchronous setting of this connection: 'FULL' (the default) or 'NORMAL'. */
+  get synchronous(): 'FULL' | 'NORMAL' | 'OTHER' {
+    const level = this.db.pragma('synchronous', { simple: true }) as number;
+    return level === 2 ? 'FULL' : level === 1 ? 'NORMAL' : 'OTHER';
+  }
+
   /** Folds the WAL back into the main file (e.g. before a backup copy). */
   checkpoint(): void {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -120,7 +134,7 @@ export function openStore(options: StoreOptions): Store {
   return new Store(options);
 }
 
-function openDatabase(path: string, nativeBinding?: string): Database.Database {
+function openDatabase(path: string, nativeBinding: string | undefined, synchronous: 'FULL' | 'NORMAL'): Database.Database {
   if (path !== ':memory:') {
     try {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -148,7 +162,9 @@ function openDatabase(path: string, nativeBinding?: string): Database.Database {
       );
     }
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL'); // WAL + NORMAL: durable across app crashes, fsync only at checkpoints
+    // FULL: a commit is on disk when it returns (see StoreOptions.synchronous). The inbox commits whole batches of
+    // pushes per transaction, so the fsync is paid per batch, not per push.
+    db.pragma(`synchronous = ${synchronous}`);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     db.pragma('temp_store = MEMORY'); // search hits and sorts: small, and never worth a file
