@@ -4,6 +4,7 @@
  * frames (batched commits, cumulative acks after the commit) and `refusals`. The last test runs the queue reset
  * against the real relay; it needs the relay side of protocol addition 1 and is skipped on a relay without it.
  */
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,6 +134,35 @@ describe('relay frames', () => {
     expect(failed[0]!.failReason).toBeTruthy();
     expect(store.events.list({ componentAppid: APPID }).rows.find((e) => e.seq === 2)?.status).toBe('ok');
   });
+
+  it('a store that cannot write at all acknowledges nothing and loses nothing: the push lands once it can', async () => {
+    const frame = pushFrame(1);
+    let dbPath = '';
+    let blocker: Database.Database | null = null;
+    const relay = await startFakeRelay({
+      deskKey: DESK_KEY,
+      onHello: (hello, ws, i) => {
+        if (i === 0) {
+          // Another writer holds the database (a stuck process, a backup tool): every write here times out.
+          blocker = new Database(dbPath);
+          blocker.exec('BEGIN IMMEDIATE');
+        }
+        if (hello.cursor < 1) ws.send(JSON.stringify(frame));
+      },
+    });
+    cleanups.push(() => relay.close());
+    const desk = startDesk(relay.url);
+    dbPath = join(desk.dir, 'desk.db');
+    await until('the retry after the failed commit', () => relay.hellos.length >= 2, 20_000);
+    expect(relay.acks).toEqual([]);
+    expect(desk.engine.status().relay.lastError).toMatch(/processing push 1 failed: .*(locked|busy)/i);
+    blocker!.exec('ROLLBACK');
+    blocker!.close();
+    await until('the push, once the store can write', () => desk.store.relay.getCursor(APPID) === 1, 20_000);
+    await until('its ack', () => relay.acks.some((a) => a.seq === 1));
+    expect(desk.store.events.count({ componentAppid: APPID })).toBe(1);
+    expect(desk.store.events.list({ componentAppid: APPID }).rows[0]!.status).toBe('ok');
+  }, 40_000);
 
   it('frames that wait together commit in one transaction and are acknowledged once, after the commit', async () => {
     const N = 300;

@@ -245,6 +245,9 @@ export class Inbox {
    * rolls back, nothing is acknowledged, and the link retries after a backoff.
    */
   private keepFailed(push: InboundPush, opened: EventInput | null, err: unknown, after: After): InboxResult {
+    // The database itself is unusable (locked by another writer, disk full, I/O error): no record can be written,
+    // and the push is not at fault. Give up the batch at once; the relay keeps it until a later attempt commits.
+    if (storeUnavailable(err)) throw err;
     const reason = clip(`handling this push failed: ${errorMessage(err)}. Fix the cause, then re-run it from the Events screen.`);
     const reply = push.kind === 'authorizer' ? 'success' : null;
     const candidates: EventInput[] = [];
@@ -513,6 +516,12 @@ function toInt(v: string | undefined): number | null {
   if (v === undefined || !/^\d+$/.test(v)) return null;
   const n = Number(v);
   return Number.isSafeInteger(n) ? n : null;
+}
+
+/** SQLite errors that say the database cannot take writes now, whatever is written. */
+function storeUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|IOERR|FULL|READONLY|CANTOPEN|CORRUPT|NOTADB|NOMEM|PROTOCOL|PERM|AUTH)/.test(code);
 }
 
 function errorMessage(err: unknown): string {
