@@ -206,18 +206,21 @@ export class PlatformEngine implements PlatformRuntime {
     if (change === 'first') this.store.relay.setQueueId(appid, queue.queueId);
     if (change !== 'new') return;
     const before = this.store.relay.getQueue(appid);
-    this.store.relay.startNewQueue(appid, queue.queueId);
-    this.alert(
-      'warning',
-      'relay_queue_reset',
-      `The relay has a new push queue (${queue.queueId}, newest seq ${queue.newestSeq}; this desk was at seq ${before.cursor}` +
-        `${before.queueId ? ` of queue ${before.queueId}` : ''}): the relay was replaced, or its data folder was lost or swapped. ` +
-        'The desk takes its pushes again from the oldest one the relay holds. Pushes the old relay had not delivered are ' +
-        'gone: check the authorizers (sync) and the ticket.',
-      { previousQueueId: before.queueId, previousCursor: before.cursor, queueId: queue.queueId, newestSeq: queue.newestSeq },
-      `中继的推送队列是新的（${queue.queueId}，最新序号 ${queue.newestSeq}；本机原来处理到${before.queueId ? `队列 ${before.queueId} 的` : ''}序号 ${before.cursor}）：` +
-        '中继可能被更换，或它的数据目录丢失、被替换。已从中继保存的最早一条推送重新接收；旧中继尚未送达的推送已无法找回，请同步授权方列表并留意 ticket。',
-    );
+    // One transaction: a reset whose alert was not stored would not be told again (the next hello names the new queue).
+    this.store.transaction(() => {
+      this.store.relay.startNewQueue(appid, queue.queueId);
+      this.alert(
+        'warning',
+        'relay_queue_reset',
+        `The relay has a new push queue (${queue.queueId}, newest seq ${queue.newestSeq}; this desk was at seq ${before.cursor}` +
+          `${before.queueId ? ` of queue ${before.queueId}` : ''}): the relay was replaced, or its data folder was lost or swapped. ` +
+          'The desk takes its pushes again from the oldest one the relay holds. Pushes the old relay had not delivered are ' +
+          'gone: check the authorizers (sync) and the ticket.',
+        { previousQueueId: before.queueId, previousCursor: before.cursor, queueId: queue.queueId, newestSeq: queue.newestSeq },
+        `中继的推送队列是新的（${queue.queueId}，最新序号 ${queue.newestSeq}；本机原来处理到${before.queueId ? `队列 ${before.queueId} 的` : ''}序号 ${before.cursor}）：` +
+          '中继可能被更换，或它的数据目录丢失、被替换。已从中继保存的最早一条推送重新接收；旧中继尚未送达的推送已无法找回，请同步授权方列表并留意 ticket。',
+      );
+    });
   }
 
   createAuthLink(opts: { authType: number; bizAppid?: string; categoryIds?: string }) {

@@ -99,7 +99,7 @@ export class Inbox {
     } finally {
       this.scheduled.clear();
     }
-    for (const fn of after) fn();
+    runAll(after);
     return results;
   }
 
@@ -320,7 +320,7 @@ export class Inbox {
       return { eventId: e.id, status: 'failed', duplicate: true, reply: null };
     }
     this.scheduled.clear();
-    for (const fn of after) fn();
+    runAll(after);
     const effect = this.dispatching.get(e.id);
     if (effect) await effect; // announces the event when it settles
     else this.emit(e.id);
@@ -516,6 +516,17 @@ function toInt(v: string | undefined): number | null {
   if (v === undefined || !/^\d+$/.test(v)) return null;
   const n = Number(v);
   return Number.isSafeInteger(n) ? n : null;
+}
+
+/** After the commit: one failing announcement must not keep the effects behind it from starting. */
+function runAll(fns: After): void {
+  for (const fn of fns) {
+    try {
+      fn();
+    } catch {
+      // track() and emit() do not throw; a throwing onTicket listener only misses its own update
+    }
+  }
 }
 
 /** SQLite errors that say the database cannot take writes now, whatever is written. */
