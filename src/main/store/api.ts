@@ -95,8 +95,9 @@ export interface AuthLinksRepo {
 
 export interface EventsRepo {
   /**
-   * Idempotent insert in one transaction: a duplicate seq, then a duplicate non-null dedupeKey, returns the stored
-   * row's id with inserted=false. A non-null seq always advances the relay cursor (even for duplicates).
+   * Idempotent insert in one transaction: a duplicate seq (within the relay queue the cursor belongs to), then a
+   * duplicate non-null dedupeKey (across queues), returns the stored row's id with inserted=false. A non-null seq
+   * always advances the relay cursor (even for duplicates).
    */
   insert(event: EventInput): EventInsertResult;
   setReply(id: number, replyBody: string | null, replyMs: number | null): void;
