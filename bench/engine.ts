@@ -1,8 +1,9 @@
 /**
  * (3) api_component_token requests made for 1,000 concurrent callers at expiry: ours (single-flight) beside a naive
  *     cache-then-fetch without single-flight, against the simulator over HTTP.
- * (4) inbox pushes/s into a file-backed store (verify, decrypt, parse, dedupe, commit with the relay cursor), beside
- *     the same pushes decrypted and parsed with no store (the ceiling).
+ * (4) inbox pushes/s into a file-backed store (verify, decrypt, parse, dedupe, commit with the relay cursor; the store's
+ *     default synchronous=FULL), one push per transaction and in the relay link's batches, beside the same pushes
+ *     decrypted and parsed with no store (the ceiling).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,7 +84,7 @@ async function inboxBench(dir: string): Promise<BenchSection> {
   const engine = new PlatformEngine({ store, componentAppid: APPID, apiBaseUrl: 'http://127.0.0.1:9', emit: () => undefined });
   const crypt = new MsgCrypt({ token: TOKEN, encodingAesKey: AES_KEY, appid: APPID });
   const N = 5000;
-  const pushes = Array.from({ length: N }, (_, i) => {
+  const makePush = (i: number) => {
     const plain = buildXml({
       ToUserName: 'gh_3c884a361561',
       FromUserName: `ouser${i % 97}`,
@@ -103,7 +104,10 @@ async function inboxBench(dir: string): Promise<BenchSection> {
       query: { timestamp: ts, nonce, msg_signature: crypt.sign(ts, nonce, encrypt), encrypt_type: 'aes', openid: `ouser${i % 97}` },
       body: `<xml><ToUserName><![CDATA[gh_3c884a361561]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`,
     };
-  });
+  };
+  const pushes = Array.from({ length: N }, (_, i) => makePush(i));
+  // Other messages for the batched run (new MsgIds), with seqs after the retries below.
+  const more = Array.from({ length: N }, (_, i) => ({ ...makePush(N + i), seq: 3 * N + i + 1 }));
   // Ceiling: the same verify + decrypt + parse, nothing stored.
   const c0 = performance.now();
   for (const p of pushes) {
@@ -121,6 +125,13 @@ async function inboxBench(dir: string): Promise<BenchSection> {
     latencies.push(performance.now() - s);
   }
   const oursPerS = N / ((performance.now() - t0) / 1000);
+  // As the relay link hands over a backlog: every waiting push (up to 500) in one transaction.
+  const b0 = performance.now();
+  for (let i = 0; i < N; i += 500) {
+    const rs = engine.inbox.processBatch(more.slice(i, i + 500));
+    if (rs.some((r) => r.status !== 'ok' || r.duplicate)) throw new Error('bench batch push was not stored as new');
+  }
+  const batchedPerS = N / ((performance.now() - b0) / 1000);
   // WeChat's retries: the same pushes again under new seqs are recognised as duplicates.
   const d0 = performance.now();
   for (const p of pushes.slice(0, 1000)) {
@@ -131,13 +142,17 @@ async function inboxBench(dir: string): Promise<BenchSection> {
   await engine.stop();
   store.close();
   return {
-    title: '(4) inbox: pushes/s into a file-backed SQLite store (WAL)',
+    title: '(4) inbox: pushes/s into a file-backed SQLite store (WAL, synchronous=FULL)',
     columns: ['', 'pushes/s', 'p50', 'p99'],
     rows: [
-      ['ours: verify, decrypt, parse, dedupe, commit with cursor', fmt.int(oursPerS), fmt.ms(percentile(latencies, 50)), fmt.ms(percentile(latencies, 99))],
+      ['ours: verify, decrypt, parse, dedupe, commit with cursor (one push per transaction)', fmt.int(oursPerS), fmt.ms(percentile(latencies, 50)), fmt.ms(percentile(latencies, 99))],
+      ['ours: the same in batches of 500 (as the relay link drains a backlog)', fmt.int(batchedPerS), '', ''],
       ['ours: WeChat retries recognised as duplicates', fmt.int(dupPerS), '', ''],
       ['ceiling: verify, decrypt, parse only (no store)', fmt.int(ceilingPerS), '', ''],
     ],
-    notes: [`${N.toLocaleString('en-US')} text messages of ~250 bytes; one transaction per push, as the relay client acks each after its commit`],
+    notes: [
+      `${N.toLocaleString('en-US')} text messages of ~250 bytes per row`,
+      'the relay link now commits every waiting push in one transaction before its one ack (bench "desk delivery" measures that end to end)',
+    ],
   };
 }

@@ -4,8 +4,9 @@
  */
 import { request } from 'undici';
 import type { EventRecord } from '../shared/domain';
-import type { OpenAlert, RelayStatus } from '../shared/contract';
-import type { AuthLinkRequest, AuthLinkResponse, PushFrame } from '../shared/relay-protocol';
+import type { OpenAlert, RelayRefusals, RelayStatus } from '../shared/contract';
+import type { AuthLinkRequest, AuthLinkResponse, PushFrame, QueueFrame } from '../shared/relay-protocol';
+import { summarizeRefusals } from '../shared/refusals';
 import type { Store } from './store';
 import { RelayClient, type RelayClientState } from './relay/client';
 import { DEFAULT_API_BASE_URL, WeChatApiError, WeChatClient, relayEgressAgent } from './wechat/api-client';
@@ -46,6 +47,7 @@ export class PlatformEngine implements PlatformRuntime {
   private readonly deskKey: string | null;
   private readonly now: () => number;
   private relayState: RelayStatus;
+  private refusals: RelayRefusals | null = null;
   private stopped = false;
   private retentionTimer: NodeJS.Timeout | null = null;
   /** Alerts raised and not resolved since, by key: a repeat while open is not announced again. */
@@ -145,7 +147,10 @@ export class PlatformEngine implements PlatformRuntime {
             url: platform.relayUrl,
             deskKey: secrets.deskKey,
             getCursor: () => store.relay.getCursor(componentAppid),
-            onPush: (push: PushFrame) => this.onPush(push),
+            getQueueId: () => store.relay.getQueue(componentAppid).queueId,
+            onPushes: (pushes: PushFrame[]) => this.onPushes(pushes),
+            onQueue: (queue, change) => this.onRelayQueue(queue, change),
+            onRefusals: (frame) => (this.refusals = summarizeRefusals(frame, this.now())),
             onState: (s) => this.onRelayState(s),
           })
         : null;
@@ -210,6 +215,39 @@ export class PlatformEngine implements PlatformRuntime {
   async onPush(push: PushFrame): Promise<{ reply: string | null }> {
     const result = await this.inbox.process(push);
     return { reply: push.kind === 'authorizer' ? result.reply : null };
+  }
+
+  /** The pushes waiting at the relay link, committed in one transaction before this resolves (then one ack). */
+  async onPushes(pushes: PushFrame[]): Promise<{ replies: (string | null)[] }> {
+    const results = this.inbox.processBatch(pushes);
+    return { replies: results.map((r, i) => (pushes[i]!.kind === 'authorizer' ? r.reply : null)) };
+  }
+
+  relayRefusals(): RelayRefusals | null {
+    return this.refusals;
+  }
+
+  /** The relay's answer to hello: remember its queue id; a new queue means the cursor starts again at 0. */
+  private onRelayQueue(queue: QueueFrame, change: 'first' | 'same' | 'new'): void {
+    const appid = this.componentAppid;
+    if (change === 'first') this.store.relay.setQueueId(appid, queue.queueId);
+    if (change !== 'new') return;
+    const before = this.store.relay.getQueue(appid);
+    // One transaction: a reset whose alert was not stored would not be told again (the next hello names the new queue).
+    this.store.transaction(() => {
+      this.store.relay.startNewQueue(appid, queue.queueId);
+      this.alert(
+        'warning',
+        'relay_queue_reset',
+        `The relay has a new push queue (${queue.queueId}, newest seq ${queue.newestSeq}; this desk was at seq ${before.cursor}` +
+          `${before.queueId ? ` of queue ${before.queueId}` : ''}): the relay was replaced, or its data folder was lost or swapped. ` +
+          'The desk takes its pushes again from the oldest one the relay holds. Pushes the old relay had not delivered are ' +
+          'gone: check the authorizers (sync) and the ticket.',
+        { previousQueueId: before.queueId, previousCursor: before.cursor, queueId: queue.queueId, newestSeq: queue.newestSeq },
+        `中继的推送队列是新的（${queue.queueId}，最新序号 ${queue.newestSeq}；本机原来处理到${before.queueId ? `队列 ${before.queueId} 的` : ''}序号 ${before.cursor}）：` +
+          '中继可能被更换，或它的数据目录丢失、被替换。已从中继保存的最早一条推送重新接收；旧中继尚未送达的推送已无法找回，请同步授权方列表并留意 ticket。',
+      );
+    });
   }
 
   createAuthLink(opts: { authType: number; bizAppid?: string; categoryIds?: string }) {

@@ -32,6 +32,7 @@ import type {
   PlatformConfig,
   SortDirection,
 } from './domain';
+import type { Refusal } from './relay-protocol';
 
 // ---------------------------------------------------------------- envelope and errors
 
@@ -185,6 +186,20 @@ export interface DashboardStatus {
 
 /** An alert the running platform raised and has not resolved yet. */
 export type OpenAlert = AppEvents['alert:new'];
+/** The relay's latest summary of the requests it refused (4xx, not stored), as the desk last received it. */
+export interface RelayRefusals {
+  /** When the desk received this summary (epoch ms). */
+  receivedAt: number;
+  /** The window the counts cover (24 h). */
+  windowMs: number;
+  total: number;
+  /** Refusals per reason (a RefusalReason, or a newer relay's code). */
+  counts: Record<string, number>;
+  /** The most frequent reason in the window, or null when there were none. */
+  topReason: string | null;
+  /** Newest first, at most 20. */
+  recent: Refusal[];
+}
 
 /** An event without its large bodies, for lists and the live feed. Fetch the full record with events/get. */
 export type EventSummary = Omit<EventRecord, 'rawBody' | 'plaintext' | 'replyBody' | 'query'>;
@@ -349,6 +364,10 @@ export interface ApiContract {
   // dashboard
   'dashboard/get': { args: NoArgs; result: DashboardStatus };
 
+  // relay
+  /** What the relay refused lately (from its `refusals` frames); null until a relay sent a summary. */
+  'relay/refusals': { args: NoArgs; result: RelayRefusals | null };
+
   // events (the inbox)
   /** Newest first, keyset pagination (pass the previous page's nextBeforeId as beforeId). */
   'events/list': {
@@ -438,6 +457,7 @@ export const API_METHODS = [
   'platform/select',
   'platform/delete',
   'dashboard/get',
+  'relay/refusals',
   'events/list',
   'events/get',
   'events/rerun',

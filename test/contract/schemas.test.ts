@@ -23,6 +23,7 @@ const VALID: { [M in ApiMethod]: ApiArgs<M> } = {
   'platform/select': { componentAppid: 'wx0123456789abcdef' },
   'platform/delete': { componentAppid: 'wx0123456789abcdef' },
   'dashboard/get': {},
+  'relay/refusals': {},
   'events/list': { kind: 'authorizer', msgType: 'text', search: '你好', failedOnly: true, beforeId: 10, limit: 50, from: 0, to: Date.now() },
   'events/get': { id: 1 },
   'events/rerun': { id: 1 },

@@ -70,6 +70,7 @@ export const argSchemas = {
   'platform/delete': z.strictObject({ componentAppid: appid }),
 
   'dashboard/get': noArgs,
+  'relay/refusals': noArgs,
 
   'events/list': z.strictObject({
     kind: z.enum(EVENT_KINDS).optional(),

@@ -181,6 +181,11 @@ export function createHandlers(host: RuntimeHost) {
       return result;
     },
 
+    'relay/refusals': async () => {
+      host.requirePlatform();
+      return host.currentRuntime()?.relayRefusals?.() ?? null;
+    },
+
     'events/list': async (args) => {
       const appid = host.requirePlatform().componentAppid;
       const page = store.events.list({ ...args, componentAppid: appid });

@@ -10,6 +10,7 @@ import type {
   AuthorizerOptionName,
   OpenAlert,
   RefreshTokenHealth,
+  RelayRefusals,
   RelayStatus,
   SamplePush,
   SetupCheckResult,
@@ -77,6 +78,8 @@ export interface PlatformRuntime {
   setAuthorizerOption(appid: string, optionName: AuthorizerOptionName, optionValue: string): Promise<void>;
   /** Tests the stored refresh token by obtaining an authorizer token with it; records the outcome in the store. */
   checkRefreshToken(appid: string): Promise<RefreshTokenHealth>;
+  /** The relay's latest refusals summary, or null before one arrived (absent: a runtime without a relay link). */
+  relayRefusals?(): RelayRefusals | null;
   /** Disconnects from the relay, stops timers. Idempotent. Does not close the store. */
   stop(): Promise<void>;
 }

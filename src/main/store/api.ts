@@ -20,6 +20,7 @@ import type {
   EventInput,
   EventInsertResult,
   EventRecord,
+  EventStatus,
   KeysetPage,
   MinuteCount,
   Page,
@@ -98,12 +99,15 @@ export interface AuthLinksRepo {
 
 export interface EventsRepo {
   /**
-   * Idempotent insert in one transaction: a duplicate seq, then a duplicate non-null dedupeKey, returns the stored
-   * row's id with inserted=false. A non-null seq always advances the relay cursor (even for duplicates).
+   * Idempotent insert in one transaction: a duplicate seq (within the relay queue the cursor belongs to), then a
+   * duplicate non-null dedupeKey (across queues), returns the stored row's id with inserted=false. A non-null seq
+   * always advances the relay cursor (even for duplicates).
    */
   insert(event: EventInput): EventInsertResult;
   setReply(id: number, replyBody: string | null, replyMs: number | null): void;
   setHandledNote(id: number, note: string | null): void;
+  /** The outcome of the push's handling, in one write: status, the failure (null when ok) and the note. */
+  setOutcome(id: number, outcome: { status: EventStatus; failReason: string | null; handledNote: string | null }): void;
   get(id: number): EventRecord | null;
   getMany(ids: number[]): EventRecord[];
   /** Newest first, keyset pagination by id. */
@@ -130,8 +134,25 @@ export interface ApiLogRepo {
 export interface RelayCursorRepo {
   /** The highest relay seq durably stored for this platform (0 if none). */
   getCursor(componentAppid: string): number;
+  /** The cursor with the relay queue it belongs to. */
+  getQueue(componentAppid: string): RelayQueueState;
   /** cursor = max(cursor, seq). Returns the new cursor. */
   advance(componentAppid: string, seq: number): number;
+  /** Remembers the id of the queue the cursor already belongs to (first `queue` frame after an upgrade). */
+  setQueueId(componentAppid: string, queueId: string): void;
+  /**
+   * Another relay queue: the cursor goes back to 0, the queue id is kept, and a new epoch starts (seqs are unique per
+   * epoch). Returns the new epoch.
+   */
+  startNewQueue(componentAppid: string, queueId: string): number;
+}
+
+export interface RelayQueueState {
+  cursor: number;
+  /** The relay's queue id as last received in a `queue` frame; null before the first one. */
+  queueId: string | null;
+  /** Counts queue changes; the events of each queue carry it, so seq 1 of a new queue is not a duplicate. */
+  epoch: number;
 }
 
 /** JSON values per platform (componentAppid) or global (componentAppid null/omitted). */

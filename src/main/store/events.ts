@@ -53,6 +53,8 @@ interface EventRow {
   reply_ms: number | null;
   verdicts: string | null;
   handled_note: string | null;
+  /** The relay queue epoch the seq belongs to (see relay-cursor.ts); not part of EventRecord. */
+  queue_epoch: number;
 }
 
 const BODY_MAX = 4 * 1024 * 1024;
@@ -69,11 +71,12 @@ const LIKE_COLUMNS = ['plaintext', 'appid', 'info_type', 'msg_type', 'event', 'f
 const DENSE_RANGE = 20_000;
 
 export class SqlEvents implements EventsRepo {
-  private readonly selectBySeq: Database.Statement<[string, number], { id: number }>;
+  private readonly selectBySeq: Database.Statement<[string, number, number], { id: number }>;
   private readonly selectByDedupe: Database.Statement<[string, string], { id: number }>;
   private readonly insertRow: Database.Statement;
   private readonly updateReply: Database.Statement<[string | null, number | null, number]>;
   private readonly updateNote: Database.Statement<[string | null, number]>;
+  private readonly updateOutcome: Database.Statement<[string, string | null, string | null, number]>;
   private readonly selectOne: Database.Statement<[number], EventRow>;
   private readonly deleteOldest: Database.Statement<[string, number, number]>;
   private readonly selectMany: Database.Statement<[string], EventRow>;
@@ -95,18 +98,19 @@ export class SqlEvents implements EventsRepo {
       `SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE component_appid = ? AND received_at >= ? AND received_at < ?
        LIMIT ?)`,
     );
-    this.selectBySeq = db.prepare('SELECT id FROM events WHERE component_appid = ? AND seq = ?');
+    this.selectBySeq = db.prepare('SELECT id FROM events WHERE component_appid = ? AND queue_epoch = ? AND seq = ?');
     this.selectByDedupe = db.prepare('SELECT id FROM events WHERE component_appid = ? AND dedupe_key = ?');
     const columns = [
       'component_appid', 'seq', 'kind', 'appid', 'received_at', 'query', 'raw_body', 'plaintext', 'status',
       'fail_reason', 'info_type', 'msg_type', 'event', 'from_user', 'to_user', 'create_time', 'msg_id', 'dedupe_key',
-      'reply_body', 'reply_ms', 'verdicts', 'handled_note',
+      'reply_body', 'reply_ms', 'verdicts', 'handled_note', 'queue_epoch',
     ];
     this.insertRow = db.prepare(
       `INSERT INTO events (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`,
     );
     this.updateReply = db.prepare('UPDATE events SET reply_body = ?, reply_ms = ? WHERE id = ?');
     this.updateNote = db.prepare('UPDATE events SET handled_note = ? WHERE id = ?');
+    this.updateOutcome = db.prepare('UPDATE events SET status = ?, fail_reason = ?, handled_note = ? WHERE id = ?');
     this.selectOne = db.prepare('SELECT * FROM events WHERE id = ?');
     this.deleteOldest = db.prepare(
       `DELETE FROM events WHERE id IN (
@@ -124,9 +128,10 @@ export class SqlEvents implements EventsRepo {
     const row = validateEvent(event);
     return this.db.transaction((): EventInsertResult => {
       // The cursor moves even for duplicates: the push is durably here either way, so the relay may drop it.
-      if (row.seq !== null) this.cursor.advanceUnchecked(row.component_appid, row.seq);
+      // Seqs are unique within the relay queue the cursor belongs to (its epoch); a new queue numbers from 1 again.
       if (row.seq !== null) {
-        const same = this.selectBySeq.get(row.component_appid, row.seq);
+        row.queue_epoch = this.cursor.advanceUnchecked(row.component_appid, row.seq).epoch;
+        const same = this.selectBySeq.get(row.component_appid, row.queue_epoch, row.seq);
         if (same) return { inserted: false, id: same.id };
       }
       if (row.dedupe_key !== null) {
@@ -154,6 +159,15 @@ export class SqlEvents implements EventsRepo {
   setHandledNote(id: number, note: string | null): void {
     intArg(id, 'event id', 1);
     if (this.updateNote.run(optionalString(note, 'handledNote', FIELD_MAX * 10), id).changes === 0) throw notFound(id);
+  }
+
+  setOutcome(id: number, outcome: { status: EventStatus; failReason: string | null; handledNote: string | null }): void {
+    intArg(id, 'event id', 1);
+    objectArg(outcome, 'event outcome');
+    const status = enumArg(outcome.status, ['ok', 'failed'] as const, 'event status');
+    const reason = optionalString(outcome.failReason, 'failReason', FIELD_MAX * 10);
+    const note = optionalString(outcome.handledNote, 'handledNote', FIELD_MAX * 10);
+    if (this.updateOutcome.run(status, reason, note, id).changes === 0) throw notFound(id);
   }
 
   get(id: number): EventRecord | null {
@@ -318,6 +332,7 @@ function validateEvent(e: EventInput): EventRow {
     reply_ms: optionalInt(e.replyMs, 'replyMs', 0),
     verdicts,
     handled_note: optionalString(e.handledNote, 'handledNote', FIELD_MAX * 10),
+    queue_epoch: 0,
   };
 }
 

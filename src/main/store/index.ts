@@ -66,6 +66,12 @@ export interface StoreOptions {
   nativeBinding?: string;
   /** Query-planning thresholds; tests lower them to reach both plans on small data. */
   tuning?: { denseRangeRows?: number };
+  /**
+   * SQLite `synchronous` (default FULL): with FULL every commit is on disk before it returns, which the relay link
+   * relies on (a push is acknowledged after its commit, and the relay drops acknowledged pushes once retention
+   * passes, so a commit lost to a power cut would be a push lost). NORMAL only for measuring the difference.
+   */
+  synchronous?: 'FULL' | 'NORMAL';
 }
 
 /** Everything the desktop persists, in one SQLite file. Synchronous; one instance per file per process. */
@@ -100,7 +106,9 @@ export class Store {
     this.path = options.path;
     this.secretStoreKind = secrets.kind;
     this.nativeBinding = options.nativeBinding ?? process.env['WXOPEN_SQLITE_BINDING'];
-    this.db = openDatabase(options.path, this.nativeBinding);
+    const synchronous = options.synchronous ?? 'FULL';
+    if (synchronous !== 'FULL' && synchronous !== 'NORMAL') throw invalidArgument('synchronous must be "FULL" or "NORMAL"');
+    this.db = openDatabase(options.path, this.nativeBinding, synchronous);
     const db = this.db;
     this.relay = new SqlRelayCursor(db);
     this.platforms = new SqlPlatforms(db, secrets, now);
@@ -121,6 +129,12 @@ export class Store {
   /** The schema version of the open file. */
   get schemaVersion(): number {
     return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  /** SQLite's synchronous setting of this connection: 'FULL' (the default) or 'NORMAL'. */
+  get synchronous(): 'FULL' | 'NORMAL' | 'OTHER' {
+    const level = this.db.pragma('synchronous', { simple: true }) as number;
+    return level === 2 ? 'FULL' : level === 1 ? 'NORMAL' : 'OTHER';
   }
 
   /** Folds the WAL back into the main file (e.g. before a backup copy). */
@@ -161,7 +175,7 @@ export function openStore(options: StoreOptions): Store {
 /** The files SQLite keeps beside the database (WAL mode; -journal only if the mode was ever changed back). */
 const SIDE_FILES = ['-wal', '-shm', '-journal'];
 
-function openDatabase(path: string, nativeBinding?: string): Database.Database {
+function openDatabase(path: string, nativeBinding: string | undefined, synchronous: 'FULL' | 'NORMAL'): Database.Database {
   const onDisk = path !== ':memory:';
   const existed = onDisk && existsSync(path);
   if (onDisk) {
@@ -192,7 +206,9 @@ function openDatabase(path: string, nativeBinding?: string): Database.Database {
       );
     }
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL'); // WAL + NORMAL: durable across app crashes, fsync only at checkpoints
+    // FULL: a commit is on disk when it returns (see StoreOptions.synchronous). The inbox commits whole batches of
+    // pushes per transaction, so the fsync is paid per batch, not per push.
+    db.pragma(`synchronous = ${synchronous}`);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     db.pragma('temp_store = MEMORY'); // search hits and sorts: small, and never worth a file

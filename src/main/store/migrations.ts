@@ -256,6 +256,16 @@ export const MIGRATIONS: readonly string[] = [
   -- Counting matches reads this index alone, in order, instead of looking up every row.
   CREATE INDEX authorizers_by_search ON authorizers (component_appid, search_text);
   `,
+  // 4: relay queue identity (protocol addition 1). The cursor keeps the relay's queue id beside it; a new queue (another
+  //    relay, a lost disk) numbers its pushes from 1 again, so the desk starts a new queue epoch and seqs are unique
+  //    per epoch. Rows stored before this step belong to epoch 0.
+  `
+  ALTER TABLE relay_cursor ADD COLUMN queue_id TEXT;
+  ALTER TABLE relay_cursor ADD COLUMN queue_epoch INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE events ADD COLUMN queue_epoch INTEGER NOT NULL DEFAULT 0;
+  DROP INDEX events_seq;
+  CREATE UNIQUE INDEX events_seq ON events (component_appid, queue_epoch, seq);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

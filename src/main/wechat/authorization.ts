@@ -237,7 +237,12 @@ export class AuthorizationService {
     } catch (err) {
       // The push and the redirect carry the same single-use code: if the other path already stored this
       // authorizer moments ago, the second exchange failing is expected, not an error.
-      const known = hint.authorizerAppid ? store.authorizers.get(componentAppid, hint.authorizerAppid) : null;
+      let known = null;
+      try {
+        known = hint.authorizerAppid ? store.authorizers.get(componentAppid, hint.authorizerAppid) : null;
+      } catch {
+        // A hint the store refuses (WeChat's samples say "公众号appid"): WeChat's error is the one to report.
+      }
       if (known && known.status === 'active' && requestedAt - known.updatedAt < 10 * 60_000) {
         this.completeLink(link, known);
         return known;

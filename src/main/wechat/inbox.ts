@@ -1,11 +1,19 @@
 /**
- * The inbox pipeline: one function takes a push as the relay delivers it and verifies, decrypts, parses, stores it
- * idempotently, dispatches it (ticket → tokens; authorization events → lifecycle; authorizer messages → reply rules)
- * and returns the encrypted passive reply. A push that fails to verify or decrypt is stored as a failed event with
+ * The inbox pipeline: takes pushes as the relay delivers them and verifies, decrypts, parses, stores them
+ * idempotently, dispatches them (ticket → tokens; authorization events → lifecycle; authorizer messages → reply rules)
+ * and returns the encrypted passive replies. A push that fails to verify or decrypt is stored as a failed event with
  * the reason, never dropped.
+ *
+ * Batches: every push waiting at the relay link is processed in ONE transaction (events, cursor, synchronous effects
+ * such as storing a ticket or revoking an authorizer), so a durable commit (synchronous=FULL) costs one fsync per batch,
+ * not per push. Each push runs in its own savepoint: when its handling throws, only that push rolls back and it is
+ * stored as failed instead (raw body, reason), so the batch commits, the relay gets its ack and the queue moves on;
+ * re-run from the Events screen retries the handling. Effects that call WeChat (code exchange, the release check's
+ * custom/send) never run inside the transaction: they start after the commit, in seq order, and their outcome (ok,
+ * or failed with WeChat's errcode) is written to the event when they finish.
  */
 import { createHash } from 'node:crypto';
-import type { EventInput, EventRecord, EventVerdicts } from '../../shared/domain';
+import type { EventInput, EventRecord, EventStatus, EventVerdicts } from '../../shared/domain';
 import type { PushFrame } from '../../shared/relay-protocol';
 import type { Store } from '../store';
 import type { WeChatClient } from './api-client';
@@ -36,6 +44,7 @@ export interface InboxDeps {
   tokens: TokenManager;
   client: WeChatClient;
   now?: () => number;
+  /** A stored event changed or was added (live tail). */
   /** An event was stored ('new'), or a stored one changed ('updated'): the live tail. */
   onEvent?: (event: EventRecord, change: 'new' | 'updated') => void;
   /** A ticket arrived (dashboard). */
@@ -43,13 +52,27 @@ export interface InboxDeps {
 }
 
 const MAX_BODY = 64 * 1024;
+/** Longest raw body kept for a push the store would not take as it came (the relay's frames are at most 1 MiB). */
+const MAX_KEPT_BODY = 1024 * 1024;
+const PUSH_KINDS: readonly string[] = ['component', 'authorizer', 'auth_redirect'];
+
+/** A push opened and parsed, ready to store: no writes have happened yet. */
+type Prepared =
+  | { type: 'failed'; event: EventInput }
+  | { type: 'redirect'; event: EventInput; code: string; link: string | null }
+  | { type: 'message'; event: EventInput; msg: XmlObject };
+
+/** What runs after the batch commits: effects that call WeChat, then announcements to the UI. */
+type After = (() => void)[];
 
 export class Inbox {
   private readonly now: () => number;
   /** Side effects still running (API calls after an authorization event, the release check's custom/send). */
   private readonly running = new Set<Promise<unknown>>();
-  /** Events whose asynchronous effect is running now. */
-  private readonly dispatching = new Set<number>();
+  /** Events whose asynchronous effect is running now, with that effect (re-run waits for it). */
+  private readonly dispatching = new Map<number, Promise<void>>();
+  /** Events whose asynchronous effect waits for the batch to commit, with the list it waits in. */
+  private readonly scheduled = new Map<number, After>();
 
   constructor(private readonly deps: InboxDeps) {
     this.now = deps.now ?? Date.now;
@@ -60,75 +83,39 @@ export class Inbox {
     while (this.running.size) await Promise.allSettled([...this.running]);
   }
 
+  /** One push: a batch of one. */
   async process(push: InboundPush): Promise<InboxResult> {
-    const started = this.now();
-    const { store, componentAppid } = this.deps;
-    if (push.kind === 'auth_redirect') return this.processRedirect(push);
-
-    const base: EventInput = {
-      componentAppid,
-      seq: push.seq,
-      kind: push.kind,
-      appid: push.appid,
-      receivedAt: push.receivedAt,
-      query: push.query,
-      rawBody: push.body,
-    };
-    const opened = this.open(push);
-    if ('failure' in opened) {
-      const res = store.events.insert({ ...base, status: 'failed', failReason: opened.failure, verdicts: opened.verdicts });
-      if (res.inserted) this.emit(res.id, 'new');
-      // WeChat shows the user an error if an authorizer push gets a bad answer; `success` keeps it quiet.
-      return { eventId: res.id, status: 'failed', duplicate: !res.inserted, reply: push.kind === 'authorizer' ? 'success' : null };
-    }
-    const { plaintext, msg, verdicts } = opened;
-    const msgType = field(msg, 'MsgType') ?? null;
-    const createTime = toInt(field(msg, 'CreateTime'));
-    const event: EventInput = {
-      ...base,
-      // Component pushes name their account in the body, not the URL: keep it so filtering by account finds them.
-      appid: push.appid ?? (field(msg, 'AuthorizerAppid') || field(msg, 'appid') || null),
-      plaintext,
-      status: 'ok',
-      verdicts,
-      infoType: field(msg, 'InfoType') ?? null,
-      msgType,
-      event: field(msg, 'Event') ?? null,
-      fromUser: field(msg, 'FromUserName') ?? null,
-      toUser: field(msg, 'ToUserName') ?? null,
-      createTime,
-      msgId: field(msg, 'MsgId') ?? field(msg, 'MsgID') ?? null,
-      dedupeKey: dedupeKey(push.appid, msg, plaintext),
-    };
-    if (push.kind === 'component') {
-      // The event, the cursor and the synchronous effects (ticket stored, authorizer revoked) commit together.
-      const res = store.transaction(() => {
-        const r = store.events.insert(event);
-        if (r.inserted) this.dispatchComponent(r.id, msg);
-        return r;
-      });
-      // A crash after the commit but before an asynchronous effect (a code exchange) finished leaves the event
-      // without a handled note: the relay redelivers it, and the effect runs now.
-      const redo = !res.inserted && store.events.get(res.id)?.handledNote == null && !this.dispatching.has(res.id);
-      if (redo) this.dispatchComponent(res.id, msg);
-      if (res.inserted || redo) this.emit(res.id, res.inserted ? 'new' : 'updated');
-      return { eventId: res.id, status: 'ok', duplicate: !res.inserted, reply: null };
-    }
-    const res = store.events.insert(event);
-    if (!res.inserted) return { eventId: res.id, status: 'ok', duplicate: true, reply: 'success' };
-    const reply = this.replyTo(res.id, push.appid, msg, started);
-    this.emit(res.id, 'new');
-    return { eventId: res.id, status: 'ok', duplicate: false, reply };
+    return this.processBatch([push])[0]!;
   }
 
-  /** Re-run a stored event through the pipeline (e.g. after fixing the EncodingAESKey). */
+  /**
+   * Pushes in relay order, in one transaction: when this returns, their events and the cursor are committed (then the
+   * caller acknowledges). Throws only when the store cannot write at all; then nothing of the batch is committed.
+   */
+  processBatch(pushes: InboundPush[]): InboxResult[] {
+    const after: After = [];
+    let results: InboxResult[];
+    try {
+      results = this.deps.store.transaction(() => pushes.map((push) => this.processOne(push, after)));
+    } finally {
+      this.scheduled.clear();
+    }
+    runAll(after);
+    return results;
+  }
+
+  /** Re-run a stored event: its handling again (a failed side effect), or the whole pipeline (e.g. after fixing a key). */
   async rerun(eventId: number): Promise<InboxResult> {
     const e = this.deps.store.events.get(eventId);
     if (!e || e.componentAppid !== this.deps.componentAppid) throw new Error(`event ${eventId} does not exist on this platform`);
     if (e.kind !== 'component' && e.kind !== 'authorizer' && e.kind !== 'auth_redirect') {
       throw new Error(`event ${eventId} is a ${e.kind} event; only pushes can be re-run`);
     }
-    return this.process({ seq: null, kind: e.kind, appid: e.appid, query: e.query ?? {}, body: e.rawBody, receivedAt: this.now() });
+    // Opened, stored, then its handling failed: handle it again, on the same event, and report what happened.
+    if (e.status === 'failed' && e.plaintext !== null) return this.rehandle(e);
+    const result = await this.process({ seq: null, kind: e.kind, appid: e.appid, query: e.query ?? {}, body: e.rawBody, receivedAt: this.now() });
+    await this.dispatching.get(result.eventId);
+    return result;
   }
 
   /** An operator-facing alert, kept with the events. */
@@ -142,11 +129,207 @@ export class Inbox {
       status: 'ok',
       handledNote: message,
     });
-    this.emit(res.id, 'new');
+    if (res.inserted) this.emit(res.id, 'new');
     return res.id;
   }
 
   // ------------------------------------------------------------------------------------------------------------
+
+  /** One push in its own savepoint; whatever its handling throws ends with the push stored as failed. */
+  private processOne(push: InboundPush, after: After): InboxResult {
+    let prepared: Prepared | null = null;
+    const own: After = [];
+    try {
+      prepared = this.prepare(push);
+      const p = prepared;
+      const result = this.deps.store.transaction(() => this.commit(push, p, own));
+      after.push(...own);
+      return result;
+    } catch (err) {
+      for (const [id, list] of this.scheduled) if (list === own) this.scheduled.delete(id); // rolled back with it
+      return this.keepFailed(push, prepared?.event ?? null, err, after);
+    }
+  }
+
+  /** Verify, decrypt and parse; no writes. */
+  private prepare(push: InboundPush): Prepared {
+    const base: EventInput = {
+      componentAppid: this.deps.componentAppid,
+      seq: push.seq,
+      kind: push.kind,
+      appid: push.appid,
+      receivedAt: push.receivedAt,
+      query: push.query,
+      rawBody: push.body,
+    };
+    if (push.kind === 'auth_redirect') {
+      let body: { auth_code?: unknown; link?: unknown };
+      try {
+        body = JSON.parse(push.body) as typeof body;
+      } catch {
+        body = {};
+      }
+      const code = typeof body?.auth_code === 'string' && body.auth_code ? body.auth_code : null;
+      if (!code) return { type: 'failed', event: { ...base, appid: null, status: 'failed', failReason: 'the authorization redirect carries no auth_code' } };
+      const link = typeof body.link === 'string' ? body.link : null;
+      return { type: 'redirect', code, link, event: { ...base, appid: null, status: 'ok', plaintext: push.body, infoType: 'auth_redirect', dedupeKey: `auth_code:${code}` } };
+    }
+    const opened = this.open(push);
+    if ('failure' in opened) return { type: 'failed', event: { ...base, status: 'failed', failReason: opened.failure, verdicts: opened.verdicts } };
+    const { plaintext, msg, verdicts } = opened;
+    return {
+      type: 'message',
+      msg,
+      event: {
+        ...base,
+        // Component pushes name their account in the body, not the URL: keep it so filtering by account finds them.
+        appid: push.appid ?? (field(msg, 'AuthorizerAppid') || field(msg, 'appid') || null),
+        plaintext,
+        status: 'ok',
+        verdicts,
+        infoType: field(msg, 'InfoType') ?? null,
+        msgType: field(msg, 'MsgType') ?? null,
+        event: field(msg, 'Event') ?? null,
+        fromUser: field(msg, 'FromUserName') ?? null,
+        toUser: field(msg, 'ToUserName') ?? null,
+        createTime: toInt(field(msg, 'CreateTime')),
+        msgId: field(msg, 'MsgId') ?? field(msg, 'MsgID') ?? null,
+        dedupeKey: dedupeKey(push.appid, msg, plaintext),
+      },
+    };
+  }
+
+  /** Store the event (with the cursor) and run its synchronous effects; effects that call WeChat go to `after`. */
+  private commit(push: InboundPush, p: Prepared, after: After): InboxResult {
+    const { store } = this.deps;
+    const started = this.now();
+    const res = store.events.insert(p.event);
+    const duplicate = !res.inserted;
+    if (p.type === 'failed') {
+      if (!duplicate) after.push(() => this.emit(res.id, 'new'));
+      // WeChat shows the user an error if an authorizer push gets a bad answer; `success` keeps it quiet.
+      return { eventId: res.id, status: 'failed', duplicate, reply: push.kind === 'authorizer' ? 'success' : null };
+    }
+    if (p.type === 'redirect') {
+      if (!duplicate) {
+        const link = p.link;
+        this.schedule(res.id, after, () => this.deps.authorization.exchangeRedirect(p.code, link), 'code exchange (api_query_auth)', (a) => `authorized ${a.nickName ?? a.appid} (${a.appid})`);
+        after.push(() => this.emit(res.id, 'new'));
+      }
+      return { eventId: res.id, status: 'ok', duplicate, reply: null };
+    }
+    if (push.kind === 'component') {
+      // A crash after the commit but before an asynchronous effect (a code exchange) finished leaves the event
+      // without a handled note: the relay redelivers it, and the effect runs now.
+      const redo = duplicate && this.unfinished(res.id);
+      if (!duplicate || redo) {
+        this.dispatchComponent(res.id, p.msg, after);
+        after.push(() => this.emit(res.id, duplicate ? 'updated' : 'new'));
+      }
+      return { eventId: res.id, status: 'ok', duplicate, reply: null };
+    }
+    if (duplicate) return { eventId: res.id, status: 'ok', duplicate: true, reply: 'success' };
+    const reply = this.replyTo(res.id, push.appid, p.msg, started, after);
+    after.push(() => this.emit(res.id, 'new'));
+    return { eventId: res.id, status: 'ok', duplicate: false, reply };
+  }
+
+  /** A stored ok event whose asynchronous effect never reported (the app stopped before it finished). */
+  private unfinished(eventId: number): boolean {
+    if (this.dispatching.has(eventId) || this.scheduled.has(eventId)) return false;
+    const e = this.deps.store.events.get(eventId);
+    return e !== null && e.status === 'ok' && e.handledNote == null;
+  }
+
+  /**
+   * The push's handling threw (its savepoint rolled back): store it as failed so the relay link moves on. First as
+   * opened (plaintext and fields, for the detail view and re-run), else in a minimal form that takes any input (a
+   * relay frame with fields the store refuses). Throws only if the store cannot write even that: then the batch
+   * rolls back, nothing is acknowledged, and the link retries after a backoff.
+   */
+  private keepFailed(push: InboundPush, opened: EventInput | null, err: unknown, after: After): InboxResult {
+    // The database itself is unusable (locked by another writer, disk full, I/O error): no record can be written,
+    // and the push is not at fault. Give up the batch at once; the relay keeps it until a later attempt commits.
+    if (storeUnavailable(err)) throw err;
+    const reason = clip(`handling this push failed: ${errorMessage(err)}. Fix the cause, then re-run it from the Events screen.`);
+    const reply = push.kind === 'authorizer' ? 'success' : null;
+    const candidates: EventInput[] = [];
+    if (opened) candidates.push({ ...opened, status: 'failed', failReason: reason, handledNote: null });
+    candidates.push(this.minimalRecord(push, reason));
+    let last: unknown = err;
+    for (const event of candidates) {
+      try {
+        const res = this.deps.store.transaction(() => {
+          const r = this.deps.store.events.insert(event);
+          // Already stored and waiting for its effect (a redelivery whose re-dispatch threw): that event failed.
+          const existing = r.inserted ? null : this.deps.store.events.get(r.id);
+          if (existing && existing.status === 'ok' && existing.handledNote == null) {
+            this.deps.store.events.setOutcome(r.id, { status: 'failed', failReason: reason, handledNote: null });
+          }
+          return r;
+        });
+        after.push(() => this.emit(res.id, res.inserted ? 'new' : 'updated'));
+        return { eventId: res.id, status: 'failed', duplicate: !res.inserted, reply };
+      } catch (e) {
+        last = e;
+      }
+    }
+    throw new Error(`push ${push.seq ?? '(local)'} could not be stored, not even as failed: ${errorMessage(last)} (while handling it: ${errorMessage(err)})`);
+  }
+
+  /** Only fields that cannot be refused: our appid, the seq the client checked, a known kind, now, the body as text. */
+  private minimalRecord(push: InboundPush, reason: string): EventInput {
+    const kind = PUSH_KINDS.includes(push.kind) ? push.kind : 'component';
+    const body = typeof push.body === 'string' ? push.body : (JSON.stringify(push.body) ?? String(push.body));
+    const notes = [
+      kind !== push.kind ? `the relay sent kind ${JSON.stringify(push.kind)}` : null,
+      push.appid != null ? `appid ${JSON.stringify(push.appid)}` : null,
+      push.query != null ? `query ${clip(JSON.stringify(push.query) ?? '', 500)}` : null,
+    ].filter(Boolean);
+    return {
+      componentAppid: this.deps.componentAppid,
+      seq: Number.isSafeInteger(push.seq) && push.seq! >= 1 ? push.seq : null,
+      kind,
+      appid: null,
+      receivedAt: this.now(),
+      rawBody: body.slice(0, MAX_KEPT_BODY),
+      status: 'failed',
+      failReason: clip(notes.length ? `${reason} As received: ${notes.join('; ')}.` : reason),
+    };
+  }
+
+  /** Handle a stored, opened event again (re-run of a failed side effect); resolves when its effects finished. */
+  private async rehandle(e: EventRecord): Promise<InboxResult> {
+    const { store } = this.deps;
+    const after: After = [];
+    let reply: string | null = null;
+    try {
+      store.transaction(() => {
+        store.events.setOutcome(e.id, { status: 'ok', failReason: null, handledNote: null });
+        if (e.kind === 'auth_redirect') {
+          const body = JSON.parse(e.plaintext!) as { auth_code?: string; link?: string };
+          const link = typeof body.link === 'string' && body.link ? body.link : null;
+          this.schedule(e.id, after, () => this.deps.authorization.exchangeRedirect(String(body.auth_code), link), 'code exchange (api_query_auth)', (a) => `authorized ${a.nickName ?? a.appid} (${a.appid})`);
+        } else if (e.kind === 'component') {
+          this.dispatchComponent(e.id, parseXml(e.plaintext!), after);
+        } else {
+          reply = this.replyTo(e.id, e.appid, parseXml(e.plaintext!), this.now(), after);
+        }
+      });
+    } catch (err) {
+      this.scheduled.clear();
+      store.events.setOutcome(e.id, { status: 'failed', failReason: clip(`handling this push failed again: ${errorMessage(err)}`), handledNote: null });
+      this.emit(e.id, 'updated');
+      return { eventId: e.id, status: 'failed', duplicate: true, reply: null };
+    }
+    this.scheduled.clear();
+    runAll(after);
+    const effect = this.dispatching.get(e.id);
+    if (effect) await effect; // announces the event when it settles
+    else this.emit(e.id, 'updated');
+    const status: EventStatus = store.events.get(e.id)?.status ?? 'failed';
+    return { eventId: e.id, status, duplicate: true, reply };
+  }
 
   private open(push: InboundPush): { plaintext: string; msg: XmlObject; verdicts: EventVerdicts } | { failure: string; verdicts: EventVerdicts } {
     const { crypt } = this.deps;
@@ -185,33 +368,10 @@ export class Inbox {
     }
   }
 
-  private processRedirect(push: InboundPush): InboxResult {
-    const { store, componentAppid } = this.deps;
-    let body: { auth_code?: unknown; expires_in?: unknown; link?: unknown };
-    try {
-      body = JSON.parse(push.body) as typeof body;
-    } catch {
-      body = {};
-    }
-    const code = typeof body.auth_code === 'string' && body.auth_code ? body.auth_code : null;
-    const base: EventInput = { componentAppid, seq: push.seq, kind: 'auth_redirect', appid: null, receivedAt: push.receivedAt, query: push.query, rawBody: push.body };
-    if (!code) {
-      const res = store.events.insert({ ...base, status: 'failed', failReason: 'the authorization redirect carries no auth_code' });
-      if (res.inserted) this.emit(res.id, 'new');
-      return { eventId: res.id, status: 'failed', duplicate: !res.inserted, reply: null };
-    }
-    const res = store.events.insert({ ...base, status: 'ok', plaintext: push.body, infoType: 'auth_redirect', dedupeKey: `auth_code:${code}` });
-    if (res.inserted) {
-      const linkId = typeof body.link === 'string' && body.link ? body.link : null;
-      this.track(res.id, this.deps.authorization.exchangeRedirect(code, linkId), (a) => `authorized ${a.nickName ?? a.appid} (${a.appid})`);
-      this.emit(res.id, 'new');
-    }
-    return { eventId: res.id, status: 'ok', duplicate: !res.inserted, reply: null };
-  }
-
-  private dispatchComponent(eventId: number, msg: XmlObject): void {
+  private dispatchComponent(eventId: number, msg: XmlObject, after: After): void {
     const { store, componentAppid, authorization } = this.deps;
     const infoType = field(msg, 'InfoType');
+    const exchange = 'code exchange (api_query_auth)';
     switch (infoType) {
       case 'component_verify_ticket': {
         const ticket = field(msg, 'ComponentVerifyTicket');
@@ -219,7 +379,7 @@ export class Inbox {
         const receivedAt = this.now();
         store.tickets.add(componentAppid, ticket, toInt(field(msg, 'CreateTime')) ?? Math.floor(receivedAt / 1000), receivedAt);
         this.setNote(eventId, 'ticket stored');
-        this.deps.onTicket?.(receivedAt);
+        after.push(() => this.deps.onTicket?.(receivedAt));
         return;
       }
       case 'authorized':
@@ -227,7 +387,7 @@ export class Inbox {
         const code = field(msg, 'AuthorizationCode');
         const appid = field(msg, 'AuthorizerAppid');
         if (!code) return this.setNote(eventId, `${infoType} without AuthorizationCode: nothing to exchange`);
-        this.track(eventId, authorization.exchangeCode(code, { authorizerAppid: appid, preAuthCode: field(msg, 'PreAuthCode') }), (a) => `authorized ${a.nickName ?? a.appid} (${a.appid})`);
+        this.schedule(eventId, after, () => authorization.exchangeCode(code, { authorizerAppid: appid, preAuthCode: field(msg, 'PreAuthCode') }), exchange, (a) => `authorized ${a.nickName ?? a.appid} (${a.appid})`);
         return;
       }
       case 'unauthorized': {
@@ -240,7 +400,7 @@ export class Inbox {
         const status = field(msg, 'status');
         const code = field(msg, 'auth_code');
         if (status === '0' && code) {
-          this.track(eventId, authorization.exchangeCode(code, { authorizerAppid: field(msg, 'appid') }), (a) => `fast-registered mini program ${a.appid} authorized`);
+          this.schedule(eventId, after, () => authorization.exchangeCode(code, { authorizerAppid: field(msg, 'appid') }), exchange, (a) => `fast-registered mini program ${a.appid} authorized`);
         } else {
           this.setNote(eventId, `fast registration failed: status ${status ?? '?'} ${field(msg, 'msg') ?? ''}`.trim());
         }
@@ -252,7 +412,7 @@ export class Inbox {
   }
 
   /** The passive reply for an authorizer message: the release-check rules for WeChat's test accounts, else `success`. */
-  private replyTo(eventId: number, appid: string | null, msg: XmlObject, started: number): string {
+  private replyTo(eventId: number, appid: string | null, msg: XmlObject, started: number, after: After): string {
     const from = field(msg, 'FromUserName');
     const to = field(msg, 'ToUserName');
     if (!from || !to || !isReleaseTestAccount(appid, to)) return 'success';
@@ -260,7 +420,7 @@ export class Inbox {
     if (action.kind === 'none') return 'success';
     if (action.kind === 'empty_then_api') {
       this.deps.store.events.setReply(eventId, '', this.now() - started);
-      this.track(eventId, this.answerViaApi(action.queryAuthCode, from), () => `release check: sent ${action.queryAuthCode}_from_api via custom/send`);
+      this.schedule(eventId, after, () => this.answerViaApi(action.queryAuthCode, from), 'release check answer (api_query_auth, custom/send)', () => `release check: sent ${action.queryAuthCode}_from_api via custom/send`);
       return '';
     }
     const plain = buildXml({ ToUserName: from, FromUserName: to, CreateTime: Math.floor(this.now() / 1000), MsgType: 'text', Content: action.content });
@@ -277,32 +437,57 @@ export class Inbox {
     await client.sendCustomMessage(auth.authorizer_access_token, { touser: toUser, msgtype: 'text', text: { content: `${code}_from_api` } }, { appid: auth.authorizer_appid });
   }
 
-  private track<T>(eventId: number, p: Promise<T>, describe: (v: T) => string): void {
-    this.dispatching.add(eventId);
-    const done = p.finally(() => this.dispatching.delete(eventId)).then(
-      (v) => this.note(eventId, describe(v)),
-      (err: unknown) => this.note(eventId, `failed: ${(err as Error)?.message ?? String(err)}`),
-    );
-    this.running.add(done);
-    void done.finally(() => this.running.delete(done));
+  /** An effect that calls WeChat: started after the batch commits (the savepoint may still roll back before that). */
+  private schedule<T>(eventId: number, after: After, effect: () => Promise<T>, what: string, describe: (v: T) => string): void {
+    this.scheduled.set(eventId, after);
+    after.push(() => this.track(eventId, effect, what, describe));
   }
 
-  /** A note set while the push is being processed: process() announces the event once, when it is done. */
+  /** Runs the effect and writes its outcome: ok with a note, or failed with the reason (WeChat's errcode included). */
+  private track<T>(eventId: number, effect: () => Promise<T>, what: string, describe: (v: T) => string): void {
+    let p: Promise<T>;
+    try {
+      p = effect();
+    } catch (err) {
+      p = Promise.reject(err);
+    }
+    const done = p
+      .then(
+        (v) => this.settle(eventId, { status: 'ok', failReason: null, handledNote: describe(v) }),
+        (err: unknown) => this.settle(eventId, { status: 'failed', failReason: clip(`${what} failed: ${errorMessage(err)}`), handledNote: null }),
+      )
+      .finally(() => {
+        if (this.dispatching.get(eventId) === done) this.dispatching.delete(eventId);
+        this.running.delete(done);
+      });
+    this.dispatching.set(eventId, done);
+    this.running.add(done);
+  }
+
+  /** An asynchronous effect finished: record its outcome and announce the changed event. */
+  private settle(eventId: number, outcome: { status: EventStatus; failReason: string | null; handledNote: string | null }): void {
+    try {
+      this.deps.store.events.setOutcome(eventId, outcome);
+    } catch {
+      return; // the event was pruned meanwhile, or the store closed at shutdown: nothing left to update
+    }
+    this.emit(eventId, 'updated');
+  }
+
+  /** A note set while the push is being processed: the event is announced once, after the commit. */
   private setNote(eventId: number, note: string): void {
     this.deps.store.events.setHandledNote(eventId, note);
-  }
-
-  /** A note set later (an asynchronous effect finished): announce the changed event. */
-  private note(eventId: number, note: string): void {
-    this.setNote(eventId, note);
-    this.emit(eventId, 'updated');
   }
 
   /** Announces a stored event; a duplicate that changed nothing is not announced. */
   private emit(eventId: number, change: 'new' | 'updated'): void {
     if (!this.deps.onEvent) return;
-    const e = this.deps.store.events.get(eventId);
-    if (e) this.deps.onEvent(e, change);
+    try {
+      const e = this.deps.store.events.get(eventId);
+      if (e) this.deps.onEvent(e, change);
+    } catch {
+      // A UI that cannot be told must not undo or stall the pipeline; it reads the events on its next refresh.
+    }
   }
 }
 
@@ -335,4 +520,29 @@ function toInt(v: string | undefined): number | null {
   if (v === undefined || !/^\d+$/.test(v)) return null;
   const n = Number(v);
   return Number.isSafeInteger(n) ? n : null;
+}
+
+/** After the commit: one failing announcement must not keep the effects behind it from starting. */
+function runAll(fns: After): void {
+  for (const fn of fns) {
+    try {
+      fn();
+    } catch {
+      // track() and emit() do not throw; a throwing onTicket listener only misses its own update
+    }
+  }
+}
+
+/** SQLite errors that say the database cannot take writes now, whatever is written. */
+function storeUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|IOERR|FULL|READONLY|CANTOPEN|CORRUPT|NOTADB|NOMEM|PROTOCOL|PERM|AUTH)/.test(code);
+}
+
+function errorMessage(err: unknown): string {
+  return (err as Error)?.message ?? String(err);
+}
+
+function clip(text: string, max = 4000): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -126,7 +126,17 @@ export const en: Messages = {
       quota: '{n} calls in the last hour hit a rate or quota limit (45009/45011).',
       failedEvents: '{n} pushes failed in the last 24 hours.',
       relayDown: 'The relay connection is down: {error}',
+      refusals: '{n} pushes refused in {hours} h: {reason}',
     },
+  },
+  refusals: {
+    title: 'Requests the relay refused',
+    summary: '{n} refused in the last {hours} h (not stored, not passed to this desk). By reason:',
+    none: 'None recorded',
+    at: 'Time',
+    reason: 'Reason',
+    path: 'Path',
+    remote: 'Source address',
   },
   relayState: { not_configured: 'not configured', connecting: 'connecting', connected: 'connected', disconnected: 'disconnected' },
   events: {

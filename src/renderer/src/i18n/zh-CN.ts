@@ -123,7 +123,17 @@ export const zhCN = {
       quota: '近 1 小时有 {n} 次调用触发频率或额度限制（45009/45011）。',
       failedEvents: '近 24 小时有 {n} 条推送处理失败。',
       relayDown: '中继连接已断开：{error}',
+      refusals: '{hours} 小时内拒收 {n} 条推送：{reason}',
     },
+  },
+  refusals: {
+    title: '中继拒收的请求',
+    summary: '近 {hours} 小时共拒收 {n} 条（未保存，也没有转给本机）。按原因：',
+    none: '没有记录',
+    at: '时间',
+    reason: '原因',
+    path: '路径',
+    remote: '来源地址',
   },
   relayState: { not_configured: '未配置', connecting: '连接中', connected: '已连接', disconnected: '已断开' },
   events: {

@@ -1,12 +1,14 @@
 /** Dashboard domain: the status snapshot, refreshed on a timer and when live events say something changed. */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { DashboardStatus } from '../../../shared/contract';
+import type { DashboardStatus, RelayRefusals } from '../../../shared/contract';
 import { useApi } from '../transport';
 
 export const useDashboardStore = defineStore('dashboard', () => {
   const api = useApi();
   const status = ref<DashboardStatus | null>(null);
+  /** What the relay refused lately; null until it sent a summary. */
+  const refusals = ref<RelayRefusals | null>(null);
   const error = ref<string | null>(null);
   let timer: ReturnType<typeof setInterval> | null = null;
   let unsubscribers: (() => void)[] = [];
@@ -14,7 +16,12 @@ export const useDashboardStore = defineStore('dashboard', () => {
 
   async function refresh(): Promise<void> {
     try {
-      status.value = await api.invoke('dashboard/get', {});
+      const [next, refused] = await Promise.all([
+        api.invoke('dashboard/get', {}),
+        api.invoke('relay/refusals', {}).catch(() => null),
+      ]);
+      status.value = next;
+      refusals.value = refused;
       error.value = null;
     } catch (err) {
       error.value = err instanceof Error ? err.message : String(err);
@@ -51,5 +58,5 @@ export const useDashboardStore = defineStore('dashboard', () => {
     unsubscribers = [];
   }
 
-  return { status, error, refresh, start, stop };
+  return { status, refusals, error, refresh, start, stop };
 });
