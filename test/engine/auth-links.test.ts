@@ -137,7 +137,10 @@ describe('authorization links through the simulator and a real relay', () => {
     });
     await engine.inbox.idle();
     expect(queryAuthCalls()).toBe(before);
-    expect(store.events.get(r.eventId)?.handledNote).toMatch(/link nosuchlink0000000000, which this desk did not make/);
+    // Its effect did not happen, so it is a failed event (listed under failed-only), with the reason.
+    const e = store.events.get(r.eventId);
+    expect(e?.status).toBe('failed');
+    expect(e?.failReason).toMatch(/link nosuchlink0000000000, which this desk did not make/);
   });
 
   it('an unused link turns expired while the desk runs; an approval made before expiry still completes it', async () => {

@@ -4,8 +4,13 @@ import { invalidArgument } from './errors';
 
 const APPID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** What the store accepts as an appid. */
+export function isAppid(value: unknown): value is string {
+  return typeof value === 'string' && APPID_RE.test(value);
+}
+
 export function appidArg(value: unknown, what = 'componentAppid'): string {
-  if (typeof value !== 'string' || !APPID_RE.test(value)) {
+  if (!isAppid(value)) {
     throw invalidArgument(`${what} must be an appid (1-64 letters, digits, _ or -), got ${describe(value)}`);
   }
   return value;

@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import type { EventInput, EventRecord, EventStatus, EventVerdicts } from '../../shared/domain';
 import type { PushFrame } from '../../shared/relay-protocol';
 import type { Store } from '../store';
+import { isAppid } from '../store/validate';
 import type { WeChatClient } from './api-client';
 import type { AuthorizationService } from './authorization';
 import { CryptoError, type MsgCrypt } from './crypto';
@@ -182,8 +183,9 @@ export class Inbox {
       msg,
       event: {
         ...base,
-        // Component pushes name their account in the body, not the URL: keep it so filtering by account finds them.
-        appid: push.appid ?? (field(msg, 'AuthorizerAppid') || field(msg, 'appid') || null),
+        // Component pushes name their account in the body, not the URL: keep it so filtering by account finds them
+        // (only a well-formed appid: WeChat's own samples carry placeholders such as "公众号appid").
+        appid: push.appid ?? accountOf(msg),
         plaintext,
         status: 'ok',
         verdicts,
@@ -545,4 +547,10 @@ function errorMessage(err: unknown): string {
 
 function clip(text: string, max = 4000): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** The account a component push is about (AuthorizerAppid, or appid in fast-register results), when well-formed. */
+function accountOf(msg: XmlObject): string | null {
+  const appid = field(msg, 'AuthorizerAppid') || field(msg, 'appid');
+  return isAppid(appid) ? appid : null;
 }
