@@ -2,7 +2,7 @@
  * The engine's relay client against frames a real relay sends only in particular situations, spoken by a small real
  * WebSocket server (test/helpers/fake-relay.ts): a new queue (`queue` with reset), malformed pushes, a burst of
  * frames (batched commits, cumulative acks after the commit) and `refusals`. The last test runs the queue reset
- * against the real relay; it needs the relay side of protocol addition 1 and is skipped on a relay without it.
+ * against the real relay.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -259,7 +259,7 @@ describe('a new relay queue, against the real relay', () => {
       });
       ws.once('error', reject);
     });
-    if (firstFrame !== 'queue') ctx.skip(); // needs the relay branch (queue frames)
+    expect(firstFrame).toBe('queue'); // the relay answers hello with its queue before any push
 
     const { store, emitted } = startDesk(relay.url, (s) => {
       s.relay.advance(APPID, 500);
