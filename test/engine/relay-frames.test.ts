@@ -235,7 +235,7 @@ describe('relay frames', () => {
 });
 
 describe('a new relay queue, against the real relay', () => {
-  it('desk at cursor 500 meets a fresh relay holding 3 pushes: all 3 land, the operator is told, the cursor is re-based', async (ctx) => {
+  it('desk at cursor 500 meets a fresh relay holding 3 pushes: all 3 land, the operator is told, the cursor is re-based', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wxopen-fresh-relay-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const relay = await startRelay(
