@@ -10,7 +10,7 @@ import { validateRelayConfig } from '../../src/relay/config';
 import { silentLogger } from '../../src/relay/log';
 import { startRelay } from '../../src/relay/server';
 import type { PushFrame } from '../../src/shared/relay-protocol';
-import { COMPONENT_APPID, DESK_KEY, DeskDb, TOKEN, post, signedPush, tempDir, waitFor } from './helpers';
+import { COMPONENT_APPID, DESK_KEY, DeskDb, TOKEN, post, signedPush, tempDir } from './helpers';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -59,11 +59,11 @@ describe('RelayClient', () => {
     });
     client.start();
     cleanups.push(() => client.stop());
-    await waitFor(() => desk.getCursor() === 5, 10_000, 'all five pushes');
+    await expect.poll(() => desk.getCursor(), { message: 'all five pushes', timeout: 10_000 }).toBe(5);
     expect(attempts.get(3)).toBe(3);
     expect(errors.join('\n')).toContain('processing push 3 failed: inbox is busy');
     expect(desk.rows().map((r) => [r.seq, r.processed])).toEqual([[1, 1], [2, 1], [3, 1], [4, 1], [5, 1]]);
-    await waitFor(() => relay.health().queueDepth === 0, 5000, 'the acks');
+    await expect.poll(() => relay.health().queueDepth, { message: 'the acks', timeout: 5000 }).toBe(0);
     expect(client.state()).toMatchObject({ status: 'connected', cursor: 5 });
   });
 
@@ -102,13 +102,13 @@ describe('RelayClient', () => {
     });
     client.start();
     cleanups.push(() => client.stop());
-    await waitFor(() => desk.getCursor() === N, 10_000, 'every push');
+    await expect.poll(() => desk.getCursor(), { message: 'every push', timeout: 10_000 }).toBe(N);
     // Every push committed exactly once, in order, though the batch holding 150 failed once.
     expect(desk.rows().map((r) => [r.seq, r.processed])).toEqual(Array.from({ length: N }, (_, i) => [i + 1, 1]));
     expect(batches.length).toBeLessThan(N / 4);
     expect(batches.flat().filter((s) => s === 150)).toHaveLength(2);
     for (const b of batches) expect(b).toEqual(b.map((_, i) => b[0]! + i)); // consecutive seqs
-    await waitFor(() => relay.health().queueDepth === 0, 5000, 'the acks');
+    await expect.poll(() => relay.health().queueDepth, { message: 'the acks', timeout: 5000 }).toBe(0);
     expect(client.state()).toMatchObject({ status: 'connected', cursor: N });
   });
 });

@@ -267,12 +267,3 @@ export async function rawDesk(url: string, hello: Omit<HelloFrame, 'type'>): Pro
     close: () => ws.close(),
   };
 }
-
-/** @deprecated polling by hand: use vi.waitFor / expect.poll (kept while test/relay/client.test.ts still imports it). */
-export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
