@@ -1,5 +1,5 @@
 /** The app and its settings: what the UI needs to start, language and secret-storage opt-in, alerts. */
-import { defineDomain, payload, returns } from './define';
+import { defineEvents, defineMethods, payload, returns } from './define';
 
 /** Where this UI runs. */
 export type AppMode = 'electron' | 'console';
@@ -54,30 +54,29 @@ export interface AppSettings {
   language: 'zh-CN' | 'en' | null;
 }
 
-export default defineDomain({
-  methods: {
-    /** Version, mode, data dir, secret storage state, selected platform. */
-    'app/info': { args: ({ noArgs }) => noArgs, result: returns<AppInfo>() },
-    'settings/get': { args: ({ noArgs }) => noArgs, result: returns<AppSettings>() },
-    /** Changes some settings; returns all of them. */
-    'settings/set': {
-      args: ({ z }) =>
-        z.strictObject({
-          allowInsecureSecretStorage: z.boolean().optional(),
-          language: z.enum(['zh-CN', 'en']).nullable().optional(),
-        }),
-      result: returns<AppSettings>(),
-    },
-    /** Opens an https URL in the system browser; only WeChat / the configured relay hosts are allowed. */
-    'shell/openExternal': {
-      args: ({ z, shortText }) => z.strictObject({ url: shortText(4096) }),
-      result: returns<{ opened: boolean }>(),
-    },
+export const appMethods = defineMethods({
+  /** Version, mode, data dir, secret storage state, selected platform. */
+  'app/info': { args: ({ noArgs }) => noArgs, result: returns<AppInfo>() },
+  'settings/get': { args: ({ noArgs }) => noArgs, result: returns<AppSettings>() },
+  /** Changes some settings; returns all of them. */
+  'settings/set': {
+    args: ({ z }) =>
+      z.strictObject({
+        allowInsecureSecretStorage: z.boolean().optional(),
+        language: z.enum(['zh-CN', 'en']).nullable().optional(),
+      }),
+    result: returns<AppSettings>(),
   },
-  events: {
-    /** Something the operator should know now (missed tickets, relay auth failure, insecure secret storage, …). */
-    'alert:new': payload<AppAlert>(),
-    /** The condition behind an earlier alert with this key is over (e.g. a token refresh worked again, a ticket came). */
-    'alert:resolved': payload<{ code: string; key: string; at: number }>(),
+  /** Opens an https URL in the system browser; only WeChat / the configured relay hosts are allowed. */
+  'shell/openExternal': {
+    args: ({ z, shortText }) => z.strictObject({ url: shortText(4096) }),
+    result: returns<{ opened: boolean }>(),
   },
+});
+
+export const appEvents = defineEvents({
+  /** Something the operator should know now (missed tickets, relay auth failure, insecure secret storage, …). */
+  'alert:new': payload<AppAlert>(),
+  /** The condition behind an earlier alert with this key is over (e.g. a token refresh worked again, a ticket came). */
+  'alert:resolved': payload<{ code: string; key: string; at: number }>(),
 });

@@ -1,7 +1,7 @@
 /** The authorized accounts: the stored list, sync with WeChat, account options, refresh-token health. */
 import type { Authorizer, AuthorizerStatus, AuthorizerStatusCounts, Page } from '../domain';
 import { AUTHORIZER_KINDS, AUTHORIZER_SORT_COLUMNS, AUTHORIZER_STATUSES } from '../domain';
-import { defineDomain, payload, returns } from './define';
+import { defineEvents, defineMethods, payload, returns } from './define';
 
 export interface SyncResult {
   /** total_count WeChat reported. */
@@ -40,48 +40,47 @@ export interface AuthorizerOption {
   optionValue: string;
 }
 
-export default defineDomain({
-  methods: {
-    'authorizers/list': {
-      args: ({ z, epochMs, shortText }) =>
-        z.strictObject({
-          kind: z.enum(AUTHORIZER_KINDS).optional(),
-          status: z.enum(AUTHORIZER_STATUSES).optional(),
-          funcId: z.number().int().positive().optional(),
-          authorizedFrom: epochMs.optional(),
-          authorizedTo: epochMs.optional(),
-          search: shortText(200).optional(),
-          sort: z.enum(AUTHORIZER_SORT_COLUMNS).optional(),
-          dir: z.enum(['asc', 'desc']).optional(),
-          offset: z.number().int().nonnegative().optional(),
-          limit: z.number().int().min(1).max(1000).optional(),
-        }),
-      result: returns<Page<Authorizer> & { counts: AuthorizerStatusCounts }>(),
-    },
-    'authorizers/get': { args: ({ z, appid }) => z.strictObject({ appid }), result: returns<Authorizer>() },
-    /** Pulls WeChat's authorizer list and details into the store; progress arrives as 'sync:progress'. */
-    'authorizers/sync': { args: ({ noArgs }) => noArgs, result: returns<SyncResult>() },
-    'authorizers/getOption': {
-      args: ({ z, appid }) => z.strictObject({ appid, optionName: z.enum(AUTHORIZER_OPTION_NAMES) }),
-      result: returns<AuthorizerOption>(),
-    },
-    'authorizers/setOption': {
-      args: ({ z, appid }) =>
-        z.strictObject({
-          appid,
-          optionName: z.enum(AUTHORIZER_OPTION_NAMES),
-          optionValue: z.string().regex(/^[0-9]{1,3}$/, 'must be the option value as WeChat expects it, e.g. "0" or "1"'),
-        }),
-      result: returns<AuthorizerOption>(),
-    },
-    /** Tests the stored refresh token by obtaining an authorizer token with it. */
-    'authorizers/checkRefreshToken': {
-      args: ({ z, appid }) => z.strictObject({ appid }),
-      result: returns<RefreshTokenHealth>(),
-    },
+export const authorizersMethods = defineMethods({
+  'authorizers/list': {
+    args: ({ z, epochMs, shortText }) =>
+      z.strictObject({
+        kind: z.enum(AUTHORIZER_KINDS).optional(),
+        status: z.enum(AUTHORIZER_STATUSES).optional(),
+        funcId: z.number().int().positive().optional(),
+        authorizedFrom: epochMs.optional(),
+        authorizedTo: epochMs.optional(),
+        search: shortText(200).optional(),
+        sort: z.enum(AUTHORIZER_SORT_COLUMNS).optional(),
+        dir: z.enum(['asc', 'desc']).optional(),
+        offset: z.number().int().nonnegative().optional(),
+        limit: z.number().int().min(1).max(1000).optional(),
+      }),
+    result: returns<Page<Authorizer> & { counts: AuthorizerStatusCounts }>(),
   },
-  events: {
-    /** Progress of authorizers/sync. */
-    'sync:progress': payload<{ phase: 'list' | 'details' | 'done'; done: number; total: number }>(),
+  'authorizers/get': { args: ({ z, appid }) => z.strictObject({ appid }), result: returns<Authorizer>() },
+  /** Pulls WeChat's authorizer list and details into the store; progress arrives as 'sync:progress'. */
+  'authorizers/sync': { args: ({ noArgs }) => noArgs, result: returns<SyncResult>() },
+  'authorizers/getOption': {
+    args: ({ z, appid }) => z.strictObject({ appid, optionName: z.enum(AUTHORIZER_OPTION_NAMES) }),
+    result: returns<AuthorizerOption>(),
   },
+  'authorizers/setOption': {
+    args: ({ z, appid }) =>
+      z.strictObject({
+        appid,
+        optionName: z.enum(AUTHORIZER_OPTION_NAMES),
+        optionValue: z.string().regex(/^[0-9]{1,3}$/, 'must be the option value as WeChat expects it, e.g. "0" or "1"'),
+      }),
+    result: returns<AuthorizerOption>(),
+  },
+  /** Tests the stored refresh token by obtaining an authorizer token with it. */
+  'authorizers/checkRefreshToken': {
+    args: ({ z, appid }) => z.strictObject({ appid }),
+    result: returns<RefreshTokenHealth>(),
+  },
+});
+
+export const authorizersEvents = defineEvents({
+  /** Progress of authorizers/sync. */
+  'sync:progress': payload<{ phase: 'list' | 'details' | 'done'; done: number; total: number }>(),
 });

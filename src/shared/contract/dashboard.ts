@@ -1,7 +1,7 @@
 /** The dashboard: one status snapshot of the selected platform. */
 import type { AuthorizerStatusCounts, ErrcodeMinuteCount, MinuteCount } from '../domain';
 import type { AppAlert } from './app';
-import { defineDomain, returns } from './define';
+import { defineMethods, returns } from './define';
 import type { RelayStatus } from './relay';
 
 /** An alert the running platform raised and has not resolved yet. */
@@ -43,8 +43,6 @@ export interface DashboardStatus {
   alerts?: OpenAlert[];
 }
 
-export default defineDomain({
-  methods: {
-    'dashboard/get': { args: ({ noArgs }) => noArgs, result: returns<DashboardStatus>() },
-  },
+export const dashboardMethods = defineMethods({
+  'dashboard/get': { args: ({ noArgs }) => noArgs, result: returns<DashboardStatus>() },
 });

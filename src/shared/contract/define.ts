@@ -1,10 +1,12 @@
 /**
- * How a domain declares its part of the contract: its methods and its events, in one object. Everything else (the
- * method and event types, API_METHODS, APP_EVENTS) is derived from these objects in ./index.ts.
+ * How a domain declares its part of the contract: `<domain>Methods = defineMethods({...})` and, when it emits any,
+ * `<domain>Events = defineEvents({...})`. Everything else (the method and event types, API_METHODS, APP_EVENTS) is
+ * derived from these objects in ./index.ts.
  *
  * A method's arguments are a zod schema written as a function of the schema kit (./kit.ts). That keeps this folder
  * free of zod at run time: the preload and the renderer load the method names and never the validators; only the
- * main process's router builds the schemas (src/main/ipc/schemas.ts).
+ * main process's router builds the schemas (src/main/ipc/schemas.ts). The helpers below are marked free of side
+ * effects so a bundle that reads only the events (the renderer) drops the method declarations.
  */
 import type { z } from 'zod';
 import type { SchemaKit } from './kit';
@@ -16,28 +18,29 @@ export interface MethodSpec {
   result: unknown;
 }
 
-/** Method names are `domain/verb`; event names `domain:what`. */
-export type MethodSpecs = Record<`${string}/${string}`, MethodSpec>;
-export type EventSpecs = Record<`${string}:${string}`, unknown>;
+/** Methods are named `domain/verb`. */
+/* @__NO_SIDE_EFFECTS__ */
+export function defineMethods<T extends Record<`${string}/${string}`, MethodSpec>>(methods: T): T {
+  return methods;
+}
 
-/**
- * A domain's part of the contract (the default export of its file): its methods and the events it emits (main → UI
- * only; each value names the payload type, `payload<T>()`).
- */
-export function defineDomain<M extends MethodSpecs, E extends EventSpecs = {}>(domain: {
-  methods: M;
-  events?: E;
-}): { methods: M; events: E } {
-  return { methods: domain.methods, events: domain.events ?? ({} as E) };
+/** Events flow main → UI only and are named `domain:what`; each value names the payload type (`payload<T>()`). */
+/* @__NO_SIDE_EFFECTS__ */
+export function defineEvents<T extends Record<`${string}:${string}`, unknown>>(events: T): T {
+  return events;
 }
 
 /** Names a method's result type. There is nothing behind it at run time. */
+/* @__NO_SIDE_EFFECTS__ */
 export function returns<T>(): T {
   return undefined as T;
 }
 
 /** Names an event's payload type. There is nothing behind it at run time. */
-export const payload: <T>() => T = returns;
+/* @__NO_SIDE_EFFECTS__ */
+export function payload<T>(): T {
+  return undefined as T;
+}
 
 /** Arguments of methods that take none. */
 export type NoArgs = Record<string, never>;

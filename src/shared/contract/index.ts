@@ -2,7 +2,7 @@
  * The one typed contract between the console UI (renderer, or a browser in console mode) and the main process.
  *
  * - Methods are named `domain/verb`; events `domain:what`. Each domain declares its own in ./<domain>.ts (zod schema
- *   of the arguments, result type, events' payloads); everything below is derived from those declarations.
+ *   of the arguments, result type; events' payloads); everything below is derived from those declarations.
  *   `ApiContract[M]` gives each method's `args` and `result`; `AppEvents[E]` each event's payload.
  * - Every call answers with one envelope: `{ ok: true, result } | { ok: false, error: { code, message, details? } }`.
  * - Events flow main → UI only.
@@ -14,17 +14,17 @@
  * Stable: add methods and fields, never rename or remove them. No Node, no DOM, and no zod at run time (./define.ts).
  */
 import type { z } from 'zod';
-import apilog from './apilog';
-import app from './app';
-import auth from './auth';
-import authorizers from './authorizers';
-import dashboard from './dashboard';
+import { apilogMethods } from './apilog';
+import { appEvents, appMethods } from './app';
+import { authEvents, authMethods } from './auth';
+import { authorizersEvents, authorizersMethods } from './authorizers';
+import { dashboardMethods } from './dashboard';
 import type { NoArgs } from './define';
-import events from './events';
 import type { ApiEnvelope } from './envelope';
-import exporting from './export';
-import relay from './relay';
-import setup from './setup';
+import { eventsEvents, eventsMethods } from './events';
+import { exportEvents, exportMethods } from './export';
+import { relayEvents, relayMethods } from './relay';
+import { setupEvents, setupMethods } from './setup';
 
 export * from './apilog';
 export * from './app';
@@ -40,21 +40,32 @@ export * from './wire';
 export type { NoArgs } from './define';
 
 /** Every domain's part of the contract; a method or event belongs to exactly one (a test checks). */
-export const CONTRACT_DOMAINS = { app, setup, dashboard, relay, events, authorizers, exporting, auth, apilog };
+export const CONTRACT_DOMAINS = {
+  app: { methods: appMethods, events: appEvents },
+  setup: { methods: setupMethods, events: setupEvents },
+  dashboard: { methods: dashboardMethods, events: {} },
+  relay: { methods: relayMethods, events: relayEvents },
+  events: { methods: eventsMethods, events: eventsEvents },
+  authorizers: { methods: authorizersMethods, events: authorizersEvents },
+  export: { methods: exportMethods, events: exportEvents },
+  auth: { methods: authMethods, events: authEvents },
+  apilog: { methods: apilogMethods, events: {} },
+};
 
 // ---------------------------------------------------------------- methods
 
-const methodSpecs = {
-  ...app.methods,
-  ...setup.methods,
-  ...dashboard.methods,
-  ...relay.methods,
-  ...events.methods,
-  ...authorizers.methods,
-  ...exporting.methods,
-  ...auth.methods,
-  ...apilog.methods,
-};
+// The merges and key lists are marked pure so a bundle that uses none of the methods (the renderer) drops them.
+const methodSpecs = /* @__PURE__ */ (() => ({
+  ...appMethods,
+  ...setupMethods,
+  ...dashboardMethods,
+  ...relayMethods,
+  ...eventsMethods,
+  ...authorizersMethods,
+  ...exportMethods,
+  ...authMethods,
+  ...apilogMethods,
+}))();
 /** Each method's declaration: `args(kit)` builds its zod schema (main process only), `result` names its type. */
 export const METHOD_SPECS: Readonly<typeof methodSpecs> = methodSpecs;
 
@@ -66,7 +77,7 @@ export type ApiResult<M extends ApiMethod> = (typeof methodSpecs)[M]['result'];
 export type ApiContract = { [M in ApiMethod]: { args: ApiArgs<M>; result: ApiResult<M> } };
 
 /** Every method name, at run time (the router and the preload refuse any other). */
-export const API_METHODS = Object.keys(methodSpecs) as readonly ApiMethod[];
+export const API_METHODS = /* @__PURE__ */ Object.keys(methodSpecs) as readonly ApiMethod[];
 
 export function isApiMethod(name: unknown): name is ApiMethod {
   return typeof name === 'string' && Object.hasOwn(methodSpecs, name);
@@ -74,20 +85,20 @@ export function isApiMethod(name: unknown): name is ApiMethod {
 
 // ---------------------------------------------------------------- events (main → UI)
 
-const eventSpecs = {
-  ...events.events,
-  ...relay.events,
-  ...authorizers.events,
-  ...exporting.events,
-  ...auth.events,
-  ...setup.events,
-  ...app.events,
-};
+const eventSpecs = /* @__PURE__ */ (() => ({
+  ...eventsEvents,
+  ...relayEvents,
+  ...authorizersEvents,
+  ...exportEvents,
+  ...authEvents,
+  ...setupEvents,
+  ...appEvents,
+}))();
 
 export type AppEvents = { [E in keyof typeof eventSpecs]: (typeof eventSpecs)[E] };
 export type AppEventName = keyof AppEvents;
 
-export const APP_EVENTS = Object.keys(eventSpecs) as readonly AppEventName[];
+export const APP_EVENTS = /* @__PURE__ */ Object.keys(eventSpecs) as readonly AppEventName[];
 
 export function isAppEventName(name: unknown): name is AppEventName {
   return typeof name === 'string' && Object.hasOwn(eventSpecs, name);

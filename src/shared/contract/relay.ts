@@ -1,6 +1,6 @@
 /** The desk's link to the relay: its state and what the relay refused lately. */
 import type { Refusal } from '../relay-protocol';
-import { defineDomain, payload, returns } from './define';
+import { defineEvents, defineMethods, payload, returns } from './define';
 
 export type RelayConnectionState = 'not_configured' | 'connecting' | 'connected' | 'disconnected';
 
@@ -33,13 +33,12 @@ export interface RelayRefusals {
   recent: Refusal[];
 }
 
-export default defineDomain({
-  methods: {
-    /** What the relay refused lately (from its `refusals` frames); null until a relay sent a summary. */
-    'relay/refusals': { args: ({ noArgs }) => noArgs, result: returns<RelayRefusals | null>() },
-  },
-  events: {
-    /** The relay connection changed state. */
-    'relay:state': payload<RelayStatus & { componentAppid: string }>(),
-  },
+export const relayMethods = defineMethods({
+  /** What the relay refused lately (from its `refusals` frames); null until a relay sent a summary. */
+  'relay/refusals': { args: ({ noArgs }) => noArgs, result: returns<RelayRefusals | null>() },
+});
+
+export const relayEvents = defineEvents({
+  /** The relay connection changed state. */
+  'relay:state': payload<RelayStatus & { componentAppid: string }>(),
 });

@@ -1,6 +1,6 @@
 /** apilog/list and errcode/explain. */
 import type { ApiCallRow } from '../../../shared/contract';
-import type apilogDomain from '../../../shared/contract/apilog';
+import type { apilogMethods } from '../../../shared/contract/apilog';
 import { explainErrcode } from '../../../shared/errcodes';
 import type { HandlersOf } from '../../ipc/types';
 import type { RuntimeHost } from '../host';
@@ -18,5 +18,5 @@ export function apilogHandlers(host: RuntimeHost) {
       return { rows, nextBeforeId: page.nextBeforeId };
     },
     'errcode/explain': async ({ errcode }) => explainErrcode(errcode),
-  } satisfies HandlersOf<typeof apilogDomain>;
+  } satisfies HandlersOf<typeof apilogMethods>;
 }

@@ -1,5 +1,5 @@
 /** app/*, settings/*, shell/openExternal. */
-import type appDomain from '../../../shared/contract/app';
+import type { appMethods } from '../../../shared/contract/app';
 import type { HandlersOf } from '../../ipc/types';
 import { ServiceError } from '../errors';
 import type { RuntimeHost } from '../host';
@@ -48,5 +48,5 @@ export function appHandlers(host: RuntimeHost) {
       await host.openExternal(url);
       return { opened: true };
     },
-  } satisfies HandlersOf<typeof appDomain>;
+  } satisfies HandlersOf<typeof appMethods>;
 }

@@ -1,5 +1,5 @@
 /** auth/*: authorization links. */
-import type authDomain from '../../../shared/contract/auth';
+import type { authMethods } from '../../../shared/contract/auth';
 import type { HandlersOf } from '../../ipc/types';
 import type { RuntimeHost } from '../host';
 
@@ -9,5 +9,5 @@ export function authHandlers(host: RuntimeHost) {
     'auth/createLink': async (args) => host.requireRuntime().createAuthLink(args),
     'auth/listLinks': async ({ limit }) =>
       store.authLinks.list(host.requirePlatform().componentAppid, { limit: limit ?? 50 }),
-  } satisfies HandlersOf<typeof authDomain>;
+  } satisfies HandlersOf<typeof authMethods>;
 }

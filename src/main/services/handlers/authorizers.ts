@@ -1,5 +1,5 @@
 /** authorizers/* (but export): the stored accounts, sync with WeChat, options, refresh-token health. */
-import type authorizersDomain from '../../../shared/contract/authorizers';
+import type { authorizersMethods } from '../../../shared/contract/authorizers';
 import type { Authorizer } from '../../../shared/domain';
 import type { HandlersOf } from '../../ipc/types';
 import { ServiceError } from '../errors';
@@ -53,5 +53,5 @@ export function authorizersHandlers(host: RuntimeHost) {
       const health = await runtime.checkRefreshToken(appid);
       return health;
     },
-  } satisfies HandlersOf<typeof authorizersDomain>;
+  } satisfies HandlersOf<typeof authorizersMethods>;
 }

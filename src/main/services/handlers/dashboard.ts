@@ -1,6 +1,6 @@
 /** dashboard/get: one status snapshot of the selected platform. */
 import type { DashboardStatus } from '../../../shared/contract';
-import type dashboardDomain from '../../../shared/contract/dashboard';
+import type { dashboardMethods } from '../../../shared/contract/dashboard';
 import type { HandlersOf } from '../../ipc/types';
 import type { RuntimeHost } from '../host';
 
@@ -55,5 +55,5 @@ export function dashboardHandlers(host: RuntimeHost) {
       };
       return result;
     },
-  } satisfies HandlersOf<typeof dashboardDomain>;
+  } satisfies HandlersOf<typeof dashboardMethods>;
 }

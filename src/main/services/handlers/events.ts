@@ -1,6 +1,6 @@
 /** events/*: the inbox. */
 import { toSummary, type EventDetail } from '../../../shared/contract';
-import type eventsDomain from '../../../shared/contract/events';
+import type { eventsMethods } from '../../../shared/contract/events';
 import type { EventRecord } from '../../../shared/domain';
 import { explainErrcode } from '../../../shared/errcodes';
 import type { HandlersOf } from '../../ipc/types';
@@ -40,5 +40,5 @@ export function eventsHandlers(host: RuntimeHost) {
       }
       return toDetail(await runtime.rerunEvent(id));
     },
-  } satisfies HandlersOf<typeof eventsDomain>;
+  } satisfies HandlersOf<typeof eventsMethods>;
 }

@@ -1,5 +1,5 @@
 /** authorizers/export: the selected rows, or every row matching the filter, as CSV, XLSX or JSON. */
-import type exportDomain from '../../../shared/contract/export';
+import type { exportMethods } from '../../../shared/contract/export';
 import type { HandlersOf } from '../../ipc/types';
 import { buildExport } from '../export';
 import type { RuntimeHost } from '../host';
@@ -25,5 +25,5 @@ export function exportHandlers(host: RuntimeHost) {
       onProgress(0, total);
       return buildExport(rows, { format, columns, componentAppid: appid, now: new Date(), total, onProgress });
     },
-  } satisfies HandlersOf<typeof exportDomain>;
+  } satisfies HandlersOf<typeof exportMethods>;
 }

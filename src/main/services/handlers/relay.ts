@@ -1,5 +1,5 @@
 /** relay/refusals: what the relay refused lately, as its last `refusals` frame said. */
-import type relayDomain from '../../../shared/contract/relay';
+import type { relayMethods } from '../../../shared/contract/relay';
 import type { HandlersOf } from '../../ipc/types';
 import type { RuntimeHost } from '../host';
 
@@ -9,5 +9,5 @@ export function relayHandlers(host: RuntimeHost) {
       host.requirePlatform();
       return host.currentRuntime()?.relayRefusals?.() ?? null;
     },
-  } satisfies HandlersOf<typeof relayDomain>;
+  } satisfies HandlersOf<typeof relayMethods>;
 }

@@ -1,6 +1,6 @@
 /** platform/* and setup/*: the configured platforms, the setup checks, the backup. */
 import type { SetupCheck, SetupCheckResult } from '../../../shared/contract';
-import type setupDomain from '../../../shared/contract/setup';
+import type { setupMethods } from '../../../shared/contract/setup';
 import type { HandlersOf } from '../../ipc/types';
 import { backupIntoDataFolder } from '../data-folder';
 import { ServiceError } from '../errors';
@@ -65,5 +65,5 @@ export function setupHandlers(host: RuntimeHost) {
       }
     },
     'setup/backup': async () => backupIntoDataFolder(store, host.dataDir),
-  } satisfies HandlersOf<typeof setupDomain>;
+  } satisfies HandlersOf<typeof setupMethods>;
 }
