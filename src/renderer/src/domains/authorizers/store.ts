@@ -14,11 +14,11 @@ import type {
   ExportResult,
   RefreshTokenHealth,
   SyncResult,
-} from '../../../shared/contract';
-import type { Authorizer, AuthorizerStatusCounts } from '../../../shared/domain';
-import { compactFilter } from '../lib/event-filter';
-import { PageCache, pagesForRange } from '../lib/virtual-list';
-import { useApi } from '../transport';
+} from '../../../../shared/contract';
+import type { Authorizer, AuthorizerStatusCounts } from '../../../../shared/domain';
+import { compactFilter } from '../../lib/compact-filter';
+import { PageCache, pagesForRange } from '../../lib/virtual-list';
+import { useApi } from '../../transport';
 
 export const AUTHORIZER_PAGE_SIZE = 200;
 

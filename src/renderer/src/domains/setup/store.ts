@@ -1,11 +1,11 @@
 /** Setup domain: save a platform's configuration and run the per-part checks. */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { SamplePush, SetupCheck, SetupCheckResult } from '../../../shared/contract';
-import type { PlatformConfig } from '../../../shared/domain';
-import type { PlatformForm } from '../lib/validators';
-import { useApi } from '../transport';
-import { useAppStore } from './app';
+import type { SamplePush, SetupCheck, SetupCheckResult } from '../../../../shared/contract';
+import type { PlatformConfig } from '../../../../shared/domain';
+import type { PlatformForm } from '../../lib/validators';
+import { useApi } from '../../transport';
+import { useAppStore } from '../app/store';
 
 export const useSetupStore = defineStore('setup', () => {
   const api = useApi();

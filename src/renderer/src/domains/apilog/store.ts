@@ -1,9 +1,9 @@
 /** API log domain: every WeChat API call, newest first, with its errcode explained. */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { ApiArgs, ApiCallRow } from '../../../shared/contract';
-import { compactFilter } from '../lib/event-filter';
-import { useApi } from '../transport';
+import type { ApiArgs, ApiCallRow } from '../../../../shared/contract';
+import { compactFilter } from '../../lib/compact-filter';
+import { useApi } from '../../transport';
 
 export type ApiLogFilter = Omit<ApiArgs<'apilog/list'>, 'beforeId' | 'limit'>;
 

@@ -1,5 +1,5 @@
 /** Turn sparse per-minute counts into the last N minute buckets for the charts. */
-import type { ErrcodeMinuteCount, MinuteCount } from '../../../shared/domain';
+import type { ErrcodeMinuteCount, MinuteCount } from '../../../../shared/domain';
 
 export const MINUTE = 60_000;
 

@@ -1,9 +1,9 @@
 /** Authorization domain: create componentloginpage links and watch for the authorization to arrive. */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { ApiArgs, AppEvents } from '../../../shared/contract';
-import type { AuthLink } from '../../../shared/domain';
-import { useApi } from '../transport';
+import type { ApiArgs, AppEvents } from '../../../../shared/contract';
+import type { AuthLink } from '../../../../shared/domain';
+import { useApi } from '../../transport';
 
 export const useAuthStore = defineStore('auth', () => {
   const api = useApi();

@@ -1,9 +1,10 @@
 /** Events domain: history (keyset pages, newest first), the live tail, and the detail of one event. */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { EventDetail, EventSummary } from '../../../shared/contract';
-import { compactFilter, eventMatchesFilter, type EventListFilter } from '../lib/event-filter';
-import { useApi } from '../transport';
+import type { EventDetail, EventSummary } from '../../../../shared/contract';
+import { compactFilter } from '../../lib/compact-filter';
+import { eventMatchesFilter, type EventListFilter } from './filter';
+import { useApi } from '../../transport';
 
 const PAGE = 100;
 /** The live tail keeps at most this many rows in memory; older ones are a "load more" away. */

@@ -1,8 +1,8 @@
 /** Dashboard domain: the status snapshot, refreshed on a timer and when live events say something changed. */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { DashboardStatus, RelayRefusals } from '../../../shared/contract';
-import { useApi } from '../transport';
+import type { DashboardStatus, RelayRefusals } from '../../../../shared/contract';
+import { useApi } from '../../transport';
 
 export const useDashboardStore = defineStore('dashboard', () => {
   const api = useApi();

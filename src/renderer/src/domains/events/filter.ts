@@ -1,5 +1,5 @@
 /** Whether a live event belongs in the list under the current filter (the server applies the same filter to history). */
-import type { ApiArgs, EventSummary } from '../../../shared/contract';
+import type { ApiArgs, EventSummary } from '../../../../shared/contract';
 
 export type EventListFilter = Omit<ApiArgs<'events/list'>, 'beforeId' | 'limit'>;
 
@@ -22,14 +22,4 @@ export function eventMatchesFilter(e: EventSummary, f: EventListFilter): boolean
     if (!hay.includes(needle)) return false;
   }
   return true;
-}
-
-/** Drop empty values so the server sees only the filters actually set. */
-export function compactFilter<T extends object>(f: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const [k, v] of Object.entries(f) as [keyof T, T[keyof T]][]) {
-    if (v === undefined || v === null || v === '' || v === false) continue;
-    out[k] = v;
-  }
-  return out;
 }

@@ -1,9 +1,9 @@
 /** App domain: info (mode, demo, secret storage), platforms and the selected one, live connection, alerts. */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { AppEvents, AppInfo, AppSettings } from '../../../shared/contract';
-import type { PlatformConfig } from '../../../shared/domain';
-import { useApi, type ConnectionState } from '../transport';
+import type { AppEvents, AppInfo, AppSettings } from '../../../../shared/contract';
+import type { PlatformConfig } from '../../../../shared/domain';
+import { useApi, type ConnectionState } from '../../transport';
 
 export type AlertItem = AppEvents['alert:new'] & { id: number };
 
