@@ -7,10 +7,10 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiEnvelope, AppEvents, EventSummary } from '../../src/shared/contract';
 import type { AuthLink, Authorizer } from '../../src/shared/domain';
-import { AUTHORIZER_PAGE_SIZE, useAuthorizersStore } from '../../src/renderer/src/stores/authorizers';
-import { useAppStore } from '../../src/renderer/src/stores/app';
-import { useAuthStore } from '../../src/renderer/src/stores/auth';
-import { useEventsStore } from '../../src/renderer/src/stores/events';
+import { AUTHORIZER_PAGE_SIZE, useAuthorizersStore } from '../../src/renderer/src/domains/authorizers/store';
+import { useAppStore } from '../../src/renderer/src/domains/app/store';
+import { useAuthStore } from '../../src/renderer/src/domains/authorize/store';
+import { useEventsStore } from '../../src/renderer/src/domains/events/store';
 import { createApi, setApi, type Transport } from '../../src/renderer/src/transport';
 
 type Handler = (args: Record<string, unknown>) => unknown;

@@ -15,3 +15,6 @@ export type ApiHandler<M extends ApiMethod> = (args: ApiArgs<M>, ctx: CallContex
 
 /** One handler per contract method; the handler map `satisfies` this type. */
 export type ApiHandlers = { [M in ApiMethod]: ApiHandler<M> };
+
+/** The handlers of one domain's methods: a domain's handler file `satisfies HandlersOf<typeof <domain>Methods>`. */
+export type HandlersOf<Methods extends object> = { [M in keyof Methods & ApiMethod]: ApiHandler<M> };

@@ -1,16 +1,38 @@
-/** Hash history: works under app:// (Electron) and http:// (console mode) without server rewrites. */
+/**
+ * The screens come from the domains' route tables (domains/<domain>/routes.ts); the side menu lists the routes marked
+ * `meta.nav`, in the order below. Hash history: works under app:// (Electron) and http:// (console mode) without
+ * server rewrites.
+ */
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
+import { routes as apilog } from './domains/apilog/routes';
+import { routes as authorize } from './domains/authorize/routes';
+import { routes as authorizers } from './domains/authorizers/routes';
+import { routes as dashboard } from './domains/dashboard/routes';
+import { routes as events } from './domains/events/routes';
+import { routes as setup } from './domains/setup/routes';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** i18n key of the screen's name (the document title and, with `nav`, the menu item). */
+    title?: string;
+    /** Listed in the side menu. */
+    nav?: boolean;
+  }
+}
+
+/** In menu order. */
+const screens: RouteRecordRaw[] = [...dashboard, ...events, ...authorizers, ...authorize, ...apilog, ...setup];
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/dashboard' },
-  { path: '/dashboard', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: 'nav.dashboard' } },
-  { path: '/events', name: 'events', component: () => import('./views/EventsView.vue'), meta: { title: 'nav.events' } },
-  { path: '/authorizers', name: 'authorizers', component: () => import('./views/AuthorizersView.vue'), meta: { title: 'nav.authorizers' } },
-  { path: '/authorize', name: 'authorize', component: () => import('./views/AuthorizeView.vue'), meta: { title: 'nav.authorize' } },
-  { path: '/apilog', name: 'apilog', component: () => import('./views/ApiLogView.vue'), meta: { title: 'nav.apilog' } },
-  { path: '/setup', name: 'setup', component: () => import('./views/SetupView.vue'), meta: { title: 'nav.setup' } },
+  ...screens,
   { path: '/:pathMatch(.*)*', redirect: '/dashboard' },
 ];
+
+/** The side menu: path and the i18n key of its label. */
+export const navItems = screens
+  .filter((r) => r.meta?.nav && r.meta.title)
+  .map((r) => ({ path: r.path, key: r.meta!.title! }));
 
 export function createAppRouter() {
   return createRouter({ history: createWebHashHistory(), routes });

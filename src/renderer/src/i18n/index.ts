@@ -1,14 +1,54 @@
-/** vue-i18n in composition mode: Chinese first, English second; the choice is remembered and sent to settings. */
+/**
+ * vue-i18n in composition mode: Chinese first, English second; the choice is remembered and sent to settings.
+ * Each domain brings its strings (domains/<domain>/i18n.ts, zh-CN and en with the same keys), merged here into one
+ * catalogue per language; a key path is owned by one domain only (merging two that define the same string throws).
+ * vue-i18n syntax: {name} is a parameter; a literal @ $ | { } is written as a literal such as {'|'}.
+ */
 import { createI18n } from 'vue-i18n';
-import { en } from './en';
-import { zhCN } from './zh-CN';
+import * as apilog from '../domains/apilog/i18n';
+import * as app from '../domains/app/i18n';
+import * as authorize from '../domains/authorize/i18n';
+import * as authorizers from '../domains/authorizers/i18n';
+import * as dashboard from '../domains/dashboard/i18n';
+import * as events from '../domains/events/i18n';
+import * as relay from '../domains/relay/i18n';
+import * as setup from '../domains/setup/i18n';
 import type { ValidationIssue } from '../lib/validators';
+import * as common from './common';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 const STORAGE_KEY = 'wxopen.locale';
 
-export const messages = { 'zh-CN': zhCN, en };
+/** Every domain's strings. */
+export const catalogues = { common, app, setup, dashboard, relay, events, authorizers, authorize, apilog };
+
+type Catalogue = (typeof catalogues)[keyof typeof catalogues];
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+export type Messages = UnionToIntersection<Catalogue['zhCN']>;
+
+type Tree = { [key: string]: string | Tree };
+
+/** Deep-merges the domains' strings; a string defined twice is a mistake, named in the error. */
+export function mergeMessages(parts: readonly object[], path = ''): Tree {
+  const out: Tree = {};
+  for (const part of parts) {
+    for (const [key, value] of Object.entries(part) as [string, string | Tree][]) {
+      const existing = out[key];
+      if (existing === undefined) out[key] = value;
+      else if (typeof existing === 'object' && typeof value === 'object') {
+        out[key] = mergeMessages([existing, value], `${path}${key}.`);
+      } else throw new Error(`i18n: the string ${path}${key} is defined by two domains`);
+    }
+  }
+  return out;
+}
+
+const all = Object.values(catalogues);
+export const messages = {
+  'zh-CN': mergeMessages(all.map((c) => c.zhCN)) as Messages,
+  en: mergeMessages(all.map((c) => c.en)) as Messages,
+};
 
 export function initialLocale(stored: string | null | undefined, browser: string | undefined): Locale {
   if (stored === 'zh-CN' || stored === 'en') return stored;

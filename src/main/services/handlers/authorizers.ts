@@ -1,0 +1,57 @@
+/** authorizers/* (but export): the stored accounts, sync with WeChat, options, refresh-token health. */
+import type { authorizersMethods } from '../../../shared/contract/authorizers';
+import type { Authorizer } from '../../../shared/domain';
+import type { HandlersOf } from '../../ipc/types';
+import { ServiceError } from '../errors';
+import type { RuntimeHost } from '../host';
+
+export function authorizersHandlers(host: RuntimeHost) {
+  const store = host.store;
+  let syncRunning = false;
+
+  function requireAuthorizer(componentAppid: string, appid: string): Authorizer {
+    const found = store.authorizers.get(componentAppid, appid);
+    if (!found) {
+      throw new ServiceError('not_found', `No authorizer ${appid} is stored for this platform; run a sync first.`);
+    }
+    return found;
+  }
+
+  return {
+    'authorizers/list': async (args) => {
+      const appid = host.requirePlatform().componentAppid;
+      const page = store.authorizers.list({ ...args, componentAppid: appid });
+      return { ...page, counts: store.authorizers.countsByStatus(appid) };
+    },
+    'authorizers/get': async ({ appid }) => requireAuthorizer(host.requirePlatform().componentAppid, appid),
+    'authorizers/sync': async () => {
+      const runtime = host.requireRuntime();
+      if (syncRunning) throw new ServiceError('conflict', 'A sync is already running; wait for it to finish.');
+      syncRunning = true;
+      try {
+        const result = await runtime.syncAuthorizers((progress) => host.emit('sync:progress', progress));
+        return result;
+      } finally {
+        syncRunning = false;
+      }
+    },
+    'authorizers/getOption': async ({ appid, optionName }) => {
+      const runtime = host.requireRuntime();
+      requireAuthorizer(runtime.componentAppid, appid);
+      const optionValue = await runtime.getAuthorizerOption(appid, optionName);
+      return { appid, optionName, optionValue };
+    },
+    'authorizers/setOption': async ({ appid, optionName, optionValue }) => {
+      const runtime = host.requireRuntime();
+      requireAuthorizer(runtime.componentAppid, appid);
+      await runtime.setAuthorizerOption(appid, optionName, optionValue);
+      return { appid, optionName, optionValue };
+    },
+    'authorizers/checkRefreshToken': async ({ appid }) => {
+      const runtime = host.requireRuntime();
+      requireAuthorizer(runtime.componentAppid, appid);
+      const health = await runtime.checkRefreshToken(appid);
+      return health;
+    },
+  } satisfies HandlersOf<typeof authorizersMethods>;
+}

@@ -1,0 +1,44 @@
+/** events/*: the inbox. */
+import { toSummary, type EventDetail } from '../../../shared/contract';
+import type { eventsMethods } from '../../../shared/contract/events';
+import type { EventRecord } from '../../../shared/domain';
+import { explainErrcode } from '../../../shared/errcodes';
+import type { HandlersOf } from '../../ipc/types';
+import { ServiceError } from '../errors';
+import type { RuntimeHost } from '../host';
+
+function explainFailReason(reason: string | null): EventDetail['explanation'] {
+  const match = reason?.match(/errcode[\s=:]*(-?\d+)/i);
+  return match ? explainErrcode(Number(match[1])) : null;
+}
+
+function toDetail(event: EventRecord): EventDetail {
+  return { ...event, explanation: explainFailReason(event.failReason) };
+}
+
+export function eventsHandlers(host: RuntimeHost) {
+  const store = host.store;
+  return {
+    'events/list': async (args) => {
+      const appid = host.requirePlatform().componentAppid;
+      const page = store.events.list({ ...args, componentAppid: appid });
+      return { rows: page.rows.map(toSummary), nextBeforeId: page.nextBeforeId };
+    },
+    'events/get': async ({ id }) => {
+      const appid = host.requirePlatform().componentAppid;
+      const event = store.events.get(id);
+      if (!event || event.componentAppid !== appid) {
+        throw new ServiceError('not_found', `Event ${id} does not exist for this platform.`);
+      }
+      return toDetail(event);
+    },
+    'events/rerun': async ({ id }) => {
+      const runtime = host.requireRuntime();
+      const event = store.events.get(id);
+      if (!event || event.componentAppid !== runtime.componentAppid) {
+        throw new ServiceError('not_found', `Event ${id} does not exist for this platform.`);
+      }
+      return toDetail(await runtime.rerunEvent(id));
+    },
+  } satisfies HandlersOf<typeof eventsMethods>;
+}

@@ -1,0 +1,34 @@
+/**
+ * The handler map: one function per contract method, each a thin use case over the host, its store and the selected
+ * platform's runtime, written per domain next door (./<domain>.ts, like src/shared/contract/<domain>.ts). Arguments
+ * arrive already validated by the router's zod schemas. A method without a handler is a type error here.
+ */
+import type { ApiHandlers } from '../../ipc/types';
+import type { RuntimeHost } from '../host';
+import { apilogHandlers } from './apilog';
+import { appHandlers } from './app';
+import { authHandlers } from './auth';
+import { authorizersHandlers } from './authorizers';
+import { dashboardHandlers } from './dashboard';
+import { eventsHandlers } from './events';
+import { exportHandlers } from './export';
+import { relayHandlers } from './relay';
+import { setupHandlers } from './setup';
+
+export { isAllowedExternalUrl } from './app';
+/** Moved to src/shared/contract/events.ts (the renderer shares the shape); re-exported for existing importers. */
+export { toSummary } from '../../../shared/contract';
+
+export function createHandlers(host: RuntimeHost) {
+  return {
+    ...appHandlers(host),
+    ...setupHandlers(host),
+    ...dashboardHandlers(host),
+    ...relayHandlers(host),
+    ...eventsHandlers(host),
+    ...authorizersHandlers(host),
+    ...exportHandlers(host),
+    ...authHandlers(host),
+    ...apilogHandlers(host),
+  } satisfies ApiHandlers;
+}

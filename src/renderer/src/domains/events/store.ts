@@ -1,0 +1,148 @@
+/** Events domain: history (keyset pages, newest first), the live tail, and the detail of one event. */
+import { defineStore } from 'pinia';
+import { ref, shallowRef } from 'vue';
+import type { EventDetail, EventSummary } from '../../../../shared/contract';
+import { compactFilter } from '../../lib/compact-filter';
+import { eventMatchesFilter, type EventListFilter } from './filter';
+import { useApi } from '../../transport';
+
+const PAGE = 100;
+/** The live tail keeps at most this many rows in memory; older ones are a "load more" away. */
+const MAX_ROWS = 2000;
+
+export const useEventsStore = defineStore('events', () => {
+  const api = useApi();
+  const filter = ref<EventListFilter>({});
+  const rows = shallowRef<EventSummary[]>([]);
+  const nextBeforeId = ref<number | null>(null);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+  const live = ref(true);
+  const newWhilePaused = ref(0);
+  const detail = ref<EventDetail | null>(null);
+  const detailLoading = ref(false);
+  const rerunning = ref(false);
+  let unsubscribers: (() => void)[] = [];
+  let generation = 0;
+
+  async function reload(): Promise<void> {
+    const gen = ++generation;
+    loading.value = true;
+    try {
+      const page = await api.invoke('events/list', { ...compactFilter(filter.value), limit: PAGE });
+      if (gen !== generation) return;
+      rows.value = page.rows;
+      nextBeforeId.value = page.nextBeforeId;
+      newWhilePaused.value = 0;
+      error.value = null;
+    } catch (err) {
+      if (gen === generation) error.value = err instanceof Error ? err.message : String(err);
+    } finally {
+      if (gen === generation) loading.value = false;
+    }
+  }
+
+  async function loadMore(): Promise<void> {
+    if (nextBeforeId.value === null || loading.value) return;
+    const gen = generation;
+    loading.value = true;
+    try {
+      const page = await api.invoke('events/list', {
+        ...compactFilter(filter.value),
+        beforeId: nextBeforeId.value,
+        limit: PAGE,
+      });
+      if (gen !== generation) return;
+      rows.value = [...rows.value, ...page.rows];
+      nextBeforeId.value = page.nextBeforeId;
+    } catch (err) {
+      error.value = err instanceof Error ? err.message : String(err);
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  function onLive(e: EventSummary): void {
+    if (!eventMatchesFilter(e, filter.value)) return;
+    if (!live.value) {
+      newWhilePaused.value++;
+      return;
+    }
+    if (rows.value.some((r) => r.id === e.id)) return;
+    const next = [e, ...rows.value];
+    if (next.length > MAX_ROWS) {
+      next.length = MAX_ROWS;
+      nextBeforeId.value = next[next.length - 1]!.id;
+    }
+    rows.value = next;
+  }
+
+  /** A stored event changed (a note after its effect finished, a re-run): replace it where it is shown. */
+  function onUpdated(e: EventSummary): void {
+    if (rows.value.some((r) => r.id === e.id)) rows.value = rows.value.map((r) => (r.id === e.id ? e : r));
+    if (detail.value?.id === e.id) void refreshDetail(e.id);
+  }
+
+  async function refreshDetail(id: number): Promise<void> {
+    try {
+      const fresh = await api.invoke('events/get', { id });
+      if (detail.value?.id === id) detail.value = fresh;
+    } catch {
+      // The open detail stays as it was; the next change or a reopen fetches it again.
+    }
+  }
+
+  function startLive(): void {
+    if (unsubscribers.length === 0) unsubscribers = [api.on('event:new', onLive), api.on('event:updated', onUpdated)];
+  }
+
+  function stopLive(): void {
+    for (const u of unsubscribers) u();
+    unsubscribers = [];
+  }
+
+  async function open(id: number): Promise<void> {
+    detailLoading.value = true;
+    try {
+      detail.value = await api.invoke('events/get', { id });
+    } finally {
+      detailLoading.value = false;
+    }
+  }
+
+  async function rerun(id: number): Promise<EventDetail> {
+    rerunning.value = true;
+    try {
+      const updated = await api.invoke('events/rerun', { id });
+      detail.value = updated;
+      rows.value = rows.value.map((r) => (r.id === updated.id ? { ...r, ...summaryOf(updated) } : r));
+      return updated;
+    } finally {
+      rerunning.value = false;
+    }
+  }
+
+  return {
+    filter,
+    rows,
+    nextBeforeId,
+    loading,
+    error,
+    live,
+    newWhilePaused,
+    detail,
+    detailLoading,
+    rerunning,
+    reload,
+    loadMore,
+    startLive,
+    stopLive,
+    open,
+    rerun,
+  };
+});
+
+function summaryOf(d: EventDetail): EventSummary {
+  const { rawBody: _r, plaintext: _p, replyBody: _b, query: _q, explanation: _e, ...summary } = d;
+  return summary;
+}

@@ -1,0 +1,63 @@
+/** Strings every screen uses: common words and the form validation messages: Chinese first, English with the same keys (the type checks). */
+export const zhCN = {
+  common: {
+    loading: '加载中…',
+    refresh: '刷新',
+    loadMore: '加载更多',
+    from: '开始时间',
+    to: '结束时间',
+    close: '关闭',
+  },
+  validation: {
+    required: '必填',
+    appidPrefix: 'appid 必须以 wx 开头',
+    appidLength: 'appid 必须是 wx 加 16 位十六进制字符，共 18 个字符；当前为 {length} 个',
+    appidHex: 'appid 的 wx 之后必须是 16 位十六进制字符（0-9、a-f 小写）',
+    aesKey: 'EncodingAESKey 必须恰好是 43 个 base64 字符（A-Z、a-z、0-9、+、/）；当前为 {length} 个',
+    aesKeyChar: 'EncodingAESKey 必须恰好是 43 个 base64 字符（A-Z、a-z、0-9、+、/）；第 {position} 个字符“{char}”不在其中',
+    token: 'Token 必须是 3 到 32 个英文字母或数字；当前为 {length} 个字符或含有其他字符',
+    appSecret: 'AppSecret 应为 16 到 64 个英文字母或数字（微信发放的是 32 位十六进制）',
+    url: '不是有效的网址，例如 https://relay.example.com',
+    urlScheme: '网址必须以 https:// 或 wss:// 开头',
+    urlPlaintext: '非本机的中继必须使用 https:// 或 wss://（桌面密钥会随每个请求发送）',
+    urlQuery: '只填中继的根地址，不要带 ? 或 # 之后的部分',
+    relayRequired: '选择“经中继出口”时必须填写中继地址',
+    deskKeyRequired: '配置了中继时必须填写桌面密钥',
+    deskKeySpace: '桌面密钥不能包含空格',
+    deskKeyShort: '桌面密钥至少 16 个字符；当前为 {length} 个',
+    nameLong: '名称最多 64 个字符',
+    categories: '权限集必须是用竖线分隔的数字，例如 1{\'|\'}2{\'|\'}15',
+  },
+};
+
+export const en: typeof zhCN = {
+  common: {
+    loading: 'Loading…',
+    refresh: 'Refresh',
+    loadMore: 'Load more',
+    from: 'From',
+    to: 'To',
+    close: 'Close',
+  },
+  validation: {
+    required: 'Required',
+    appidPrefix: 'The appid must start with wx',
+    appidLength: 'The appid is wx followed by 16 hexadecimal characters, 18 in all; this one has {length}',
+    appidHex: 'After wx, the appid must be 16 hexadecimal characters (0-9, a-f, lower case)',
+    aesKey: 'EncodingAESKey must be exactly 43 characters of the base64 alphabet (A-Z, a-z, 0-9, + and /); this one has {length}',
+    aesKeyChar:
+      'EncodingAESKey must be exactly 43 characters of the base64 alphabet (A-Z, a-z, 0-9, + and /); character {position} ("{char}") is not in it',
+    token: 'Token must be 3 to 32 letters or digits; this one has {length} characters or other characters',
+    appSecret: 'AppSecret should be 16 to 64 letters or digits (WeChat issues 32 hexadecimal characters)',
+    url: 'Not a valid URL, e.g. https://relay.example.com',
+    urlScheme: 'The URL must start with https:// or wss://',
+    urlPlaintext: 'A relay that is not on this computer must use https:// or wss:// (the desk key travels with every request)',
+    urlQuery: 'Give only the relay base URL, without ? or # parts',
+    relayRequired: 'Egress via relay needs the relay URL',
+    deskKeyRequired: 'A relay needs its desk key',
+    deskKeySpace: 'The desk key must not contain spaces',
+    deskKeyShort: 'The desk key must be at least 16 characters; this one has {length}',
+    nameLong: 'The name is at most 64 characters',
+    categories: "Permission sets are numbers separated by a vertical bar, e.g. 1{'|'}2{'|'}15",
+  },
+};

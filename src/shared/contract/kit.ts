@@ -1,0 +1,29 @@
+/**
+ * The building blocks the domains' argument schemas share. Domain files import only its type; the main process
+ * passes this kit to each schema builder once (src/main/ipc/schemas.ts).
+ */
+import { z } from 'zod';
+
+/** WeChat appids: "wx" + 16 hex digits (component and authorizer appids alike). */
+const appid = z.string().regex(/^wx[0-9a-f]{16}$/i, 'must be a WeChat appid: "wx" followed by 16 hex digits');
+
+export const kit = {
+  z,
+  noArgs: z.strictObject({}),
+  appid,
+  /** Epoch milliseconds. */
+  epochMs: z.number().int().nonnegative(),
+  rowId: z.number().int().positive(),
+  shortText: (max: number) => z.string().max(max, `must be at most ${max} characters`),
+  /** A secret in platform/save: omitted = keep, null = clear, string = set (and checked). */
+  secret: (what: string, check?: z.ZodString) =>
+    (check ?? z.string().min(1, `${what} must not be empty (send null to clear it)`)).nullable().optional(),
+  relayUrl: z
+    .string()
+    .url('must be a URL such as https://relay.example.com')
+    .refine((u) => /^(https?|wss?):\/\//i.test(u), 'must start with https://, http://, wss:// or ws://')
+    .nullable()
+    .optional(),
+};
+
+export type SchemaKit = typeof kit;

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { catalogues, createAppI18n, mergeMessages, messages } from '../../src/renderer/src/i18n';
+import { navItems, routes } from '../../src/renderer/src/router';
+
+const keys = (o: object, prefix = ''): string[] =>
+  Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' && v ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
+
+describe('strings by domain', () => {
+  for (const [domain, catalogue] of Object.entries(catalogues)) {
+    it(`${domain}: English has exactly the Chinese keys`, () => {
+      expect(keys(catalogue.en).sort()).toEqual(keys(catalogue.zhCN).sort());
+    });
+  }
+
+  it('no two domains define the same string, and merging names the one that is', () => {
+    const all = Object.values(catalogues).flatMap((c) => keys(c.zhCN));
+    expect(new Set(all).size).toBe(all.length);
+    expect(keys(messages['zh-CN']).length).toBe(all.length);
+    expect(() => mergeMessages([{ nav: { events: '推送事件' } }, { nav: { events: 'again' } }])).toThrow(
+      'i18n: the string nav.events is defined by two domains',
+    );
+  });
+
+  it('every screen has a title in both languages, and the menu lists the screens in order', () => {
+    const i18n = createAppI18n('zh-CN').global;
+    for (const route of routes) {
+      const title = route.meta?.title;
+      if (!title) continue;
+      for (const locale of ['zh-CN', 'en'] as const) expect(i18n.te(title, locale), `${title} in ${locale}`).toBe(true);
+    }
+    expect(navItems.map((n) => n.path)).toEqual(['/dashboard', '/events', '/authorizers', '/authorize', '/apilog', '/setup']);
+    expect(navItems.map((n) => n.key)).toEqual(navItems.map((n) => `nav${n.path.replace('/', '.')}`));
+  });
+});
