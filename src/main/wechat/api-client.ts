@@ -1,5 +1,7 @@
 /**
- * WeChat API client (undici 7): JSON in/out against api.weixin.qq.com or the simulator (only the base URL differs).
+ * WeChat API client (undici 7) against api.weixin.qq.com or the simulator (only the base URL differs). Every API is
+ * called through its endpoint spec (src/wechat/endpoints/): `invoke(spec, token, request)`; the typed methods below
+ * are thin calls through it, and `call()` is for paths without a spec.
  *
  * Rules (reference §3.5, §8, §9):
  * - errcode ≠ 0 → WeChatApiError (errcode, errmsg, rid, path, explanation).
@@ -9,10 +11,26 @@
  *   compares before it throws anything away) and the call is retried once with a fresh one.
  * - 45009/45011 are surfaced as they are; retrying would only burn more quota.
  * - 61023 → onNeedsReauth(authorizerAppid).
+ * - Binary answers (a JPEG) come back as bytes with their content type; a JSON error in their place is still an error.
+ * - Uploads go as multipart (undici's FormData), checked against the spec's size and type limits before sending.
  * - Every attempt is reported to onCall with the path stripped of tokens. Tokens and secrets never reach errors or logs.
  */
-import { ProxyAgent, request, type Dispatcher } from 'undici';
+import { FormData, ProxyAgent, request, type Dispatcher } from 'undici';
 import { explainErrcode, isTokenInvalidErrcode, type ErrcodeExplanation } from '../../shared/errcodes';
+import {
+  checkUpload,
+  contentTypeFor,
+  specPath,
+  type BinaryAnswer,
+  type EndpointSpec,
+  type FileInput,
+  type TokenParam,
+  type WeChatBaseResponse,
+} from '../../wechat';
+import * as component from '../../wechat/endpoints/component';
+import { getLatestAuditStatus } from '../../wechat/endpoints/mp-audit';
+import { sendCustomMessage } from '../../wechat/endpoints/oa-custom-service';
+import * as quota from '../../wechat/endpoints/quota';
 import type {
   ApiQuotaRequest,
   ApiQuotaResponse,
@@ -42,7 +60,6 @@ import type {
   RidResponse,
   SetAuthorizerOptionRequest,
   StartPushTicketRequest,
-  WeChatBaseResponse,
 } from './api-types';
 
 export const DEFAULT_API_BASE_URL = 'https://api.weixin.qq.com';
@@ -292,81 +309,99 @@ export class WeChatClient {
     this.random = options.random ?? Math.random;
   }
 
-  /** Generic call for APIs without a typed method. Handles token refresh-and-retry, -1 backoff and logging. */
+  /** Generic call for paths without a spec (JSON in and out). Handles token refresh-and-retry, -1 backoff and logging. */
   async call<T extends object = WeChatBaseResponse>(req: ApiRequest): Promise<T> {
     if (typeof req.path !== 'string' || !req.path.startsWith('/')) {
       throw new WeChatInputError(`API path must start with "/", got ${JSON.stringify(req.path)}`);
     }
-    const counter = { attempt: 0 };
-    const token = req.token;
-    if (token === undefined || typeof token === 'string') {
-      if (token === '') throw new WeChatInputError(`${req.path}: the token is empty; get one from the TokenManager`);
-      return this.send<T>(req, token, counter);
+    const method = req.method ?? 'POST';
+    return this.run<T>({
+      path: req.path,
+      method,
+      body: method === 'POST' ? { kind: 'json', value: req.body ?? {} } : { kind: 'none' },
+      token: req.token,
+      tokenParam: req.tokenParam ?? 'access_token',
+      appid: req.appid !== undefined ? req.appid : typeof req.token === 'object' ? (req.token.appid ?? null) : null,
+      authorizerAppid: req.authorizerAppid,
+      idempotent: req.idempotent === true,
+      answer: 'json',
+      signal: req.signal,
+    });
+  }
+
+  /**
+   * Call an API through its spec: the request is checked (fields, upload limits) before anything is sent, the token
+   * goes in the spec's query parameter, and the answer comes back as the spec says (JSON, parsed where the spec has a
+   * response schema, or bytes). `token` is null for the APIs that take none.
+   */
+  async invoke<Req, Res>(spec: EndpointSpec<Req, Res>, token: TokenArg | null, req: Req, opts?: CallOptions): Promise<Res> {
+    const problem = spec.check?.(req);
+    if (problem) throw new WeChatInputError(`${spec.name}: ${problem}`);
+    if (spec.token === 'none') {
+      if (token !== null && token !== undefined) throw new WeChatInputError(`${spec.name} takes no token (it authenticates with the secret); pass null`);
+    } else if (token === null || token === undefined) {
+      throw new WeChatInputError(`${spec.name} needs ${spec.token === 'authorizer' ? 'an authorizer' : 'a component'} token; get one from the TokenManager`);
     }
-    return withTokenRetry(token, (t) => this.send<T>(req, t, counter));
+    const url = new URL(specPath(spec), 'http://x');
+    const fields = (req ?? {}) as Record<string, unknown>;
+    let body: Prepared['body'] = { kind: 'none' };
+    if (spec.request === 'json') body = { kind: 'json', value: req ?? {} };
+    else if (spec.request === 'query') setQuery(url.searchParams, fields);
+    else if (spec.request === 'multipart') {
+      const upload = spec.upload!;
+      const file = fields[upload.field] as FileInput | undefined;
+      const { [upload.field]: _file, ...rest } = fields;
+      setQuery(url.searchParams, rest);
+      const size = fileSize(file);
+      const kindParam = upload.kindFrom === 'extension' ? null : fields[upload.kindFrom.param];
+      const verdict = checkUpload(upload, size === null ? null : { filename: file!.filename, size }, typeof kindParam === 'string' ? kindParam : null);
+      if (!verdict.ok) throw new WeChatInputError(`${spec.name}: ${verdict.message}`);
+      body = { kind: 'form', build: () => formWith(upload.field, file!) };
+    }
+    const about = spec.about?.(req);
+    return this.run<Res>({
+      path: url.pathname + url.search,
+      method: spec.method,
+      body,
+      token: token ?? undefined,
+      tokenParam: spec.tokenParam ?? 'access_token',
+      appid: about ?? opts?.appid ?? (token !== null && typeof token === 'object' ? (token.appid ?? null) : null),
+      authorizerAppid: spec.reauthOn61023 ? about : undefined,
+      idempotent: spec.idempotent,
+      answer: spec.answer,
+      response: spec.response,
+      signal: opts?.signal,
+    });
   }
 
   // --- component APIs (reference §3) ----------------------------------------------------------------------------
 
   async componentToken(body: ComponentTokenRequest, opts?: CallOptions): Promise<ComponentTokenResponse> {
-    requireFields('api_component_token', body, ['component_appid', 'component_appsecret', 'component_verify_ticket']);
-    return this.call<ComponentTokenResponse>({
-      path: '/cgi-bin/component/api_component_token',
-      body,
-      appid: body.component_appid,
-      // A lost answer only costs a token nobody saw; asking again is safe.
-      idempotent: true,
-      signal: opts?.signal,
-    });
+    return this.invoke(component.apiComponentToken, null, body, opts);
   }
 
   async startPushTicket(body: StartPushTicketRequest, opts?: CallOptions): Promise<WeChatBaseResponse> {
-    requireFields('api_start_push_ticket', body, ['component_appid', 'component_secret']);
-    return this.call({
-      path: '/cgi-bin/component/api_start_push_ticket',
-      body,
-      appid: body.component_appid,
-      idempotent: true,
-      signal: opts?.signal,
-    });
+    return this.invoke(component.apiStartPushTicket, null, body, opts);
   }
 
   async createPreAuthCode(token: TokenArg, body: CreatePreAuthCodeRequest, opts?: CallOptions): Promise<CreatePreAuthCodeResponse> {
-    requireFields('api_create_preauthcode', body, ['component_appid']);
-    return this.componentCall('api_create_preauthcode', token, body, { appid: body.component_appid, idempotent: true }, opts);
+    return this.invoke(component.apiCreatePreAuthCode, token, body, opts);
   }
 
   async queryAuth(token: TokenArg, body: QueryAuthRequest, opts?: CallOptions): Promise<QueryAuthResponse> {
-    requireFields('api_query_auth', body, ['component_appid', 'authorization_code']);
-    // Not idempotent: the authorization code is single-use.
-    return this.componentCall('api_query_auth', token, body, { appid: body.component_appid, idempotent: false }, opts);
+    return this.invoke(component.apiQueryAuth, token, body, opts);
   }
 
   async authorizerToken(token: TokenArg, body: AuthorizerTokenRequest, opts?: CallOptions): Promise<AuthorizerTokenResponse> {
-    requireFields('api_authorizer_token', body, ['component_appid', 'authorizer_appid', 'authorizer_refresh_token']);
-    return this.componentCall(
-      'api_authorizer_token',
-      token,
-      body,
-      { appid: body.authorizer_appid, authorizerAppid: body.authorizer_appid, idempotent: true },
-      opts,
-    );
+    return this.invoke(component.apiAuthorizerToken, token, body, opts);
   }
 
   async getAuthorizerInfo(token: TokenArg, body: GetAuthorizerInfoRequest, opts?: CallOptions): Promise<GetAuthorizerInfoResponse> {
-    requireFields('api_get_authorizer_info', body, ['component_appid', 'authorizer_appid']);
-    return this.componentCall('api_get_authorizer_info', token, body, { appid: body.authorizer_appid, idempotent: true }, opts);
+    return this.invoke(component.apiGetAuthorizerInfo, token, body, opts);
   }
 
   async getAuthorizerList(token: TokenArg, body: GetAuthorizerListRequest, opts?: CallOptions): Promise<GetAuthorizerListResponse> {
-    requireFields('api_get_authorizer_list', body, ['component_appid']);
-    if (!Number.isInteger(body.offset) || body.offset < 0) {
-      throw new WeChatInputError(`api_get_authorizer_list: offset must be an integer ≥ 0, got ${body.offset}`);
-    }
-    if (!Number.isInteger(body.count) || body.count < 1 || body.count > 500) {
-      throw new WeChatInputError(`api_get_authorizer_list: count must be an integer 1–500 (WeChat's limit), got ${body.count}`);
-    }
-    return this.componentCall('api_get_authorizer_list', token, body, { appid: body.component_appid, idempotent: true }, opts);
+    return this.invoke(component.apiGetAuthorizerList, token, body, opts);
   }
 
   /** Legacy option API, component token. */
@@ -375,161 +410,75 @@ export class WeChatClient {
     body: LegacyGetAuthorizerOptionRequest,
     opts?: CallOptions,
   ): Promise<LegacyGetAuthorizerOptionResponse> {
-    requireFields('api_get_authorizer_option', body, ['component_appid', 'authorizer_appid', 'option_name']);
-    return this.componentCall('api_get_authorizer_option', token, body, { appid: body.authorizer_appid, idempotent: true }, opts);
+    return this.invoke(component.apiGetAuthorizerOption, token, body, opts);
   }
 
   /** Legacy option API, component token. */
   async setAuthorizerOptionLegacy(token: TokenArg, body: LegacySetAuthorizerOptionRequest, opts?: CallOptions): Promise<WeChatBaseResponse> {
-    requireFields('api_set_authorizer_option', body, ['component_appid', 'authorizer_appid', 'option_name', 'option_value']);
-    return this.componentCall('api_set_authorizer_option', token, body, { appid: body.authorizer_appid, idempotent: true }, opts);
+    return this.invoke(component.apiSetAuthorizerOption, token, body, opts);
   }
 
   /** New option API, authorizer token. */
   async getAuthorizerOption(token: TokenArg, body: GetAuthorizerOptionRequest, opts?: CallOptions): Promise<GetAuthorizerOptionResponse> {
-    requireFields('get_authorizer_option', body, ['option_name']);
-    return this.call({
-      path: '/cgi-bin/component/get_authorizer_option',
-      token,
-      body,
-      appid: appidFor(token, opts),
-      idempotent: true,
-      signal: opts?.signal,
-    });
+    return this.invoke(component.getAuthorizerOption, token, body, opts);
   }
 
   /** New option API, authorizer token. */
   async setAuthorizerOption(token: TokenArg, body: SetAuthorizerOptionRequest, opts?: CallOptions): Promise<WeChatBaseResponse> {
-    requireFields('set_authorizer_option', body, ['option_name', 'option_value']);
-    return this.call({
-      path: '/cgi-bin/component/set_authorizer_option',
-      token,
-      body,
-      appid: appidFor(token, opts),
-      idempotent: true,
-      signal: opts?.signal,
-    });
+    return this.invoke(component.setAuthorizerOption, token, body, opts);
   }
 
   /** Component token clears the platform's own quota; an authorizer token clears that authorizer's. */
   async clearQuota(token: TokenArg, body: ClearQuotaRequest, opts?: CallOptions): Promise<WeChatBaseResponse> {
-    requireFields('clear_quota', body, ['appid']);
-    // Not idempotent: each clear uses one of 10 a month.
-    return this.call({ path: '/cgi-bin/clear_quota', token, body, appid: body.appid, idempotent: false, signal: opts?.signal });
+    return this.invoke(quota.clearQuota, token, body, opts);
   }
 
   /** clear_quota/v2 authenticates with the component secret instead of a token. */
   async clearQuotaV2(body: ClearQuotaV2Request, opts?: CallOptions): Promise<WeChatBaseResponse> {
-    requireFields('clear_quota/v2', body, ['component_appid', 'appsecret']);
-    if (body.appid !== undefined) requireFields('clear_quota/v2', body, ['appid']);
-    return this.call({
-      path: '/cgi-bin/component/clear_quota/v2',
-      body,
-      appid: body.appid ?? body.component_appid,
-      idempotent: false,
-      signal: opts?.signal,
-    });
+    return this.invoke(quota.clearQuotaV2, null, body, opts);
   }
 
   async getApiQuota(token: TokenArg, body: ApiQuotaRequest, opts?: CallOptions): Promise<ApiQuotaResponse> {
-    requireCgiPath('openapi/quota/get', body.cgi_path);
-    return this.call({
-      path: '/cgi-bin/openapi/quota/get',
-      token,
-      body,
-      appid: appidFor(token, opts),
-      idempotent: true,
-      signal: opts?.signal,
-    });
+    return this.invoke(quota.getApiQuota, token, body, opts);
   }
 
   async clearApiQuota(token: TokenArg, body: ApiQuotaRequest, opts?: CallOptions): Promise<WeChatBaseResponse> {
-    requireCgiPath('openapi/quota/clear', body.cgi_path);
-    return this.call({
-      path: '/cgi-bin/openapi/quota/clear',
-      token,
-      body,
-      appid: appidFor(token, opts),
-      idempotent: false,
-      signal: opts?.signal,
-    });
+    return this.invoke(quota.clearApiQuota, token, body, opts);
   }
 
   async getRid(token: TokenArg, body: RidRequest, opts?: CallOptions): Promise<RidResponse> {
-    requireFields('openapi/rid/get', body, ['rid']);
-    return this.call({
-      path: '/cgi-bin/openapi/rid/get',
-      token,
-      body,
-      appid: appidFor(token, opts),
-      idempotent: true,
-      signal: opts?.signal,
-    });
+    return this.invoke(quota.getRid, token, body, opts);
   }
 
   /** The mini program's latest code audit (authorizer token); `screenshot` filled from either spelling WeChat used. */
   async getLatestAuditStatus(token: TokenArg, opts?: CallOptions): Promise<LatestAuditStatusResponse> {
-    const res = await this.call<LatestAuditStatusResponse>({
-      path: '/wxa/get_latest_auditstatus',
-      method: 'GET',
-      token,
-      appid: appidFor(token, opts),
-      idempotent: true,
-      signal: opts?.signal,
-    });
-    res.screenshot ??= res.ScreenShot;
-    return res;
+    return this.invoke(getLatestAuditStatus, token, {}, opts);
   }
 
   /** Customer-service message with the authorizer's token (reference §6; the release check's "_from_api" step). */
   async sendCustomMessage(token: TokenArg, message: CustomMessage, opts?: CallOptions): Promise<WeChatBaseResponse> {
-    requireFields('message/custom/send', message, ['touser', 'msgtype']);
-    const payload = (message as unknown as Record<string, unknown>)[message.msgtype];
-    if (payload === null || typeof payload !== 'object') {
-      throw new WeChatInputError(
-        `message/custom/send: msgtype "${message.msgtype}" needs a "${message.msgtype}" object, e.g. {"text":{"content":"…"}}`,
-      );
-    }
-    // Not idempotent: a repeat would send the user the message twice.
-    return this.call({
-      path: '/cgi-bin/message/custom/send',
-      token,
-      body: message,
-      appid: appidFor(token, opts),
-      idempotent: false,
-      signal: opts?.signal,
-    });
+    return this.invoke(sendCustomMessage, token, message, opts);
   }
 
   // --- internals ------------------------------------------------------------------------------------------------
 
-  private componentCall<T extends object>(
-    name: string,
-    token: TokenArg,
-    body: object,
-    meta: { appid: string; authorizerAppid?: string; idempotent: boolean },
-    opts: CallOptions | undefined,
-  ): Promise<T> {
-    return this.call<T>({
-      path: `/cgi-bin/component/${name}`,
-      token,
-      // Legacy name; WxJava and wechatpy send it and the simulator accepts both (reference §0).
-      tokenParam: 'component_access_token',
-      body,
-      appid: meta.appid,
-      authorizerAppid: meta.authorizerAppid,
-      idempotent: meta.idempotent,
-      signal: opts?.signal,
-    });
+  /** The one path every call takes: the token check, refresh-and-retry on an invalid token, then send. */
+  private run<T>(p: Prepared): Promise<T> {
+    const counter = { attempt: 0 };
+    const token = p.token;
+    if (token === undefined || typeof token === 'string') {
+      if (token === '') throw new WeChatInputError(`${p.path}: the token is empty; get one from the TokenManager`);
+      return this.send<T>(p, token, counter);
+    }
+    return withTokenRetry(token, (t) => this.send<T>(p, t, counter));
   }
 
-  private async send<T extends object>(req: ApiRequest, token: string | undefined, counter: { attempt: number }): Promise<T> {
-    const logPath = sanitizePath(req.path);
-    const appid = req.appid !== undefined ? req.appid : typeof req.token === 'object' ? (req.token.appid ?? null) : null;
-    const url = new URL(this.baseUrl + req.path);
+  private async send<T>(p: Prepared, token: string | undefined, counter: { attempt: number }): Promise<T> {
+    const logPath = sanitizePath(p.path);
+    const appid = p.appid;
+    const url = new URL(this.baseUrl + p.path);
     for (const name of TOKEN_QUERY_PARAMS) url.searchParams.delete(name);
-    if (token !== undefined) url.searchParams.set(req.tokenParam ?? 'access_token', token);
-    const method = req.method ?? 'POST';
+    if (token !== undefined) url.searchParams.set(p.tokenParam, token);
 
     for (let tries = 1; ; tries++) {
       counter.attempt++;
@@ -553,11 +502,11 @@ export class WeChatClient {
         }
       };
 
-      let outcome: { json: Record<string, unknown> } | { transport: WeChatTransportError; retryable: boolean };
+      let outcome: Answer | { transport: WeChatTransportError; retryable: boolean };
       try {
-        outcome = { json: await this.exchange(url, method, req, logPath) };
+        outcome = await this.exchange(url, p, logPath);
       } catch (err) {
-        if (req.signal?.aborted) {
+        if (p.signal?.aborted) {
           record(null, 'aborted by caller', null);
           throw err;
         }
@@ -567,7 +516,7 @@ export class WeChatClient {
         const retryable =
           transport.kind !== 'bad_response' &&
           transport.code !== PROXY_REFUSED &&
-          (connectPhase || (req.idempotent === true && (transport.kind !== 'http_status' || serverError)));
+          (connectPhase || (p.idempotent && (transport.kind !== 'http_status' || serverError)));
         outcome = { transport, retryable };
       }
 
@@ -579,51 +528,77 @@ export class WeChatClient {
         }
         throw outcome.transport;
       }
+      if ('binary' in outcome) {
+        record(0, 'ok', null);
+        return outcome.binary as T;
+      }
 
       const json = outcome.json;
       const errcode = typeof json.errcode === 'number' ? json.errcode : 0;
       const errmsg = typeof json.errmsg === 'string' ? json.errmsg : errcode === 0 ? 'ok' : '';
       const rid = parseRid(errmsg);
+      if (errcode === 0) {
+        const problem =
+          p.answer === 'binary'
+            ? `expected a file, got JSON without an errcode: ${JSON.stringify(json).slice(0, 200)}`
+            : answerProblem(p, json);
+        if (typeof problem === 'string') {
+          const bad = new WeChatTransportError('bad_response', logPath, problem);
+          record(null, bad.message, rid);
+          throw bad;
+        }
+        record(errcode, errmsg, rid);
+        return (problem?.data ?? json) as T;
+      }
       record(errcode, errmsg, rid);
-      if (errcode === 0) return json as T;
 
       if (errcode === -1 && tries < this.retry.maxAttempts) {
         await this.backoff(tries);
         continue;
       }
-      if (errcode === 61023 && req.authorizerAppid) {
+      if (errcode === 61023 && p.authorizerAppid) {
         try {
-          this.onNeedsReauth?.(req.authorizerAppid);
+          this.onNeedsReauth?.(p.authorizerAppid);
         } catch {
           // The hook's failure must not hide the WeChat error.
         }
       }
-      throw new WeChatApiError(errcode, errmsg, rid, logPath, req.authorizerAppid ?? appid);
+      throw new WeChatApiError(errcode, errmsg, rid, logPath, p.authorizerAppid ?? appid);
     }
   }
 
-  /** One HTTP exchange; returns the parsed JSON object or throws (undici error or WeChatTransportError). */
-  private async exchange(url: URL, method: 'GET' | 'POST', req: ApiRequest, logPath: string): Promise<Record<string, unknown>> {
+  /** One HTTP exchange: the JSON object, or the bytes of a binary answer; throws undici errors or WeChatTransportError. */
+  private async exchange(url: URL, p: Prepared, logPath: string): Promise<Answer> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
-    const hasBody = method === 'POST';
+    const signal = p.signal ? AbortSignal.any([p.signal, timeout]) : timeout;
+    const accept = p.answer === 'binary' ? '*/*' : 'application/json';
     const res = await request(url, {
-      method,
+      method: p.method,
       dispatcher: this.dispatcher,
       signal,
-      headers: hasBody
-        ? { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' }
-        : { accept: 'application/json' },
-      body: hasBody ? JSON.stringify(req.body ?? {}) : undefined,
+      headers:
+        p.body.kind === 'json' ? { 'content-type': 'application/json; charset=utf-8', accept } : { accept },
+      body: p.body.kind === 'json' ? JSON.stringify(p.body.value) : p.body.kind === 'form' ? p.body.build() : undefined,
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
     });
-    const text = await res.body.text();
+    const ok = res.statusCode >= 200 && res.statusCode < 300;
+    let text: string;
+    if (p.answer === 'binary') {
+      const bytes = new Uint8Array(await res.body.arrayBuffer());
+      const contentType = headerValue(res.headers['content-type']);
+      // WeChat answers errors as JSON in the file's place (sometimes under the file's content type).
+      const json = /json|text\/plain/i.test(contentType) || bytes[0] === 0x7b;
+      if (ok && !json) return { binary: { bytes, contentType, filename: dispositionFilename(headerValue(res.headers['content-disposition'])) } };
+      text = Buffer.from(bytes).toString('utf8');
+    } else {
+      text = await res.body.text();
+    }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      if (res.statusCode < 200 || res.statusCode >= 300) {
+      if (!ok) {
         throw new WeChatTransportError('http_status', logPath, `HTTP ${res.statusCode}: ${text.slice(0, 200)}`, res.statusCode);
       }
       throw new WeChatTransportError('bad_response', logPath, `answer is not JSON: ${text.slice(0, 200)}`, res.statusCode);
@@ -633,10 +608,10 @@ export class WeChatClient {
     }
     const obj = json as Record<string, unknown>;
     // A non-2xx with a WeChat error body is still a WeChat answer; without errcode it is an HTTP failure.
-    if ((res.statusCode < 200 || res.statusCode >= 300) && typeof obj.errcode !== 'number') {
+    if (!ok && typeof obj.errcode !== 'number') {
       throw new WeChatTransportError('http_status', logPath, `HTTP ${res.statusCode}: ${text.slice(0, 200)}`, res.statusCode);
     }
-    return obj;
+    return { json: obj };
   }
 
   private backoff(tries: number): Promise<void> {
@@ -645,6 +620,64 @@ export class WeChatClient {
     const delay = ceiling / 2 + this.random() * (ceiling / 2);
     return new Promise((resolve) => setTimeout(resolve, delay));
   }
+}
+
+/** A request ready to send, from call() or invoke(). */
+interface Prepared {
+  /** Path with the query, no token. */
+  path: string;
+  method: 'GET' | 'POST';
+  /** A form is built per attempt, so a retry sends the whole file again. */
+  body: { kind: 'json'; value: unknown } | { kind: 'form'; build: () => FormData } | { kind: 'none' };
+  token: TokenArg | undefined;
+  tokenParam: TokenParam;
+  appid: string | null;
+  authorizerAppid: string | undefined;
+  idempotent: boolean;
+  answer: 'json' | 'binary';
+  response?: EndpointSpec['response'];
+  signal?: AbortSignal;
+}
+
+type Answer = { json: Record<string, unknown> } | { binary: BinaryAnswer };
+
+/** Parse a successful answer with the spec's schema: the parsed value, a problem in words, or null (no schema). */
+function answerProblem(p: Prepared, json: Record<string, unknown>): { data: unknown } | string | null {
+  if (!p.response) return null;
+  const parsed = p.response.safeParse(json);
+  if (parsed.success) return { data: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? `"${issue.path.join('.')}"` : 'the answer';
+  return `${where}: ${issue?.message ?? 'unexpected shape'}; it does not look like WeChat's`;
+}
+
+function headerValue(v: string | string[] | undefined): string {
+  return Array.isArray(v) ? (v[0] ?? '') : (v ?? '');
+}
+
+/** filename="QRCode.jpg" from Content-Disposition, or null. */
+function dispositionFilename(disposition: string): string | null {
+  return /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1] ?? null;
+}
+
+/** Request fields into the query string (strings and numbers; undefined left out). */
+function setQuery(params: URLSearchParams, fields: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null) params.set(k, String(v));
+}
+
+function fileSize(file: FileInput | undefined): number | null {
+  if (!file || typeof file !== 'object' || typeof file.filename !== 'string' || file.filename === '') return null;
+  if (file.data instanceof Blob) return file.data.size;
+  if (file.data instanceof Uint8Array) return file.data.byteLength;
+  return null;
+}
+
+function formWith(field: string, file: FileInput): FormData {
+  const type = file.contentType ?? contentTypeFor(file.filename);
+  const blob = file.data instanceof Blob ? file.data : new Blob([file.data], { type });
+  const form = new FormData();
+  form.append(field, blob, file.filename);
+  return form;
 }
 
 function toTransportError(err: unknown, path: string, timeoutMs: number): WeChatTransportError {
@@ -669,10 +702,6 @@ function toTransportError(err: unknown, path: string, timeoutMs: number): WeChat
   return new WeChatTransportError('network', path, `network failure (${detail})`, null, code);
 }
 
-function appidFor(token: TokenArg, opts: CallOptions | undefined): string | null {
-  return opts?.appid ?? (typeof token === 'object' ? (token.appid ?? null) : null);
-}
-
 function requireFields(api: string, body: unknown, fields: readonly string[]): void {
   if (body === null || typeof body !== 'object') {
     throw new WeChatInputError(`${api}: the request body must be an object with ${fields.join(', ')}`);
@@ -683,12 +712,6 @@ function requireFields(api: string, body: unknown, fields: readonly string[]): v
     if (typeof value !== 'string' || value.trim() === '') {
       throw new WeChatInputError(`${api}: "${field}" is required and must be a non-empty string`);
     }
-  }
-}
-
-function requireCgiPath(api: string, cgiPath: unknown): void {
-  if (typeof cgiPath !== 'string' || !cgiPath.startsWith('/')) {
-    throw new WeChatInputError(`${api}: cgi_path must be an API path starting with "/", e.g. /cgi-bin/message/custom/send`);
   }
 }
 
