@@ -27,24 +27,19 @@ export async function handleApi(k: SimKernel, req: IncomingMessage, res: ServerR
     // An upload may be as large as its biggest kind allows, with room to answer "too large" with WeChat's errcode.
     const max = upload ? 2 * Math.max(...Object.values(upload.kinds).map((x) => x.maxBytes)) + 64 * 1024 : MAX_JSON_BYTES;
     const bytes = await readBytes(req, max, upload?.errcodes.tooLarge);
+    const form = upload ? await parseForm(bytes, req.headers['content-type']) : null;
+    raw = upload ? (form ? describeForm(form) : '') : bytes.toString('utf8');
     await k.faults.apply(path);
     let body: Record<string, unknown> = {};
-    let form: FormData | null = null;
-    if (upload) {
-      form = await parseForm(bytes, req.headers['content-type']);
-      raw = form ? describeForm(form) : '';
-    } else {
-      raw = bytes.toString('utf8');
-      if (raw.trim() !== '') {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(raw);
-        } catch {
-          throw new ApiError(47001, 'data format error: the body is not valid JSON');
-        }
-        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ApiError(47001, 'data format error: the body must be a JSON object');
-        body = parsed as Record<string, unknown>;
+    if (!upload && raw.trim() !== '') {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        throw new ApiError(47001, 'data format error: the body is not valid JSON');
       }
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ApiError(47001, 'data format error: the body must be a JSON object');
+      body = parsed as Record<string, unknown>;
     }
     if (route.ipCheck && k.settings.allowIps.length > 0 && !k.settings.allowIps.includes(ip)) {
       throw new ApiError(61004, `access clientip is not registered requestIP: ${ip}`);
