@@ -33,18 +33,4 @@ export type { ApiQuotaRequest, ApiQuotaResponse, ClearQuotaRequest, ClearQuotaV2
 export type { LatestAuditStatusResponse } from '../../wechat/endpoints/mp-audit';
 export type { CustomMessage, CustomMessageBase } from '../../wechat/endpoints/oa-custom-service';
 
-// --- authorization links (reference §4) -------------------------------------------------------------------------
-/** 1 official accounts only, 2 mini programs only, 3 both (WeChat's default); 4–6 newer kinds. */
-export type AuthType = 1 | 2 | 3 | 4 | 5 | 6;
-
-export interface AuthUrlParams {
-  componentAppid: string;
-  preAuthCode: string;
-  /** Where WeChat sends the admin back with ?auth_code=…&expires_in=600. */
-  redirectUri: string;
-  authType?: AuthType;
-  /** Only this account's admin may authorize; wins over authType. */
-  bizAppid?: string;
-  /** Restrict the permission sets offered (sent as id1|id2). */
-  categoryIdList?: readonly number[];
-}
+export type { AuthType, AuthUrlParams } from '../api/links';
