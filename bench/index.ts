@@ -5,6 +5,7 @@ import type { BenchModule, BenchSection } from './types';
 const modules: [string, () => Promise<BenchModule>][] = [
   ['crypto and XML', () => import('./crypto')],
   ['engine', () => import('./engine')],
+  ['API client', () => import('./api-client')],
   ['console', () => import('./console')],
   ['relay', () => import('./relay')],
 ];

@@ -61,6 +61,8 @@ export class Simulator {
   private readonly customService: CustomServiceApis;
   private readonly audit: AuditApis;
   private readonly register: RegisterApis;
+  /** Code and audits of the mini programs, shared by the mp families. */
+  private readonly mp = new MpStore();
   private ticketTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -68,7 +70,7 @@ export class Simulator {
     const k = (this.k = new SimKernel(options));
     this.config = k.config;
     this.crypt = k.crypt;
-    const mp = new MpStore();
+    const mp = this.mp;
     this.customService = new CustomServiceApis(k);
     this.audit = new AuditApis(k, mp);
     this.register = new RegisterApis(k);
@@ -83,7 +85,6 @@ export class Simulator {
       new CodeApis(k, mp),
       this.audit,
       new ReleaseApis(k, mp),
-      { routes: () => [], reset: () => mp.reset() },
     ];
     k.routes = new RouteTable(this.families.flatMap((f) => f.routes()));
     this.pages = new AuthPages(k);
@@ -191,6 +192,7 @@ export class Simulator {
   /** Forget everything and re-seed (settings and the listening port stay). */
   reset(): void {
     this.k.reset();
+    this.mp.reset();
     for (const f of this.families) f.reset?.();
   }
 

@@ -36,8 +36,8 @@ export interface Route {
   handler: (ctx: ApiCtx) => ApiResult | Promise<ApiResult>;
 }
 
-export function route(spec: EndpointSpec<never, unknown> | EndpointSpec, handler: Route['handler'], opts: { ipCheck?: boolean } = {}): Route {
-  return { spec: spec as EndpointSpec, ipCheck: opts.ipCheck ?? true, handler };
+export function route(spec: EndpointSpec, handler: Route['handler'], opts: { ipCheck?: boolean } = {}): Route {
+  return { spec, ipCheck: opts.ipCheck ?? true, handler };
 }
 
 export class RouteTable {
