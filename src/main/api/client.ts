@@ -522,7 +522,8 @@ function fileSize(file: FileInput | undefined): number | null {
 
 function formWith(field: string, file: FileInput): FormData {
   const type = file.contentType ?? contentTypeFor(file.filename);
-  const blob = file.data instanceof Blob ? file.data : new Blob([file.data], { type });
+  // (The DOM typings want an ArrayBuffer-backed array; any Uint8Array works at run time.)
+  const blob = file.data instanceof Blob ? file.data : new Blob([file.data as Uint8Array<ArrayBuffer>], { type });
   const form = new FormData();
   form.append(field, blob, file.filename);
   return form;

@@ -79,7 +79,7 @@ export async function handleApi(k: SimKernel, req: IncomingMessage, res: ServerR
 async function parseForm(bytes: Buffer, contentType: string | undefined): Promise<FormData | null> {
   if (!contentType || !/^multipart\/form-data/i.test(contentType)) return null;
   try {
-    return await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
+    return await new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]), { headers: { 'content-type': contentType } }).formData();
   } catch {
     return null;
   }
