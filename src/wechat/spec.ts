@@ -1,6 +1,6 @@
 /**
  * Endpoint specs: each WeChat API described once (path, method, token, request and answer shape), so the client
- * (src/main/wechat/api-client.ts, `invoke`) and the simulator (src/sim/apis/<family>/) work from the same facts.
+ * (src/main/api/client.ts, `invoke`) and the simulator (src/sim/apis/<family>/) work from the same facts.
  * Protocol only: no Node, no I/O; imports nothing of ours but shared.
  */
 import type { z } from 'zod';
