@@ -6,6 +6,7 @@ const modules: [string, () => Promise<BenchModule>][] = [
   ['crypto and XML', () => import('./crypto')],
   ['engine', () => import('./engine')],
   ['desk delivery', () => import('./desk')],
+  ['API client', () => import('./api-client')],
   ['console', () => import('./console')],
   ['relay', () => import('./relay')],
 ];

@@ -46,6 +46,9 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
     en: 'access_token is invalid or superseded (or the secret is wrong); refresh the token and retry once',
     action: 'refresh_token',
   },
+  40004: { zh: '不合法的媒体文件类型（type 参数）', en: 'Invalid media type (the type parameter)', action: 'fix_request' },
+  40005: { zh: '不合法的文件类型：该接口不接受这种文件格式', en: 'Invalid file type: this API does not take this file format', action: 'fix_request' },
+  40006: { zh: '不合法的文件大小（或文件格式）：超过该接口的限制', en: "Invalid media size (or file type): over this API's limit", action: 'fix_request' },
   40013: {
     zh: 'appid 无效，或请求中的 appid 与令牌所属账号不符',
     en: "Invalid appid, or the appid in the body does not match the token's account",
@@ -58,6 +61,7 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
     en: "Invalid appsecret: check the platform's AppSecret setting",
     action: 'fix_credentials',
   },
+  40126: { zh: '文本文件大小超过限制（隐私保护指引文件最大 100 KB）', en: 'Text file too large (the privacy-guide file takes at most 100 KB)', action: 'fix_request' },
   40164: {
     zh: '调用 IP 不在公众号/小程序自身的白名单中',
     en: "Caller IP is not on the account's own IP whitelist (official account / mini program)",
@@ -66,8 +70,10 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   41001: { zh: '缺少 access_token 参数', en: 'access_token is missing', action: 'fix_request' },
   41002: { zh: '缺少 appid 参数', en: 'appid is missing', action: 'fix_request' },
   41004: { zh: '缺少 secret 参数', en: 'appsecret is missing', action: 'fix_request' },
+  41005: { zh: '缺少多媒体文件数据（表单中没有文件）', en: 'Media data missing (no file in the form)', action: 'fix_request' },
   42001: { zh: 'access_token 已过期；刷新令牌后重试', en: 'access_token expired; refresh it and retry', action: 'refresh_token' },
   42002: { zh: 'refresh_token 已过期', en: 'refresh_token expired', action: 'reauthorize' },
+  44001: { zh: '多媒体文件为空', en: 'Empty media file', action: 'fix_request' },
   45009: {
     zh: '接口调用已达今日上限；可用 clear_quota 清零（每月 10 次）或等到明天',
     en: 'Daily API quota reached; clear it with clear_quota (10 times a month) or wait until tomorrow',

@@ -5,7 +5,9 @@
 import { isIP } from 'node:net';
 import { UsageError, parseFlags } from '../cli/args';
 import { CryptoError, decodeAesKey } from '../main/wechat/crypto';
-import { startSimulator, type SimulatorOptions } from './simulator';
+import { controlHelpLines } from './control';
+import { startSimulator } from './simulator';
+import type { SimulatorOptions } from './types';
 
 export const SIM_USAGE = `Usage: wxopen sim [--port P] [--component-appid A --component-secret S --token T --aes-key K]
                  [--auth-event-url URL] [--message-url URL] [--ticket-interval SECONDS]
@@ -116,7 +118,7 @@ export function parseSimArgs(args: string[]): SimulatorOptions | 'help' {
 export async function simCommand(args: string[]): Promise<number | null> {
   const opts = parseSimArgs(args);
   if (opts === 'help') {
-    process.stdout.write(SIM_USAGE + '\n');
+    process.stdout.write(`${SIM_USAGE}\n\nControl endpoints:\n${controlHelpLines().map((l) => `  ${l}`).join('\n')}\n`);
     return 0;
   }
   // The config JSON must be the first stdout line: hold log lines produced while starting (the first ticket push).

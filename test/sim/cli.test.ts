@@ -6,7 +6,9 @@ import { cliBundle } from '../helpers/paths';
 import { call, infoType, startReceiver } from './helpers';
 import { MsgCrypt } from '../../src/main/wechat/crypto';
 import { UsageError } from '../../src/cli/args';
-import { parseSimArgs } from '../../src/sim/cli';
+import { SIM_USAGE, parseSimArgs } from '../../src/sim/cli';
+import { CONTROL_ENDPOINTS, controlHelpLines } from '../../src/sim/control';
+import { SIM_CONTROL_HEADERS, startSimulator } from '../../src/sim';
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -100,5 +102,26 @@ describe('wxopen sim (process)', () => {
   it('parseSimArgs takes several IPs after one --allow-ip, repeated flags and commas', () => {
     const o = parseSimArgs(['--allow-ip', '10.0.0.1', '10.0.0.2', '--accounts', '3', '--allow-ip=::1,127.0.0.1']);
     expect(o).toMatchObject({ allowIps: ['10.0.0.1', '10.0.0.2', '::1', '127.0.0.1'], accounts: 3 });
+  });
+
+  it('--help prints the usage, then the control endpoints from the same table GET /__sim/help serves', async () => {
+    const r = spawnSync(process.execPath, [cliBundle, 'sim', '--help'], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout.startsWith(SIM_USAGE)).toBe(true);
+    const lines = controlHelpLines();
+    expect(lines).toHaveLength(CONTROL_ENDPOINTS.length);
+    for (const line of lines) expect(r.stdout).toContain(`  ${line}\n`);
+    const sim = await startSimulator({ accounts: 1, candidates: 0, ticketIntervalSeconds: 0, pushTicketAtStart: false });
+    try {
+      const help = (await (await fetch(`${sim.url}/__sim/help`, { headers: SIM_CONTROL_HEADERS })).json()) as { endpoints: string[] };
+      expect(help.endpoints).toEqual(lines);
+      // Every GET in the table answers (the table also dispatches).
+      for (const e of CONTROL_ENDPOINTS.filter((x) => x.method === 'GET')) {
+        const path = e.path.replace(':appid', sim.seededAccount(0).appid);
+        expect((await fetch(`${sim.url}${path}`, { headers: SIM_CONTROL_HEADERS })).status, path).toBe(200);
+      }
+    } finally {
+      await sim.close();
+    }
   });
 });

@@ -4,6 +4,9 @@ import { randomBytes } from 'node:crypto';
 export const ERRMSG: Record<number, string> = {
   [-1]: 'system error',
   40001: 'invalid credential, access_token is invalid or not latest',
+  40004: 'invalid media type',
+  40005: 'invalid file type',
+  40006: 'invalid media size',
   40013: 'invalid appid',
   40014: 'invalid access_token',
   40016: 'invalid button size',
@@ -20,10 +23,13 @@ export const ERRMSG: Record<number, string> = {
   40066: 'invalid url',
   40097: 'invalid args',
   40125: 'invalid appsecret',
+  40126: 'invalid text size',
   41001: 'access_token missing',
   41002: 'appid missing',
   41004: 'appsecret missing',
+  41005: 'media data missing',
   42001: 'access_token expired',
+  44001: 'empty media data',
   45009: 'reach max api daily quota limit',
   45011: 'api minute-quota reach limit',
   46003: 'menu no exist',
@@ -46,6 +52,11 @@ export const ERRMSG: Record<number, string> = {
   85023: '审核列表填写的项目数不在 1-5 以内',
   85052: 'app is already released',
   85086: '提交代码审核之前需提前上传代码',
+  89248: 'invalid code type',
+  89249: 'task running',
+  89250: 'task not found',
+  89253: 'lack of some params',
+  89255: 'code is invalid',
 };
 
 export class ApiError extends Error {

@@ -1,5 +1,5 @@
 /** HTML for the simulator's authorization pages (componentloginpage and the mobile bindcomponent pages). */
-import type { AccountProfile } from './accounts';
+import type { AccountProfile } from '../accounts';
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -1,0 +1,67 @@
+/** Official-account menus (reference "OA and MP APIs" §1; authorizer token, permission set 15). */
+import { endpoint } from '../spec';
+import type { WeChatBaseResponse } from './common';
+
+/** A leaf button ({type, name, key?, url?, …}) or a parent ({name, sub_button}). */
+export interface MenuButton {
+  type?: string;
+  name: string;
+  key?: string;
+  url?: string;
+  media_id?: string;
+  article_id?: string;
+  appid?: string;
+  pagepath?: string;
+  sub_button?: MenuButton[];
+}
+export interface CreateMenuRequest {
+  /** 1–3 top-level buttons, each with 1–5 sub-buttons or none. */
+  button: MenuButton[];
+}
+export interface GetMenuResponse extends WeChatBaseResponse {
+  menu: { button: MenuButton[]; menuid?: number };
+  /** Only when conditional menus exist. */
+  conditionalmenu?: { button: MenuButton[]; matchrule: Record<string, unknown>; menuid: number }[];
+}
+export interface CurrentSelfMenuResponse extends WeChatBaseResponse {
+  is_menu_open: number;
+  /** Sub-buttons come wrapped as sub_button: {list: […]}. */
+  selfmenu_info: { button: Record<string, unknown>[] };
+}
+
+const menu = { family: 'oa/menu', token: 'authorizer', tokenParam: 'access_token', answer: 'json', idempotent: true } as const;
+
+export const createMenu = endpoint<CreateMenuRequest, WeChatBaseResponse>({
+  ...menu,
+  name: 'menu/create',
+  method: 'POST',
+  path: '/cgi-bin/menu/create',
+  request: 'json',
+  check: (b) => (Array.isArray(b?.button) && b.button.length >= 1 && b.button.length <= 3 ? null : 'button must be a list of 1–3 buttons'),
+});
+
+export const getMenu = endpoint<Record<string, never>, GetMenuResponse>({
+  ...menu,
+  name: 'menu/get',
+  method: 'GET',
+  path: '/cgi-bin/menu/get',
+  request: 'none',
+});
+
+/** Deletes the default menu and every conditional menu. */
+export const deleteMenu = endpoint<Record<string, never>, WeChatBaseResponse>({
+  ...menu,
+  name: 'menu/delete',
+  method: 'GET',
+  path: '/cgi-bin/menu/delete',
+  request: 'none',
+});
+
+/** The menu users see, whichever way it was made (API or the editor). */
+export const getCurrentSelfMenuInfo = endpoint<Record<string, never>, CurrentSelfMenuResponse>({
+  ...menu,
+  name: 'get_current_selfmenu_info',
+  method: 'GET',
+  path: '/cgi-bin/get_current_selfmenu_info',
+  request: 'none',
+});
