@@ -12,8 +12,8 @@ import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { signMessage, signaturesEqual } from '../main/wechat/crypto';
-import { XmlError, field, parseXml } from '../main/wechat/xml';
+import { signMessage, signaturesEqual } from '../wechat/crypto';
+import { XmlError, field, parseXml } from '../wechat/xml';
 import type {
   AuthLinkResponse,
   ClientToRelay,

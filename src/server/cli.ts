@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CommandFailure, UsageError, parseFlags, required } from '../cli/args';
+import { CommandFailure, UsageError, parseFlags, required } from '../node/args';
 import { RuntimeHost } from '../main/services/host';
 import { createPlatformRuntime } from '../main/services/runtime-factory';
 import { NodeSecretStore, StoreError, acquireDataFolderLock, backupDatabaseFile, openStore, type DataFolderLock } from '../main/store';
