@@ -6,20 +6,20 @@ import { request } from 'undici';
 import type { EventRecord } from '../shared/domain';
 import type { OpenAlert, RelayRefusals, RelayStatus } from '../shared/contract';
 import type { AuthLinkRequest, AuthLinkResponse, PushFrame, QueueFrame } from '../shared/relay-protocol';
+import { toSummary } from '../shared/event-summary';
 import { summarizeRefusals } from '../shared/refusals';
 import type { Store } from './store';
 import { RelayClient, type RelayClientState } from './relay/client';
 import { DEFAULT_API_BASE_URL, WeChatApiError, WeChatClient, relayEgressAgent } from './wechat/api-client';
-import { AuthorizationService } from './wechat/authorization';
+import { AuthorizationService } from './authorization/authorization';
 import { CryptoError, MsgCrypt } from '../wechat/crypto';
-import { Inbox } from './wechat/inbox';
-import { storeTokenStorage } from './wechat/store-token-storage';
-import { TicketWatchdog } from './wechat/ticket-watchdog';
-import { TokenManager, type TokenTarget } from './wechat/token-manager';
+import { Inbox } from './inbox/inbox';
+import { storeTokenStorage } from './tokens/store-token-storage';
+import { TicketWatchdog } from './tokens/ticket-watchdog';
+import { TokenManager, type TokenTarget } from './tokens/token-manager';
 import { field, parseXml } from '../wechat/xml';
-import { ServiceError } from './services/errors';
-import { toSummary } from './services/handlers';
-import type { CreatePlatformRuntimeOptions, PlatformRuntime, RuntimeStatus, SetupCheckOutcome, SyncProgress } from './services/runtime';
+import { ServiceError } from './errors';
+import type { CreatePlatformRuntimeOptions, PlatformRuntime, RuntimeStatus, SetupCheckOutcome, SyncProgress } from './runtime';
 
 export interface EngineOptions extends CreatePlatformRuntimeOptions {
   now?: () => number;

@@ -10,7 +10,7 @@ import type { RunningRelay } from '../../src/relay/server';
 import type { Simulator } from '../../src/sim';
 import { startStack, until, type Stack } from '../helpers/stack';
 import { MsgCrypt } from '../../src/wechat/crypto';
-import { dedupeKey } from '../../src/main/wechat/inbox';
+import { dedupeKey } from '../../src/main/inbox/inbox';
 import { parseXml } from '../../src/wechat/xml';
 
 const APPID = 'wxfedcba9876543210';

@@ -6,18 +6,18 @@ import type {
   ApiCallRow,
   DashboardStatus,
   EventDetail,
-  EventSummary,
   SetupCheck,
   SetupCheckResult,
 } from '../../shared/contract';
 import type { Authorizer, EventRecord } from '../../shared/domain';
 import { explainErrcode } from '../../shared/errcodes';
+import { toSummary } from '../../shared/event-summary';
 import type { ApiHandlers } from '../ipc/types';
-import { ServiceError } from './errors';
+import { ServiceError } from '../errors';
 import { backupIntoDataFolder } from './data-folder';
 import { buildExport } from './export';
 import type { RuntimeHost } from './host';
-import type { PlatformRuntime, SetupCheckOutcome } from './runtime';
+import type { PlatformRuntime, SetupCheckOutcome } from '../runtime';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -27,11 +27,6 @@ const DEFAULT_TICKET_INTERVAL_MS = 10 * MINUTE;
 
 /** Hosts shell/openExternal may open (https only), besides loopback and the selected platform's relay. */
 const EXTERNAL_HOST_SUFFIXES = ['weixin.qq.com', 'qq.com', 'wechat.com', 'github.com'];
-
-export function toSummary(event: EventRecord): EventSummary {
-  const { rawBody: _raw, plaintext: _plain, replyBody: _reply, query: _query, ...summary } = event;
-  return summary;
-}
 
 function explainFailReason(reason: string | null): EventDetail['explanation'] {
   const match = reason?.match(/errcode[\s=:]*(-?\d+)/i);

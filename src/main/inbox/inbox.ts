@@ -17,11 +17,11 @@ import type { EventInput, EventRecord, EventStatus, EventVerdicts } from '../../
 import type { PushFrame } from '../../shared/relay-protocol';
 import type { Store } from '../store';
 import { isAppid } from '../store/validate';
-import type { WeChatClient } from './api-client';
-import type { AuthorizationService } from './authorization';
+import type { WeChatClient } from '../wechat/api-client';
+import type { AuthorizationService } from '../authorization/authorization';
 import { CryptoError, type MsgCrypt } from '../../wechat/crypto';
 import { isReleaseTestAccount, releaseAction } from '../../wechat/release-check';
-import type { TokenManager } from './token-manager';
+import type { TokenManager } from '../tokens/token-manager';
 import { XmlError, buildReplyEnvelope, buildXml, field, parseXml, type XmlObject } from '../../wechat/xml';
 
 /** A push as the relay delivers it; seq null for pushes replayed locally. */
