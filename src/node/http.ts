@@ -2,7 +2,7 @@
  * The few node:http helpers the relay, the console server and the simulator share: read a bounded body, answer JSON,
  * escape text for HTML. Node only; no DOM, nothing of the desktop.
  */
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * A request the server refuses with `status`; `reason` is a short code for logs and counts. Not an Error: refusals
@@ -50,15 +50,14 @@ export function readBody(req: IncomingMessage, maxBytes: number, deadline?: numb
   });
 }
 
-/** Answers `body` as JSON (never cached); does nothing once an answer has started. `headers` are added. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
+/** Answers `body` as JSON (never cached); does nothing once an answer has started. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent || res.writableEnded) return;
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
-    ...headers,
   });
   res.end(text);
 }
