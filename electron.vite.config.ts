@@ -3,7 +3,8 @@ import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'electron-vite';
 
 /**
- * main: src/main/index.ts (ESM; node_modules stay external, better-sqlite3 is native).
+ * main: src/main/index.ts (ESM; node_modules stay external, better-sqlite3 is native), and the relay queue's writer
+ *   thread beside it as out/main/queue-writer.js.
  * preload: src/preload/index.ts as CommonJS, self-contained, because sandboxed preloads cannot load ESM or modules.
  * renderer: src/renderer/index.html with Vue; relative base so the app:// protocol and console mode both serve it.
  */
@@ -11,7 +12,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          // The relay queue's writer thread, for the demo sandbox's relay (src/relay/queue.ts starts it from here).
+          'queue-writer': resolve(import.meta.dirname, 'src/relay/queue-writer.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -6,8 +6,8 @@
  */
 import { createDecipheriv, createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { MsgCrypt, decodeAesKey } from '../src/main/wechat/crypto';
-import { buildXml, field, parseXml } from '../src/main/wechat/xml';
+import { MsgCrypt, decodeAesKey } from '../src/wechat/crypto';
+import { buildXml, field, parseXml } from '../src/wechat/xml';
 import type { BenchSection } from './types';
 import { compareOpsPerSecond, fmt } from './measure';
 

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
-import { signMessage } from '../src/main/wechat/crypto';
+import { signMessage } from '../src/wechat/crypto';
 import { RelayClient } from '../src/main/relay/client';
 import { validateRelayConfig } from '../src/relay/config';
 import { silentLogger } from '../src/relay/log';

@@ -1,7 +1,7 @@
 /** `wxopen crypto sign|encrypt|decrypt`: the fixed debugging contract (architecture.md, "Fixed: the CLI"). */
-import { MsgCrypt, signMessage } from '../main/wechat/crypto';
-import { buildReplyEnvelope, field, parseXml } from '../main/wechat/xml';
-import { CommandFailure, UsageError, parseFlags, readStdin, required } from './args';
+import { MsgCrypt, signMessage } from '../wechat/crypto';
+import { buildReplyEnvelope, field, parseXml } from '../wechat/xml';
+import { CommandFailure, UsageError, parseFlags, readStdin, required } from '../node/args';
 
 const CRYPTO_HELP = `Usage:
   wxopen crypto sign    --token T --timestamp TS --nonce N [--encrypt E]      → lower-case hex sha1

@@ -3,7 +3,7 @@
  * Exit status (fixed contract): 0 success, 1 verification or crypto failure, 2 usage error; errors are one line on stderr.
  * Subcommands load their modules lazily so `wxopen --help` and `wxopen crypto …` start fast.
  */
-import { UsageError, runMain } from './args';
+import { UsageError, runMain } from '../node/args';
 
 const HELP = `wxopen — WeChat Open Platform third-party platform console tools
 

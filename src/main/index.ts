@@ -4,6 +4,7 @@
  */
 import { app, BrowserWindow, dialog, shell } from 'electron';
 import { join } from 'node:path';
+import { createPlatformEngine } from './engine';
 import { createRouter } from './ipc/router';
 import { isTrustedIpcSender } from './ipc/sender';
 import { APP_INDEX_URL, APP_ORIGIN, registerAppScheme, serveRenderer } from './platform/app-protocol';
@@ -13,7 +14,6 @@ import { desktopSecrets } from './platform/secrets';
 import { createMainWindow, hardenWebContents, lockDownSession } from './platform/window';
 import { createHandlers, isAllowedExternalUrl } from './services/handlers';
 import { RuntimeHost } from './services/host';
-import { createPlatformRuntime } from './services/runtime-factory';
 import { acquireDataFolderLock, openStore, type DataFolderLock, type Store } from './store';
 import { createDemoLauncher } from '../server/demo';
 
@@ -97,7 +97,7 @@ async function start(): Promise<void> {
     dataDir,
     version: app.getVersion(),
     secretStorage: secrets.probe,
-    createRuntime: createPlatformRuntime,
+    createRuntime: createPlatformEngine,
     demo: createDemoLauncher({ store, dataDir, writeDemoSecrets: secrets.bypass, log }),
     openExternal: (url) => shell.openExternal(url),
   });

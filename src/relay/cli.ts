@@ -1,5 +1,5 @@
 /** `wxopen relay --config relay.json`: run the relay until SIGTERM/SIGINT. First stdout line: {"url": listen URL, …}. */
-import { UsageError, parseFlags, required } from '../cli/args';
+import { UsageError, parseFlags, required } from '../node/args';
 import { RelayConfigError, loadRelayConfig } from './config';
 import { jsonLineLogger } from './log';
 import { startRelay } from './server';

@@ -1,6 +1,11 @@
-/** Per-source limits for the public side: request rates and where a request really comes from. */
+/** Limits of the public side: a push's size and answer time, request rates, and where a request really comes from. */
 import { isIP } from 'node:net';
 import type http from 'node:http';
+
+/** A push body (and a passive reply) is at most this big (relay protocol v1). */
+export const MAX_PUSH_BYTES = 64 * 1024;
+/** WeChat waits 5 s; answer well inside that whatever happens (the protocol bound is 4.5 s). */
+export const HARD_ANSWER_MS = 4400;
 
 /** `::ffff:1.2.3.4` (an IPv4 peer on a dual-stack socket) is `1.2.3.4`. */
 export function normalizeAddress(address: string): string {

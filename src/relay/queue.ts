@@ -12,11 +12,13 @@
  */
 import Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PushKind } from '../shared/relay-protocol';
+import type { FromWriter, ToWriter, WriterData } from './queue-writer';
 
 export interface StoredPush {
   seq: number;
@@ -49,55 +51,21 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-/** The writer thread (plain CommonJS, evaluated): group-commits inserts and reports seq per request id. */
-const WRITER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.sqlitePath);
-const db = new Database(workerData.file);
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = FULL');
-db.pragma('busy_timeout = 5000');
-const insert = db.prepare('INSERT OR IGNORE INTO pushes (received_at, kind, appid, query, body, dedupe_key) VALUES (?, ?, ?, ?, ?, ?)');
-const byKey = db.prepare('SELECT seq, reply FROM pushes WHERE dedupe_key = ?');
-const setInfo = db.prepare('INSERT INTO relay_info (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
-const commit = db.transaction((batch, info) => {
-  for (const [k, v] of info) setInfo.run(k, v);
-  return batch.map((p) => {
-    const key = Buffer.from(p.key, 'hex');
-    const res = insert.run(p.receivedAt, p.kind, p.appid, p.query, p.body, key);
-    if (res.changes === 1) return { id: p.id, seq: Number(res.lastInsertRowid), duplicate: false, reply: null };
-    const row = byKey.get(key);
-    return { id: p.id, seq: row.seq, duplicate: true, reply: row.reply };
-  });
-});
-let pending = [];
-let pendingInfo = new Map();
-let scheduled = false;
-function flush() {
-  scheduled = false;
-  const batch = pending;
-  const info = pendingInfo;
-  pending = [];
-  pendingInfo = new Map();
-  if (batch.length === 0 && info.size === 0) return;
-  try {
-    parentPort.postMessage({ type: 'done', results: commit(batch, info) });
-  } catch (err) {
-    parentPort.postMessage({ type: 'failed', ids: batch.map((p) => p.id), error: String((err && err.message) || err) });
+/**
+ * The writer thread's script (./queue-writer.ts), built beside the bundle that runs this module: dist/queue-writer.js
+ * next to dist/cli.mjs and dist/bench.mjs (scripts/build-cli.mjs), out/main/queue-writer.js next to the desktop app's
+ * main (electron.vite.config.ts). Run from source (vitest), this module is src/relay/queue.ts and takes the CLI
+ * build's copy, which test/global-setup.ts makes fresh before the tests.
+ */
+const WRITER_FILE = 'queue-writer.js';
+function writerScript(): URL {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const url = new URL(fromSource ? `../../dist/${WRITER_FILE}` : `./${WRITER_FILE}`, import.meta.url);
+  if (!existsSync(url)) {
+    throw new Error(`the relay queue's writer thread ${fileURLToPath(url)} is missing: run \`npm run build:cli\` (or \`npm run build\`) in the project folder`);
   }
+  return url;
 }
-parentPort.on('message', (m) => {
-  if (m.type === 'insert' || m.type === 'info') {
-    if (m.type === 'insert') pending.push(m.push);
-    else pendingInfo.set(m.key, m.value);
-    if (!scheduled) { scheduled = true; setImmediate(flush); }
-  } else if (m.type === 'close') {
-    flush();
-    db.close();
-    parentPort.postMessage({ type: 'closed' });
-  }
-});
-`;
 
 interface Row {
   seq: number;
@@ -126,6 +94,7 @@ export class PushQueue {
   readonly queueId: string;
 
   constructor(dataDir: string) {
+    const writerUrl = writerScript();
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     // In the Electron main (demo sandbox) the Electron-ABI build is named by WXOPEN_SQLITE_BINDING; elsewhere unset.
     const nativeBinding = process.env['WXOPEN_SQLITE_BINDING'];
@@ -180,8 +149,8 @@ export class PushQueue {
     this.announcedSeq = this.maxSeq();
     // The writer loads the same better-sqlite3 this module resolved (the bundle's node_modules, not the cwd's).
     const sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.writer = new Worker(WRITER, { eval: true, workerData: { sqlitePath, file: join(dataDir, 'relay-queue.sqlite') } });
-    this.writer.on('message', (m) => this.onWriterMessage(m));
+    this.writer = new Worker(writerUrl, { workerData: { sqlitePath, file: join(dataDir, 'relay-queue.sqlite') } satisfies WriterData });
+    this.writer.on('message', (m: FromWriter) => this.onWriterMessage(m));
     this.writer.on('error', (err) => this.failWriter(err));
     this.writer.on('exit', (code) => {
       if (!this.closing) this.failWriter(new Error(`queue writer exited (${code})`));
@@ -196,23 +165,27 @@ export class PushQueue {
     const key = createHash('sha256').update(push.dedupeSource).digest('hex');
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.writer.postMessage({
+      this.toWriter({
         type: 'insert',
         push: { id, key, receivedAt: push.receivedAt, kind: push.kind, appid: push.appid, query: JSON.stringify(push.query), body: push.body },
       });
     });
   }
 
-  private onWriterMessage(m: { type: string; results?: (InsertResult & { id: number })[]; ids?: number[]; error?: string }): void {
+  private toWriter(m: ToWriter): void {
+    this.writer.postMessage(m);
+  }
+
+  private onWriterMessage(m: FromWriter): void {
     if (m.type === 'done') {
-      for (const r of m.results!) {
+      for (const r of m.results) {
         if (r.seq > this.announcedSeq) this.announcedSeq = r.seq;
         const p = this.pending.get(r.id);
         this.pending.delete(r.id);
         p?.resolve({ seq: r.seq, duplicate: r.duplicate, reply: r.reply });
       }
     } else if (m.type === 'failed') {
-      for (const id of m.ids!) {
+      for (const id of m.ids) {
         const p = this.pending.get(id);
         this.pending.delete(id);
         p?.reject(new Error(`commit failed: ${m.error}`));
@@ -274,7 +247,7 @@ export class PushQueue {
   /** Save a small value with the next group commit, in the writer thread (no fsync on the caller's thread). */
   saveInfo(key: string, value: string): void {
     if (this.closed || this.writerFailure) return;
-    this.writer.postMessage({ type: 'info', key, value });
+    this.toWriter({ type: 'info', key, value });
   }
 
   lastPushAt(): number | null {
@@ -321,14 +294,14 @@ export class PushQueue {
       if (!this.writerFailure) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, 10_000);
-          this.writer.on('message', (m: { type: string }) => {
+          this.writer.on('message', (m: FromWriter) => {
             if (m.type === 'closed') {
               clearTimeout(timer);
               resolve();
             }
           });
           this.writer.once('exit', () => resolve());
-          this.writer.postMessage({ type: 'close' });
+          this.toWriter({ type: 'close' });
         });
       }
       this.failWriter(new Error('queue is closed'));

@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CommandFailure, UsageError, parseFlags, required } from '../cli/args';
+import { CommandFailure, UsageError, parseFlags, required } from '../node/args';
 import { RuntimeHost } from '../main/services/host';
-import { createPlatformRuntime } from '../main/services/runtime-factory';
+import { createPlatformEngine } from '../main/engine';
 import { NodeSecretStore, StoreError, acquireDataFolderLock, backupDatabaseFile, openStore, type DataFolderLock } from '../main/store';
 import { startConsoleServer } from './console-server';
 import { createDemoLauncher } from './demo';
@@ -137,7 +137,7 @@ async function run({ args, help, demo }: RunOptions): Promise<number | null> {
     dataDir,
     version,
     secretStorage: { kind: 'node-aes-256-gcm', insecure: false },
-    createRuntime: createPlatformRuntime,
+    createRuntime: createPlatformEngine,
     demo: demoLauncher,
   });
   host.subscribe((event, payload) => {

@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { HttpRefusal, readBody, sendJson } from '../node/http';
 import {
   HTTP_API_PREFIX,
   HTTP_EVENTS_PATH,
@@ -84,36 +85,8 @@ function tokensEqual(expected: Buffer, given: string | null): boolean {
   return got.length === expected.length && timingSafeEqual(got, expected);
 }
 
-function sendJson(res: ServerResponse, status: number, body: ApiEnvelope<unknown>): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-  });
-  res.end(text);
-}
-
 function refuse(res: ServerResponse, status: number, code: 'forbidden' | 'invalid_arguments' | 'unknown_method', message: string) {
-  sendJson(res, status, { ok: false, error: { code, message } });
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolveBody, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(Object.assign(new Error('request body over 1 MiB'), { tooLarge: true }));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+  sendJson(res, status, { ok: false, error: { code, message } } satisfies ApiEnvelope<unknown>);
 }
 
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
@@ -154,9 +127,12 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     }
     let text: string;
     try {
-      text = await readBody(req);
+      text = (await readBody(req, MAX_BODY_BYTES)).toString('utf8');
     } catch (err) {
-      if ((err as { tooLarge?: boolean }).tooLarge) refuse(res, 413, 'invalid_arguments', 'The request body is over 1 MiB.');
+      if (err instanceof HttpRefusal && err.status === 413) {
+        req.destroy();
+        refuse(res, 413, 'invalid_arguments', 'The request body is over 1 MiB.');
+      }
       return;
     }
     let args: unknown = undefined;
@@ -240,7 +216,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     if (pathname.startsWith(HTTP_API_PREFIX)) {
       handleApi(req, res, pathname).catch((err: unknown) => {
         log(`wxopen console: request failed: ${(err as Error)?.message ?? String(err)}`);
-        if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'The request failed unexpectedly.' } });
+        if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'The request failed unexpectedly.' } } satisfies ApiEnvelope<unknown>);
       });
       return;
     }

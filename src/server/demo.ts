@@ -11,7 +11,7 @@ import { validateRelayConfig } from '../relay/config';
 import { silentLogger } from '../relay/log';
 import { startSimulator, type Simulator } from '../sim';
 import type { DemoLauncher } from '../main/services/host';
-import type { ConsoleStore } from '../main/services/runtime';
+import type { ConsoleStore } from '../main/runtime';
 
 export const DEMO_PLATFORM_NAME = 'Demo sandbox (simulator)';
 export const DEMO_ACCOUNTS = 200;

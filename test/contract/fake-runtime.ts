@@ -16,7 +16,7 @@ import type {
   RuntimeStatus,
   SetupCheckOutcome,
   SyncProgress,
-} from '../../src/main/services/runtime';
+} from '../../src/main/runtime';
 
 export const FAKE_PLATFORM_APPID = 'wx0123456789abcdef';
 export const FAKE_AUTHORIZER_APPID = 'wxaaaaaaaaaaaaaaa1';

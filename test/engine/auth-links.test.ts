@@ -9,7 +9,7 @@ import type { AppEvents, EventSummary } from '../../src/shared/contract';
 import type { AuthLink } from '../../src/shared/domain';
 import type { PlatformEngine } from '../../src/main/engine';
 import type { Store } from '../../src/main/store';
-import { AuthorizationService } from '../../src/main/wechat/authorization';
+import { AuthorizationService } from '../../src/main/authorization/authorization';
 import type { Simulator } from '../../src/sim';
 import { startStack, until, type Stack } from '../helpers/stack';
 

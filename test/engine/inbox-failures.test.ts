@@ -10,7 +10,7 @@ import type { PlatformEngine } from '../../src/main/engine';
 import { RuntimeHost } from '../../src/main/services/host';
 import { createHandlers } from '../../src/main/services/handlers';
 import type { Store } from '../../src/main/store';
-import { MsgCrypt } from '../../src/main/wechat/crypto';
+import { MsgCrypt } from '../../src/wechat/crypto';
 import type { RunningRelay } from '../../src/relay/server';
 import type { Simulator } from '../../src/sim';
 import { buildPushRequest } from '../../src/sim/push';

@@ -9,9 +9,9 @@ import type { Store } from '../../src/main/store';
 import type { RunningRelay } from '../../src/relay/server';
 import type { Simulator } from '../../src/sim';
 import { startStack, until, type Stack } from '../helpers/stack';
-import { MsgCrypt } from '../../src/main/wechat/crypto';
-import { dedupeKey } from '../../src/main/wechat/inbox';
-import { parseXml } from '../../src/main/wechat/xml';
+import { MsgCrypt } from '../../src/wechat/crypto';
+import { dedupeKey } from '../../src/main/inbox/inbox';
+import { parseXml } from '../../src/wechat/xml';
 
 const APPID = 'wxfedcba9876543210';
 const SECRET = 'inbox-test-secret-0123456789abcd';

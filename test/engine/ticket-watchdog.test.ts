@@ -1,6 +1,6 @@
 /** The watchdog's rules on an injected clock: when it asks for a ticket, how often, and what it tells the operator. */
 import { describe, expect, it } from 'vitest';
-import { TicketWatchdog } from '../../src/main/wechat/ticket-watchdog';
+import { TicketWatchdog } from '../../src/main/tokens/ticket-watchdog';
 
 function rig(lastTicketAt: number | null, fail = false) {
   let now = 1_700_000_000_000;

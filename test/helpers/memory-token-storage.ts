@@ -1,4 +1,4 @@
-import type { StoredToken, TokenStorage } from '../../src/main/wechat/token-manager';
+import type { StoredToken, TokenStorage } from '../../src/main/tokens/token-manager';
 
 /**
  * In-memory TokenStorage for the token manager's tests only. The app uses the SQLite store; this exists so the

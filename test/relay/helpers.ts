@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { Agent, request } from 'undici';
 import { vi } from 'vitest';
 import WebSocket from 'ws';
-import { signMessage } from '../../src/main/wechat/crypto';
+import { signMessage } from '../../src/wechat/crypto';
 import type { HelloFrame, PushFrame, QueueFrame, RefusalsFrame, RelayHealthDetails, RelayToClient } from '../../src/shared/relay-protocol';
 import { cliBundle } from '../helpers/paths';
 

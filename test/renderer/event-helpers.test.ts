@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { EventSummary } from '../../src/shared/contract';
-import { MsgCrypt } from '../../src/main/wechat/crypto';
+import { MsgCrypt } from '../../src/wechat/crypto';
 import { decryptCommand, shellQuote } from '../../src/renderer/src/domains/events/decrypt-command';
 import { eventMatchesFilter } from '../../src/renderer/src/domains/events/filter';
 import { prettyPayload, prettyXml } from '../../src/renderer/src/domains/events/xml-pretty';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CryptoError, MsgCrypt, decodeAesKey, signMessage } from '../../src/main/wechat/crypto';
+import { CryptoError, MsgCrypt, decodeAesKey, signMessage } from '../../src/wechat/crypto';
 import { fixturePath } from '../helpers/paths';
 
 interface Vector {

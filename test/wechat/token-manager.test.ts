@@ -6,7 +6,7 @@ import {
   TokenManager,
   type TokenManagerOptions,
   type TokenTarget,
-} from '../../src/main/wechat/token-manager';
+} from '../../src/main/tokens/token-manager';
 import { startFakeWeChat, type FakeWeChat, type SeenRequest } from '../helpers/fake-wechat-server';
 import { MemoryTokenStorage } from '../helpers/memory-token-storage';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { XmlError, buildReplyEnvelope, buildXml, field, parseXml } from '../../src/main/wechat/xml';
+import { XmlError, buildReplyEnvelope, buildXml, field, parseXml } from '../../src/wechat/xml';
 
 describe('parseXml', () => {
   it('keeps every value a string, including a 64-bit MsgId', () => {
@@ -61,7 +61,7 @@ describe('buildXml', () => {
 describe('flat fast path', () => {
   it('takes the fast path for flat pushes and gives exactly what fast-xml-parser gives', async () => {
     const fc = (await import('fast-check')).default;
-    const { xmlParseStats } = await import('../../src/main/wechat/xml');
+    const { xmlParseStats } = await import('../../src/wechat/xml');
     const name = fc.constantFrom('ToUserName', 'FromUserName', 'CreateTime', 'MsgType', 'Content', 'MsgId', 'Event', 'a_b', 'x.y');
     const value = fc.string({ maxLength: 30 });
     let fired = 0;
@@ -95,14 +95,14 @@ describe('flat fast path', () => {
     expect(fired).toBeGreaterThan(250); // most generated pushes are flat; the assertion above ran for each
   });
   it('counts which parser answered: the fast path for flat XML, fast-xml-parser for the rest', async () => {
-    const { xmlParseStats } = await import('../../src/main/wechat/xml');
+    const { xmlParseStats } = await import('../../src/wechat/xml');
     const before = { ...xmlParseStats };
     expect(parseXml('<xml><a>1</a></xml>')).toEqual({ a: '1' });
     expect(parseXml('<xml><a><b>1</b></a></xml>')).toEqual({ a: { b: '1' } });
     expect(xmlParseStats).toEqual({ flat: before.flat + 1, full: before.full + 1 });
   });
   it('declines nesting, attributes, comments and repeats', async () => {
-    const { parseFlat } = await import('../../src/main/wechat/xml');
+    const { parseFlat } = await import('../../src/wechat/xml');
     expect(parseFlat('<xml><a><b>1</b></a></xml>')).toBeNull();
     expect(parseFlat('<xml><a x="1">1</a></xml>')).toBeNull();
     expect(parseFlat('<xml><!-- c --><a>1</a></xml>')).toBeNull();

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { isApiMethod, type ApiEnvelope, type ApiError, type InvalidArgumentsDetails } from '../../shared/contract';
 import { explainErrcode } from '../../shared/errcodes';
-import { ServiceError } from '../services/errors';
+import { ServiceError } from '../errors';
 import { argSchemas } from './schemas';
 import type { ApiHandlers, SenderInfo } from './types';
 

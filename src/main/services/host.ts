@@ -12,11 +12,10 @@ import type {
   SecretStorageInfo,
 } from '../../shared/contract';
 import type { PlatformConfig } from '../../shared/domain';
-import { ServiceError } from './errors';
+import { ServiceError } from '../errors';
 import type { IntegrityReport, Store } from '../store';
 import { databaseDamagedAlert } from './data-folder';
-import type { EmitEvent, PlatformRuntime } from './runtime';
-import type { PlatformRuntimeFactory } from './runtime-factory';
+import type { EmitEvent, PlatformRuntime, PlatformRuntimeFactory } from '../runtime';
 
 export const WECHAT_API_BASE_URL = 'https://api.weixin.qq.com';
 

@@ -1,4 +1,4 @@
-import type { ApiErrorCode } from '../../shared/contract';
+import type { ApiErrorCode } from '../shared/contract';
 
 /**
  * A failure a service reports on purpose: `code` is the envelope's error code and `message` one sentence saying what

@@ -8,9 +8,9 @@ import type { AppEvents, SyncResult } from '../../shared/contract';
 import type { AuthLink, Authorizer, AuthorizerKind } from '../../shared/domain';
 import type { AuthLinkRequest, AuthLinkResponse } from '../../shared/relay-protocol';
 import type { Store } from '../store';
-import { WeChatApiError, buildMobileAuthUrl, buildPcAuthUrl, type WeChatClient } from './api-client';
-import type { AuthType, AuthUrlParams, AuthorizerInfo, FuncInfo } from './api-types';
-import type { TokenManager } from './token-manager';
+import { WeChatApiError, buildMobileAuthUrl, buildPcAuthUrl, type WeChatClient } from '../wechat/api-client';
+import type { AuthType, AuthUrlParams, AuthorizerInfo, FuncInfo } from '../wechat/api-types';
+import type { TokenManager } from '../tokens/token-manager';
 
 export interface AuthorizationDeps {
   store: Store;

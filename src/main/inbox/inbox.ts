@@ -17,12 +17,12 @@ import type { EventInput, EventRecord, EventStatus, EventVerdicts } from '../../
 import type { PushFrame } from '../../shared/relay-protocol';
 import type { Store } from '../store';
 import { isAppid } from '../store/validate';
-import type { WeChatClient } from './api-client';
-import type { AuthorizationService } from './authorization';
-import { CryptoError, type MsgCrypt } from './crypto';
-import { isReleaseTestAccount, releaseAction } from './release-check';
-import type { TokenManager } from './token-manager';
-import { XmlError, buildReplyEnvelope, buildXml, field, parseXml, type XmlObject } from './xml';
+import type { WeChatClient } from '../wechat/api-client';
+import type { AuthorizationService } from '../authorization/authorization';
+import { CryptoError, type MsgCrypt } from '../../wechat/crypto';
+import { isReleaseTestAccount, releaseAction } from '../../wechat/release-check';
+import type { TokenManager } from '../tokens/token-manager';
+import { XmlError, buildReplyEnvelope, buildXml, field, parseXml, type XmlObject } from '../../wechat/xml';
 
 /** A push as the relay delivers it; seq null for pushes replayed locally. */
 export type InboundPush = Pick<PushFrame, 'kind' | 'appid' | 'query' | 'body' | 'receivedAt'> & { seq: number | null };

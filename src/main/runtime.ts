@@ -1,7 +1,8 @@
 /**
  * What the console's services need from the engine (authorization lifecycle, inbox pipeline, relay client, token
- * manager) for ONE platform. The engine implements `PlatformRuntime`; `createPlatformRuntime` in ./runtime-factory
- * builds one. Services and the IPC router only ever see these interfaces, so tests can plug in a fake.
+ * manager) for ONE platform. The engine (./engine.ts) implements `PlatformRuntime`; the entry points (Electron main,
+ * console mode) hand `createPlatformEngine` to the services' host as its `PlatformRuntimeFactory`. Services and the
+ * IPC router only ever see these interfaces, so tests can plug in a fake, and neither side imports the other.
  */
 import type {
   AppEventName,
@@ -15,9 +16,9 @@ import type {
   SamplePush,
   SetupCheckResult,
   SyncResult,
-} from '../../shared/contract';
-import type { AuthLink, EventRecord } from '../../shared/domain';
-import type { Store } from '../store';
+} from '../shared/contract';
+import type { AuthLink, EventRecord } from '../shared/domain';
+import type { Store } from './store';
 
 /** The parts of the store the services read. */
 export type ConsoleStore = Pick<Store, 'platforms' | 'tickets' | 'tokens' | 'authorizers' | 'authLinks' | 'events' | 'apiLog' | 'settings'>;
@@ -51,7 +52,7 @@ export type SyncProgress = (progress: AppEvents['sync:progress']) => void;
  * One running platform: its relay connection, token manager and inbox pipeline.
  * Methods that talk to WeChat throw the API client's error (with a numeric `errcode`, `errmsg`, optional `rid` and
  * `path`) when WeChat refuses; the router turns that into a `wechat_error` envelope with the explanation.
- * Other failures should be `ServiceError` (src/main/services/errors.ts) so the user sees a clear code and sentence.
+ * Other failures should be `ServiceError` (src/main/errors.ts) so the user sees a clear code and sentence.
  */
 export interface PlatformRuntime {
   /** The platform (component) appid this runtime serves. */
@@ -84,7 +85,7 @@ export interface PlatformRuntime {
   stop(): Promise<void>;
 }
 
-/** Everything `createPlatformRuntime` gets. */
+/** Everything a `PlatformRuntimeFactory` gets. */
 export interface CreatePlatformRuntimeOptions {
   store: Store;
   componentAppid: string;
@@ -97,3 +98,6 @@ export interface CreatePlatformRuntimeOptions {
   /** Expected component_verify_ticket interval (ms); default 600 000. The demo passes 30 000. */
   ticketIntervalMs?: number;
 }
+
+/** Builds one platform's runtime; the entry points pass `createPlatformEngine` (src/main/engine.ts). */
+export type PlatformRuntimeFactory = (options: CreatePlatformRuntimeOptions) => Promise<PlatformRuntime>;

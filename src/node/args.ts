@@ -1,0 +1,59 @@
+/** Shared command-line plumbing: strict flag parsing, usage errors (exit 2), one-line failures on stderr. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** A failure the user caused with valid syntax (bad signature, wrong key, …): exit 1. */
+export class CommandFailure extends Error {
+  override name = 'CommandFailure';
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** parseArgs that turns every parse problem into a UsageError naming the flag. */
+export function parseFlags<O extends Options>(args: string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({ args, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+  }
+}
+
+/** The value of a required string flag, or a UsageError naming it. */
+export function required(values: Record<string, unknown>, name: string): string {
+  const v = values[name];
+  if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+export async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new UsageError('this command reads its input from stdin (pipe or redirect a file)');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Run a command's main: exit 2 on usage errors, 1 on failures, the returned code otherwise. Long-running commands return null. */
+export function runMain(fn: () => Promise<number | null>): void {
+  fn().then(
+    (code) => {
+      if (code !== null) process.exitCode = code;
+    },
+    (err: unknown) => {
+      const e = err as Error;
+      const line = (e?.message ?? String(err)).split('\n')[0];
+      if (e instanceof UsageError) {
+        process.stderr.write(`wxopen: ${line}\n`);
+        process.exitCode = 2;
+      } else if (e instanceof CommandFailure || e?.name === 'CryptoError' || e?.name === 'XmlError') {
+        process.stderr.write(`wxopen: ${line}\n`);
+        process.exitCode = 1;
+      } else {
+        process.stderr.write(`wxopen: unexpected error: ${line}\n`);
+        process.exitCode = 1;
+      }
+    },
+  );
+}
