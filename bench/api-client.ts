@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import { WeChatClient } from '../src/main/wechat/api-client';
+import { WeChatClient } from '../src/main/api';
 import { median } from './measure';
 import type { BenchSection } from './types';
 

@@ -21,7 +21,7 @@ import { buildXml } from '../src/wechat/xml';
 import { validateRelayConfig } from '../src/relay/config';
 import { silentLogger } from '../src/relay/log';
 import { startRelay } from '../src/relay/server';
-import { buildPushRequest } from '../src/sim/push';
+import { buildPushRequest } from '../src/sim/pushes/delivery';
 import type { EventSummary } from '../src/shared/contract';
 import { fmt, median, percentile } from './measure';
 import type { BenchSection } from './types';

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WeChatClient } from '../src/main/wechat/api-client';
+import { WeChatClient } from '../src/main/api';
 import { MsgCrypt } from '../src/wechat/crypto';
 import { PlatformEngine } from '../src/main/engine';
 import { NodeSecretStore, openStore } from '../src/main/store';

@@ -10,7 +10,7 @@ import { toSummary } from '../shared/event-summary';
 import { summarizeRefusals } from '../shared/refusals';
 import type { Store } from './store';
 import { RelayClient, type RelayClientState } from './relay/client';
-import { DEFAULT_API_BASE_URL, WeChatApiError, WeChatClient, relayEgressAgent } from './wechat/api-client';
+import { DEFAULT_API_BASE_URL, WeChatApiError, WeChatClient, relayEgressAgent } from './api';
 import { AuthorizationService } from './authorization/authorization';
 import { CryptoError, MsgCrypt } from '../wechat/crypto';
 import { Inbox } from './inbox/inbox';

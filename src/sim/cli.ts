@@ -3,8 +3,8 @@
  * First stdout line: {"url","componentAppid","componentSecret","token","encodingAesKey"}; then plain log lines.
  */
 import { isIP } from 'node:net';
-import { UsageError, parseFlags } from '../cli/args';
-import { CryptoError, decodeAesKey } from '../main/wechat/crypto';
+import { UsageError, parseFlags } from '../node/args';
+import { CryptoError, decodeAesKey } from '../wechat/crypto';
 import { controlHelpLines } from './control';
 import { startSimulator } from './simulator';
 import type { SimulatorOptions } from './types';

@@ -10,7 +10,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
-import type { MsgCrypt } from '../main/wechat/crypto';
+import type { MsgCrypt } from '../wechat/crypto';
 import { specPath } from '../wechat/spec';
 import { RELEASE_TEST_GROUPS, type AccountProfile } from './accounts';
 import { ComponentApis } from './apis/component';

@@ -327,7 +327,7 @@ describe('use cases over the store and runtime', () => {
 describe('error mapping of the engine\'s errors', () => {
   it('maps the API client\'s errors to wechat_error / unavailable with their own scrubbed messages', async () => {
     const { toApiError } = await import('../../src/main/ipc/router');
-    const { WeChatApiError, WeChatTransportError } = await import('../../src/main/wechat/api-client');
+    const { WeChatApiError, WeChatTransportError } = await import('../../src/main/api');
     const api = toApiError(
       new WeChatApiError(61004, 'access clientip is not registered requestIP: 1.2.3.4 rid: 1', 'rid-1', '/cgi-bin/component/api_component_token'),
     );

@@ -13,7 +13,7 @@ import type { Store } from '../../src/main/store';
 import { MsgCrypt } from '../../src/wechat/crypto';
 import type { RunningRelay } from '../../src/relay/server';
 import type { Simulator } from '../../src/sim';
-import { buildPushRequest } from '../../src/sim/push';
+import { buildPushRequest } from '../../src/sim/pushes/delivery';
 import { startStack, until, type Stack } from '../helpers/stack';
 
 const APPID = 'wx5e1f2a3b4c5d6e7f';

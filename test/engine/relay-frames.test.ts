@@ -22,7 +22,7 @@ import { buildXml } from '../../src/wechat/xml';
 import { validateRelayConfig } from '../../src/relay/config';
 import { silentLogger } from '../../src/relay/log';
 import { startRelay } from '../../src/relay/server';
-import { buildPushRequest } from '../../src/sim/push';
+import { buildPushRequest } from '../../src/sim/pushes/delivery';
 import { startFakeRelay } from '../helpers/fake-relay';
 import { until } from '../helpers/stack';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RelayClient } from '../../src/main/relay/client';
-import { relayEgressAgent } from '../../src/main/wechat/api-client';
+import { relayEgressAgent } from '../../src/main/api';
 import { validateRelayConfig } from '../../src/relay/config';
 import { silentLogger } from '../../src/relay/log';
 import { startRelay, type RunningRelay } from '../../src/relay/server';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { field } from '../../src/main/wechat/xml';
+import { field } from '../../src/wechat/xml';
 import { startSimulator, type Simulator } from '../../src/sim';
 import { call, componentToken, cryptFor, infoType, startReceiver, type Receiver } from './helpers';
 

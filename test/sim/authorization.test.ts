@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { field } from '../../src/main/wechat/xml';
+import { field } from '../../src/wechat/xml';
 import { startSimulator, type Simulator } from '../../src/sim';
 import { call, componentToken, cryptFor, infoType, startReceiver, type Receiver } from './helpers';
 

@@ -1,11 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { field } from '../../src/main/wechat/xml';
+import { field } from '../../src/wechat/xml';
 import { cliBundle } from '../helpers/paths';
 import { call, infoType, startReceiver } from './helpers';
-import { MsgCrypt } from '../../src/main/wechat/crypto';
-import { UsageError } from '../../src/cli/args';
+import { MsgCrypt } from '../../src/wechat/crypto';
+import { UsageError } from '../../src/node/args';
 import { SIM_USAGE, parseSimArgs } from '../../src/sim/cli';
 import { CONTROL_ENDPOINTS, controlHelpLines } from '../../src/sim/control';
 import { SIM_CONTROL_HEADERS, startSimulator } from '../../src/sim';

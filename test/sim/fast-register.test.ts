@@ -4,8 +4,8 @@
  * The client calls it through its spec (component token as component_access_token=).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { field, type XmlObject } from '../../src/main/wechat/xml';
-import { WeChatApiError, WeChatClient, WeChatInputError } from '../../src/main/wechat/api-client';
+import { field, type XmlObject } from '../../src/wechat/xml';
+import { WeChatApiError, WeChatClient, WeChatInputError } from '../../src/main/api';
 import { startSimulator, type Simulator } from '../../src/sim';
 import { mpRegister } from '../../src/wechat';
 import { call, cryptFor, infoType, startReceiver, type Receiver } from './helpers';

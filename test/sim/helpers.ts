@@ -1,8 +1,8 @@
 /** Shared helpers for the simulator tests: JSON calls over real HTTP, and a tiny push receiver that decrypts. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MsgCrypt } from '../../src/main/wechat/crypto';
-import { field, parseXml, type XmlObject } from '../../src/main/wechat/xml';
+import { MsgCrypt } from '../../src/wechat/crypto';
+import { field, parseXml, type XmlObject } from '../../src/wechat/xml';
 import { SIM_CONTROL_HEADERS, type Simulator } from '../../src/sim';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MsgCrypt } from '../../src/main/wechat/crypto';
-import { buildReplyEnvelope, buildXml, field, type XmlObject } from '../../src/main/wechat/xml';
+import { MsgCrypt } from '../../src/wechat/crypto';
+import { buildReplyEnvelope, buildXml, field, type XmlObject } from '../../src/wechat/xml';
 import { startSimulator, type Simulator } from '../../src/sim';
 import { call, cryptFor, infoType, startReceiver, type Receiver } from './helpers';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerResponse } from 'node:http';
-import { buildReplyEnvelope, buildXml, field } from '../../src/main/wechat/xml';
+import { buildReplyEnvelope, buildXml, field } from '../../src/wechat/xml';
 import { RELEASE_TEST_GROUPS, startSimulator, type Simulator } from '../../src/sim';
 import { call, componentToken, cryptFor, startReceiver, type ReceivedPush, type Receiver } from './helpers';
 

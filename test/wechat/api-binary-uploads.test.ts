@@ -13,7 +13,7 @@ import {
   WeChatTransportError,
   type ApiCallRecord,
   type TokenSource,
-} from '../../src/main/wechat/api-client';
+} from '../../src/main/api';
 import { component, media, mpAudit, mpCode, mpSettings } from '../../src/wechat';
 import { startFakeWeChat } from '../helpers/fake-wechat-server';
 

@@ -10,7 +10,7 @@ import {
   scrubSecrets,
   type ApiCallRecord,
   type TokenSource,
-} from '../../src/main/wechat/api-client';
+} from '../../src/main/api';
 import { startFakeWeChat, type FakeWeChat } from '../helpers/fake-wechat-server';
 
 const COMPONENT = 'wx1111111111111111';

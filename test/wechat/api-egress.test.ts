@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROXY_REFUSED, WeChatClient, WeChatInputError, WeChatTransportError, relayEgressAgent } from '../../src/main/wechat/api-client';
+import { PROXY_REFUSED, WeChatClient, WeChatInputError, WeChatTransportError, relayEgressAgent } from '../../src/main/api';
 import { startFakeWeChat, type FakeWeChat } from '../helpers/fake-wechat-server';
 
 const DESK_KEY = 'desk-key-0123456789abcdef';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMobileAuthUrl, buildPcAuthUrl, WeChatInputError } from '../../src/main/wechat/api-client';
+import { buildMobileAuthUrl, buildPcAuthUrl, WeChatInputError } from '../../src/main/api';
 import { ERRCODES, explainErrcode, isTokenInvalidErrcode } from '../../src/shared/errcodes';
 
 const base = {

@@ -7,15 +7,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SIM_CONTROL_HEADERS, startSimulator, type Simulator } from '../../src/sim';
-import { MsgCrypt } from '../../src/main/wechat/crypto';
-import { field, parseXml } from '../../src/main/wechat/xml';
+import { MsgCrypt } from '../../src/wechat/crypto';
+import { field, parseXml } from '../../src/wechat/xml';
 import {
   WeChatApiError,
   WeChatClient,
   buildPcAuthUrl,
   type ApiCallRecord,
-} from '../../src/main/wechat/api-client';
-import { TokenManager } from '../../src/main/wechat/token-manager';
+} from '../../src/main/api';
+import { TokenManager } from '../../src/main/tokens/token-manager';
 import { MemoryTokenStorage } from '../helpers/memory-token-storage';
 
 /** A minimal 授权事件接收URL: verifies and decrypts pushes, keeps the latest ticket and the authorization events. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { WeChatApiError, WeChatClient, WeChatInputError } from '../../src/main/wechat/api-client';
+import { WeChatApiError, WeChatClient, WeChatInputError } from '../../src/main/api';
 import {
   NoRefreshTokenError,
   NoTicketError,

@@ -8,8 +8,9 @@ import type { AppEvents, SyncResult } from '../../shared/contract';
 import type { AuthLink, Authorizer, AuthorizerKind } from '../../shared/domain';
 import type { AuthLinkRequest, AuthLinkResponse } from '../../shared/relay-protocol';
 import type { Store } from '../store';
-import { WeChatApiError, buildMobileAuthUrl, buildPcAuthUrl, type WeChatClient } from '../wechat/api-client';
-import type { AuthType, AuthUrlParams, AuthorizerInfo, FuncInfo } from '../wechat/api-types';
+import { WeChatApiError, buildMobileAuthUrl, buildPcAuthUrl, type WeChatClient } from '../api';
+import type { AuthType, AuthUrlParams } from '../api';
+import type { AuthorizerInfo, FuncInfo } from '../../wechat/endpoints/component';
 import type { TokenManager } from '../tokens/token-manager';
 
 export interface AuthorizationDeps {

@@ -17,7 +17,7 @@ import type { EventInput, EventRecord, EventStatus, EventVerdicts } from '../../
 import type { PushFrame } from '../../shared/relay-protocol';
 import type { Store } from '../store';
 import { isAppid } from '../store/validate';
-import type { WeChatClient } from '../wechat/api-client';
+import type { WeChatClient } from '../api';
 import type { AuthorizationService } from '../authorization/authorization';
 import { CryptoError, type MsgCrypt } from '../../wechat/crypto';
 import { isReleaseTestAccount, releaseAction } from '../../wechat/release-check';

@@ -3,8 +3,8 @@
  * storage while more than a margin remains, refreshed ahead of expiry by a timer, and refreshed at most once at a
  * time per token (concurrent callers share one request). Storage is passed in (the SQLite store implements it).
  */
-import type { AuthorizationInfo } from '../wechat/api-types';
-import { WeChatInputError, WeChatTransportError, withTokenRetry, type TokenSource, type WeChatClient } from '../wechat/api-client';
+import type { AuthorizationInfo } from '../../wechat/endpoints/component';
+import { WeChatInputError, WeChatTransportError, withTokenRetry, type TokenSource, type WeChatClient } from '../api';
 
 /** A token and when it stops working (epoch ms). */
 export interface StoredToken {

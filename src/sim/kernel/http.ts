@@ -1,35 +1,26 @@
 /** HTTP plumbing shared by the simulator's API, page and control handlers. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpRefusal, readBody as readNodeBody, sendJson } from '../../node/http';
 import { ApiError } from './errors';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The request body, refusing more than max bytes with the given errcode (WeChat's "data format error" by default). */
-export function readBytes(req: IncomingMessage, max: number, tooLarge = 47001): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > max) {
-        reject(new ApiError(tooLarge, tooLarge === 47001 ? `data format error: body larger than ${max} bytes` : undefined));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+export async function readBytes(req: IncomingMessage, max: number, tooLarge = 47001): Promise<Buffer> {
+  try {
+    return await readNodeBody(req, max);
+  } catch (err) {
+    if (!(err instanceof HttpRefusal) || err.status !== 413) throw err;
+    req.destroy();
+    throw new ApiError(tooLarge, tooLarge === 47001 ? `data format error: body larger than ${max} bytes` : undefined);
+  }
 }
 
 export async function readBody(req: IncomingMessage, max: number): Promise<string> {
   return (await readBytes(req, max)).toString('utf8');
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
-}
+export { sendJson };
 
 export function sendHtml(res: ServerResponse, status: number, html: string): void {
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(html);

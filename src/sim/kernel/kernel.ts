@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import { MsgCrypt, decodeAesKey, randomAlnum } from '../../main/wechat/crypto';
+import { MsgCrypt, decodeAesKey, randomAlnum } from '../../wechat/crypto';
 import { seededProfile, type AccountProfile } from '../accounts';
 import { Pushes } from '../pushes/pushes';
 import type { PushRecord } from '../pushes/delivery';

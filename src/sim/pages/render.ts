@@ -1,9 +1,7 @@
 /** HTML for the simulator's authorization pages (componentloginpage and the mobile bindcomponent pages). */
+import { escapeHtml } from '../../node/http';
 import type { AccountProfile } from '../accounts';
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 const STYLE = `body{font-family:-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;max-width:720px;margin:32px auto;padding:0 16px;color:#1a1a1a}
 h1{font-size:20px}.muted{color:#777;font-size:13px}.acct{display:flex;align-items:center;gap:12px;border:1px solid #e5e5e5;border-radius:8px;padding:12px;margin:10px 0}

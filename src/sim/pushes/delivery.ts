@@ -3,8 +3,8 @@
  * up to 3 attempts, `success` or an empty body means done. Passive replies are validated and decrypted.
  */
 import { randomBytes } from 'node:crypto';
-import { CryptoError, type MsgCrypt } from '../../main/wechat/crypto';
-import { buildXml, field, parseXml } from '../../main/wechat/xml';
+import { CryptoError, type MsgCrypt } from '../../wechat/crypto';
+import { buildXml, field, parseXml } from '../../wechat/xml';
 
 export type PushKind = 'component' | 'authorizer';
 

@@ -3,13 +3,29 @@
  * the message URL. Every push is recorded; delivery (encryption, attempts, reply checks) is in delivery.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { buildXml, type XmlInputObject } from '../../main/wechat/xml';
+import { buildXml, type XmlInputObject } from '../../wechat/xml';
 import { userOpenid } from '../accounts';
-import type { SimKernel } from '../kernel/kernel';
+import type { MsgCrypt } from '../../wechat/crypto';
+import type { SimClock } from '../kernel/clock';
+import type { Faults } from '../kernel/faults';
+import type { SimState } from '../kernel/state';
+import type { SimSettings, SimulatorConfig } from '../types';
 import type { UserMessageInput } from '../types';
 import { buildPushRequest, deliver, withQuery, type PushKind, type PushRecord, type PushSettings } from './delivery';
 
 const MAX_RECORDS = 10_000;
+
+/** What sending pushes needs of the kernel that owns it (an interface, so this file does not import the kernel back). */
+export interface PushHost {
+  readonly config: SimulatorConfig;
+  readonly crypt: MsgCrypt;
+  readonly settings: SimSettings;
+  readonly clock: SimClock;
+  readonly faults: Faults;
+  readonly state: SimState;
+  readonly log: (line: string) => void;
+  counter: number;
+}
 
 export class Pushes {
   records: PushRecord[] = [];
@@ -18,7 +34,7 @@ export class Pushes {
   /** Aborted on close: deliveries stop retrying. */
   readonly stop = new AbortController();
 
-  constructor(private readonly k: SimKernel) {}
+  constructor(private readonly k: PushHost) {}
 
   reset(): void {
     this.records = [];

@@ -1,7 +1,7 @@
 /** app/*, settings/*, shell/openExternal. */
 import type { appMethods } from '../../../shared/contract/app';
 import type { HandlersOf } from '../../ipc/types';
-import { ServiceError } from '../errors';
+import { ServiceError } from '../../errors';
 import type { RuntimeHost } from '../host';
 
 /** Hosts shell/openExternal may open (https only), besides loopback and the selected platform's relay. */

@@ -2,7 +2,7 @@
 import type { authorizersMethods } from '../../../shared/contract/authorizers';
 import type { Authorizer } from '../../../shared/domain';
 import type { HandlersOf } from '../../ipc/types';
-import { ServiceError } from '../errors';
+import { ServiceError } from '../../errors';
 import type { RuntimeHost } from '../host';
 
 export function authorizersHandlers(host: RuntimeHost) {

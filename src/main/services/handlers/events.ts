@@ -4,7 +4,7 @@ import type { eventsMethods } from '../../../shared/contract/events';
 import type { EventRecord } from '../../../shared/domain';
 import { explainErrcode } from '../../../shared/errcodes';
 import type { HandlersOf } from '../../ipc/types';
-import { ServiceError } from '../errors';
+import { ServiceError } from '../../errors';
 import type { RuntimeHost } from '../host';
 
 function explainFailReason(reason: string | null): EventDetail['explanation'] {

@@ -3,9 +3,9 @@ import type { SetupCheck, SetupCheckResult } from '../../../shared/contract';
 import type { setupMethods } from '../../../shared/contract/setup';
 import type { HandlersOf } from '../../ipc/types';
 import { backupIntoDataFolder } from '../data-folder';
-import { ServiceError } from '../errors';
+import { ServiceError } from '../../errors';
 import type { RuntimeHost } from '../host';
-import type { PlatformRuntime, SetupCheckOutcome } from '../runtime';
+import type { PlatformRuntime, SetupCheckOutcome } from '../../runtime';
 
 async function runCheck(runtime: PlatformRuntime, check: SetupCheck, fn: () => Promise<SetupCheckOutcome>) {
   const started = Date.now();

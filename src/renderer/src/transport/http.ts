@@ -11,7 +11,7 @@ import {
   type ApiEnvelope,
   type AppEventMessage,
 } from '../../../shared/contract';
-import type { ConnectionState, Transport } from './index';
+import type { ConnectionState, Transport } from './types';
 
 export interface HttpTransportDeps {
   origin: string;

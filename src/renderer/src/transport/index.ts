@@ -17,16 +17,9 @@ import type {
   WindowApi,
 } from '../../../shared/contract';
 import { createHttpTransport, type HttpTransportDeps } from './http';
+import type { ConnectionState, Transport, TransportKind } from './types';
 
-export type TransportKind = 'ipc' | 'http' | 'none';
-export type ConnectionState = 'connected' | 'connecting' | 'disconnected';
-
-/** What both transports provide: the contract's WindowApi plus how it is connected. */
-export interface Transport extends WindowApi {
-  readonly kind: TransportKind;
-  /** Live-event connection state changes (IPC is always connected). Returns an unsubscribe function. */
-  onConnection(cb: (state: ConnectionState) => void): () => void;
-}
+export type { ConnectionState, Transport, TransportKind } from './types';
 
 export interface TransportEnv {
   /** `window.api` if the preload exposed it. */

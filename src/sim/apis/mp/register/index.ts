@@ -5,7 +5,7 @@
  * POST /__sim/fastregister (which completes the task of the same name, if there is one).
  */
 import * as spec from '../../../../wechat/endpoints/mp-register';
-import type { XmlInputObject } from '../../../../main/wechat/xml';
+import type { XmlInputObject } from '../../../../wechat/xml';
 import { hashHex, seededProfile } from '../../../accounts';
 import { ApiError } from '../../../kernel/errors';
 import type { SimKernel } from '../../../kernel/kernel';
