@@ -74,7 +74,7 @@ module.exports = {
       comment: "The store keeps data; it never calls WeChat: no endpoint specs, no API client.",
       severity: 'error',
       from: { path: '^src/main/store/' },
-      to: { path: '^src/(wechat/specs/|main/api/|main/wechat/api-)' },
+      to: { path: '^src/(wechat/(spec|uploads|index)[.]ts$|wechat/endpoints/|main/api/)' },
     },
     {
       name: 'relay-and-simulator-not-desktop',
