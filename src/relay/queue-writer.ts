@@ -16,6 +16,8 @@ export interface WriterData {
   /** The better-sqlite3 the main thread resolved (the bundle's node_modules, not the cwd's). */
   sqlitePath: string;
   file: string;
+  /** The better_sqlite3.node the main thread loads, when not the default (the Electron-ABI build in the app). */
+  nativeBinding?: string;
 }
 
 export interface WriterPush {
@@ -44,9 +46,9 @@ export type FromWriter = { type: 'done'; results: WriterResult[] } | { type: 'fa
 
 const port = parentPort;
 if (!port) throw new Error('queue-writer runs only as the relay queue\'s worker thread');
-const { sqlitePath, file } = workerData as WriterData;
+const { sqlitePath, file, nativeBinding } = workerData as WriterData;
 const Database = createRequire(import.meta.url)(sqlitePath) as typeof BetterSqlite3;
-const db = new Database(file);
+const db = new Database(file, nativeBinding ? { nativeBinding } : {});
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');

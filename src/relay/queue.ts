@@ -149,7 +149,7 @@ export class PushQueue {
     this.announcedSeq = this.maxSeq();
     // The writer loads the same better-sqlite3 this module resolved (the bundle's node_modules, not the cwd's).
     const sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.writer = new Worker(writerUrl, { workerData: { sqlitePath, file: join(dataDir, 'relay-queue.sqlite') } satisfies WriterData });
+    this.writer = new Worker(writerUrl, { workerData: { sqlitePath, file: join(dataDir, 'relay-queue.sqlite'), ...(nativeBinding ? { nativeBinding } : {}) } satisfies WriterData });
     this.writer.on('message', (m: FromWriter) => this.onWriterMessage(m));
     this.writer.on('error', (err) => this.failWriter(err));
     this.writer.on('exit', (code) => {
