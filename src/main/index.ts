@@ -110,7 +110,7 @@ async function start(): Promise<void> {
     }
     if (event === 'alert:new') log((payload as { message: string }).message);
   });
-  runtimeHost.checkDatabase(); // before the window: its first app/info carries a damaged database's alert
+  void runtimeHost.checkDatabase(); // in the background: a damaged database raises an alert (live, and in app/info)
 
   const win = createMainWindow(join(import.meta.dirname, '../preload/index.cjs'));
   mainWindow = win;

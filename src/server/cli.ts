@@ -145,7 +145,7 @@ async function run({ args, help, demo }: RunOptions): Promise<number | null> {
     const { message, messageZh } = payload as { message: string; messageZh?: string };
     log(messageZh ? `${messageZh} / ${message}` : message);
   });
-  host.checkDatabase(); // before the URL: the UI's first app/info carries a damaged database's alert
+  void host.checkDatabase(); // in the background: a damaged database raises an alert (live, and in app/info)
 
   let server;
   try {

@@ -47,6 +47,23 @@ describe('integrity check at start', () => {
     // … which is what a query would have met much later:
     expect(() => store.authorizers.list({ componentAppid: C })).toThrow(/malformed/);
   });
+
+  test('the check at start runs in a worker thread on its own connection, with the same findings', async () => {
+    const dir = tempDir();
+    const { dbPath, keyPath } = filledStore(dir);
+    const healthy = track(openStore({ path: dbPath, secrets: new NodeSecretStore(keyPath) }));
+    expect(await healthy.quickCheckInBackground()).toMatchObject({ ok: true, problems: [] });
+    healthy.close();
+
+    corruptTableRootPage(dbPath, 'authorizers');
+    const store = track(openStore({ path: dbPath, secrets: new NodeSecretStore(keyPath) }));
+    const pending = store.quickCheckInBackground();
+    // The main thread is free meanwhile: this store answers while the worker reads the file.
+    expect(store.platforms.get(C)?.name).toBe('平台一');
+    const report = await pending;
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual(store.quickCheck().problems);
+  });
 });
 
 describe('online backup', () => {

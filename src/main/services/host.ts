@@ -253,17 +253,23 @@ export class RuntimeHost {
   }
 
   /**
-   * PRAGMA quick_check of the database, once at start (before the window or the console URL, so the UI's first
-   * app/info already carries the result): a damaged page raises an alert saying what to do.
+   * PRAGMA quick_check of the database, once at start, in a worker thread (it reads the whole file: seconds for a
+   * large database, so the window, the console URL and every query go on meanwhile). A damaged page raises an
+   * alert saying what to do; it stays in app/info and the dashboard for a UI that connects later.
    */
-  checkDatabase(): IntegrityReport {
-    const report = this.store.quickCheck();
+  async checkDatabase(): Promise<IntegrityReport> {
+    const report = await this.store.quickCheckInBackground();
     if (!report.ok) {
       const alert = databaseDamagedAlert(report, this.store.path, this.dataDir);
       this.standingAlerts.push(alert);
       this.emit('alert:new', alert);
     }
     return report;
+  }
+
+  /** Alerts the host itself raised (not a platform's), for app/info and the dashboard. */
+  hostAlerts(): AppEvents['alert:new'][] {
+    return [...this.standingAlerts];
   }
 
   info(): AppInfo {
@@ -276,7 +282,7 @@ export class RuntimeHost {
       secretStorage: this.secretStorage(),
       selectedAppid: selected?.componentAppid ?? null,
       demo: selected?.isDemo ?? false,
-      alerts: [...this.standingAlerts],
+      alerts: this.hostAlerts(),
     };
   }
 

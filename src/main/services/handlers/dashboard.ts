@@ -51,7 +51,8 @@ export function dashboardHandlers(host: RuntimeHost) {
         apiErrorsPerMinute: store.apiLog.errcodesPerMinute(appid, now - HOUR, now),
         failedEvents24h: store.events.count({ componentAppid: appid, failedOnly: true, from: now - DAY }),
         refreshTokenMismatches: store.authorizers.countRefreshTokenMismatches(appid),
-        alerts: status?.alerts ?? [],
+        // The platform's open alerts, and the host's own (a damaged database found by the check at start).
+        alerts: [...host.hostAlerts(), ...(status?.alerts ?? [])],
       };
       return result;
     },
