@@ -170,7 +170,8 @@ describe.skipIf(!haveChromium)('authorization, alerts and live event updates in 
   it('an open event detail shows its note when the exchange finishes later; the row stays single and names its account', async () => {
     await go('#/events');
     const appid = stack.sim.candidateProfiles()[3]!.appid;
-    stack.sim.setFaults({ rules: [{ path: '/cgi-bin/component/api_query_auth', latencyMs: 1500 }] });
+    // The exchange is held long enough that the detail opens before it finishes, even on a loaded machine.
+    stack.sim.setFaults({ rules: [{ path: '/cgi-bin/component/api_query_auth', latencyMs: 6000 }] });
     try {
       await stack.sim.authorize(appid).push;
       const row = page.locator('[data-test=events-table] .el-table__row', { hasText: 'authorized' }).filter({ hasText: appid });
