@@ -68,6 +68,8 @@ describe('column widths', () => {
     expect(sheet).toContain('<cols><col min="1" max="1" width="5" customWidth="1"/></cols>');
     expect(sheet.match(/<row r="(\d+)"/g)).toEqual(['<row r="1"', '<row r="2"', '<row r="3"', '<row r="4"', '<row r="5"']);
     expect(sheet).toContain('<autoFilter ref="A1:A5"/>');
+    // The filter's range is also named in the workbook, where LibreOffice and Excel look for it.
+    expect(strFromU8(files['xl/workbook.xml']!)).toContain(`<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'Sheet1'!$A$1:$A$5</definedName>`);
     expect(sheet.indexOf('c'.repeat(40))).toBeGreaterThan(sheet.indexOf('bbbb'));
   });
 });

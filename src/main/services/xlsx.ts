@@ -90,9 +90,14 @@ const WORKBOOK_RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 const STYLES = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm:ss"/></numFmts><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>`;
 
-function workbook(sheetName: string): string {
+/** The workbook; `filterRange` (e.g. A1:N4) is named as the autofilter's range, which LibreOffice and Excel expect. */
+function workbook(sheetName: string, filterRange: string | null): string {
+  const name = sheetName.replace(INVALID_XML, '').slice(0, 31);
+  const defined = filterRange
+    ? `<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">${escapeXml(`'${name.replace(/'/g, "''")}'!${filterRange.replace(/([A-Z]+)(\d+)/g, '$$$1$$$2')}`)}</definedName></definedNames>`
+    : '';
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="${escapeXml(sheetName).slice(0, 31)}" sheetId="1" r:id="rId1"/></sheets></workbook>`;
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="${escapeXml(name)}" sheetId="1" r:id="rId1"/></sheets>${defined}</workbook>`;
 }
 
 export interface XlsxOptions {
@@ -125,7 +130,6 @@ export function buildXlsx(header: string[], rows: Iterable<XlsxCell[]>, opts: Xl
   };
   addFile('[Content_Types].xml', CONTENT_TYPES);
   addFile('_rels/.rels', ROOT_RELS);
-  addFile('xl/workbook.xml', workbook(opts.sheetName ?? 'Sheet1'));
   addFile('xl/_rels/workbook.xml.rels', WORKBOOK_RELS);
   addFile('xl/styles.xml', STYLES);
 
@@ -166,8 +170,11 @@ export function buildXlsx(header: string[], rows: Iterable<XlsxCell[]>, opts: Xl
   sample.length = 0;
   for (const row of rest) write(row);
   // The filter buttons on the header, over every row written.
-  const filter = cols.length ? `<autoFilter ref="A1:${cols[cols.length - 1]}${r}"/>` : '';
+  const filterRange = cols.length ? `A1:${cols[cols.length - 1]}${r}` : null;
+  const filter = filterRange ? `<autoFilter ref="${filterRange}"/>` : '';
   sheet.push(strToU8(pending + '</sheetData>' + filter + '</worksheet>'), true);
+  // The workbook comes last because it names the filter's range, known only now (the order of parts is free).
+  addFile('xl/workbook.xml', workbook(opts.sheetName ?? 'Sheet1', filterRange));
   zip.end();
   if (failure) throw failure;
   opts.onProgress?.(r - 1);
