@@ -51,3 +51,25 @@ describe('buildXlsx', () => {
     expect(sheet).toContain('<c r="C100001"><v>99999</v></c>');
   });
 });
+
+describe('column widths', () => {
+  it('counts CJK and full-width characters double', async () => {
+    const { displayWidth } = await import('../../src/main/services/xlsx');
+    expect(displayWidth('abc')).toBe(3);
+    expect(displayWidth('公众号')).toBe(6);
+    expect(displayWidth('ＡＢ（1）')).toBe(9);
+    expect(displayWidth('한글')).toBe(4);
+  });
+
+  it('fits the header and the first rows, and still writes every row after them in order', () => {
+    const rows = [['a'], ['bbbb'], ['c'.repeat(40)], ['d']];
+    const files = unzipSync(buildXlsx(['名'], rows, { widthSample: 2 }));
+    const sheet = strFromU8(files['xl/worksheets/sheet1.xml']!);
+    expect(sheet).toContain('<cols><col min="1" max="1" width="5" customWidth="1"/></cols>');
+    expect(sheet.match(/<row r="(\d+)"/g)).toEqual(['<row r="1"', '<row r="2"', '<row r="3"', '<row r="4"', '<row r="5"']);
+    expect(sheet).toContain('<autoFilter ref="A1:A5"/>');
+    // The filter's range is also named in the workbook, where LibreOffice and Excel look for it.
+    expect(strFromU8(files['xl/workbook.xml']!)).toContain(`<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'Sheet1'!$A$1:$A$5</definedName>`);
+    expect(sheet.indexOf('c'.repeat(40))).toBeGreaterThan(sheet.indexOf('bbbb'));
+  });
+});

@@ -154,15 +154,29 @@ describe.skipIf(!haveChromium)('console in a browser against the demo sandbox', 
     for (const col of ['kind', 'userName', 'principalName', 'alias', 'serviceType', 'verifyType', 'accountStatus', 'funcInfo', 'authorizedAt', 'revokedAt', 'refreshTokenMismatch']) {
       await page.locator(`[data-test=col-${col}]`).click();
     }
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=export-run]').click()]);
-    const file = join(downloads, download.suggestedFilename());
-    await download.saveAs(file);
-    expect(download.suggestedFilename()).toMatch(/\.csv$/);
-    const text = readFileSync(file, 'utf8');
-    expect(text.charCodeAt(0)).toBe(0xfeff);
-    const lines = text.slice(1).trimEnd().split('\r\n');
+    // For people (the default): Chinese headers and words, as the UI speaks Chinese; the zone defaults to Shanghai.
+    await page.locator('[data-test=col-authorizedAt]').click();
+    expect(await page.locator('[data-test=export-zone]').innerText()).toContain('Asia/Shanghai');
+    const exportCsv = async () => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=export-run]').click()]);
+      const file = join(downloads, download.suggestedFilename());
+      await download.saveAs(file);
+      expect(download.suggestedFilename()).toMatch(/\.csv$/);
+      const text = readFileSync(file, 'utf8');
+      expect(text.charCodeAt(0)).toBe(0xfeff);
+      return text.slice(1).trimEnd().split('\r\n');
+    };
+    const people = await exportCsv();
+    expect(people[0]).toBe('AppID,名称,授权状态,授权时间 (Asia/Shanghai)');
+    expect(people).toHaveLength(2); // header + the one account the search matched
+    expect(people[1]!).toMatch(new RegExp(`^${authorizedAppid},.*,正常,\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d$`));
+    // For scripts: today's snake_case file.
+    await page.locator('[data-test=col-authorizedAt]').click();
+    await page.locator('[data-test=headers-script]').click();
+    await page.locator('[data-test=export-zone]').waitFor({ state: 'hidden' });
+    const lines = await exportCsv();
     expect(lines[0]).toBe('appid,nick_name,status');
-    expect(lines).toHaveLength(2); // header + the one account the search matched
+    expect(lines).toHaveLength(2);
     expect(lines[1]!.startsWith(authorizedAppid + ',')).toBe(true);
     expect(lines[1]!.endsWith(',active')).toBe(true);
     await page.locator('[data-test=export-done]').waitFor();

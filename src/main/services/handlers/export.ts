@@ -7,7 +7,7 @@ import type { RuntimeHost } from '../host';
 export function exportHandlers(host: RuntimeHost) {
   const store = host.store;
   return {
-    'authorizers/export': async ({ format, columns, appids, ...filter }) => {
+    'authorizers/export': async ({ format, columns, headerStyle, timeZone, appids, ...filter }) => {
       const appid = host.requirePlatform().componentAppid;
       const onProgress = (done: number, total: number) => host.emit('export:progress', { done, total });
       if (appids) {
@@ -18,12 +18,12 @@ export function exportHandlers(host: RuntimeHost) {
             if (a) yield a;
           }
         })();
-        return buildExport(rows, { format, columns, componentAppid: appid, now: new Date(), total: appids.length, onProgress });
+        return buildExport(rows, { format, columns, headerStyle, timeZone, componentAppid: appid, now: new Date(), total: appids.length, onProgress });
       }
       const total = store.authorizers.list({ ...filter, componentAppid: appid, offset: 0, limit: 1 }).total;
       const rows = store.authorizers.iterate(appid, filter);
       onProgress(0, total);
-      return buildExport(rows, { format, columns, componentAppid: appid, now: new Date(), total, onProgress });
+      return buildExport(rows, { format, columns, headerStyle, timeZone, componentAppid: appid, now: new Date(), total, onProgress });
     },
   } satisfies HandlersOf<typeof exportMethods>;
 }

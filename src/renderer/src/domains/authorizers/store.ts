@@ -122,7 +122,12 @@ export const useAuthorizersStore = defineStore('authorizers', () => {
    * Export the selected rows (when `onlySelected`) or every row matching the current filter, with the chosen columns.
    * The main process builds the file; the renderer only downloads it.
    */
-  async function exportRows(format: ExportFormat, columns: ExportColumn[], onlySelected: boolean): Promise<ExportResult> {
+  async function exportRows(
+    format: ExportFormat,
+    columns: ExportColumn[],
+    onlySelected: boolean,
+    style: Pick<ApiArgs<'authorizers/export'>, 'headerStyle' | 'timeZone'> = {},
+  ): Promise<ExportResult> {
     exporting.value = true;
     exportProgress.value = { done: 0, total: onlySelected ? selected.value.size : total.value };
     const off = api.on('export:progress', (p) => (exportProgress.value = p));
@@ -138,7 +143,7 @@ export const useAuthorizersStore = defineStore('authorizers', () => {
             authorizedTo: f.authorizedTo,
             search: f.search,
           };
-      return await api.invoke('authorizers/export', { format, columns, ...compactFilter(scope) });
+      return await api.invoke('authorizers/export', { format, columns, ...style, ...compactFilter(scope) });
     } finally {
       off();
       exporting.value = false;
