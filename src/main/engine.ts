@@ -4,9 +4,8 @@
  */
 import { request } from 'undici';
 import type { EventRecord } from '../shared/domain';
-import type { OpenAlert, RelayRefusals, RelayStatus } from '../shared/contract';
+import { toSummary, type OpenAlert, type RelayRefusals, type RelayStatus } from '../shared/contract';
 import type { AuthLinkRequest, AuthLinkResponse, PushFrame, QueueFrame } from '../shared/relay-protocol';
-import { toSummary } from '../shared/event-summary';
 import { summarizeRefusals } from '../shared/refusals';
 import type { Store } from './store';
 import { RelayClient, type RelayClientState } from './relay/client';

@@ -214,8 +214,7 @@ export class Inbox {
     }
     if (p.type === 'redirect') {
       if (!duplicate) {
-        const link = p.link;
-        this.schedule(res.id, after, () => this.deps.authorization.exchangeRedirect(p.code, link), 'code exchange (api_query_auth)', (a) => `authorized ${a.nickName ?? a.appid} (${a.appid})`);
+        this.schedule(res.id, after, () => this.deps.authorization.exchangeRedirect(p.code, p.link), 'code exchange (api_query_auth)', (a) => `authorized ${a.nickName ?? a.appid} (${a.appid})`);
         after.push(() => this.emit(res.id, 'new'));
       }
       return { eventId: res.id, status: 'ok', duplicate, reply: null };
