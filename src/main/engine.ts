@@ -18,6 +18,8 @@ import { TicketWatchdog } from './tokens/ticket-watchdog';
 import { TokenManager, type TokenTarget } from './tokens/token-manager';
 import { field, parseXml } from '../wechat/xml';
 import { ServiceError } from './errors';
+import { BatchRunner } from './batch/runner';
+import { menuApplyJob } from './oa/menu-batch';
 import type { CreatePlatformRuntimeOptions, PlatformRuntime, RuntimeStatus, SetupCheckOutcome, SyncProgress } from './runtime';
 
 export interface EngineOptions extends CreatePlatformRuntimeOptions {
@@ -39,6 +41,8 @@ export class PlatformEngine implements PlatformRuntime {
   readonly authorization: AuthorizationService;
   readonly inbox: Inbox;
   readonly relay: RelayClient | null;
+  /** Changes applied to many accounts (menus, templates, releases), resumed after a restart. */
+  readonly batch: BatchRunner;
   private readonly crypt: MsgCrypt | null;
   private readonly watchdog: TicketWatchdog;
   private readonly ticketIntervalMs: number;
@@ -110,6 +114,13 @@ export class PlatformEngine implements PlatformRuntime {
       },
       onLinkChanged: (link) => emit('link:changed', link),
     });
+    this.batch = new BatchRunner({
+      store,
+      componentAppid,
+      jobs: [menuApplyJob],
+      call: (spec, appid, req) => this.client.invoke(spec, this.tokens.authorizerTokenSource(appid), req),
+      now: this.now,
+    });
     this.inbox = new Inbox({
       store,
       componentAppid,
@@ -155,9 +166,10 @@ export class PlatformEngine implements PlatformRuntime {
         : null;
   }
 
-  /** Starts the relay connection, the token timer and the ticket watchdog. */
+  /** Starts the relay connection, the token timer, the ticket watchdog and unfinished batch runs. */
   start(): void {
     this.relay?.start();
+    this.batch.resume();
     this.tokens.start();
     this.watchdog.start();
     this.authorization.start();
@@ -198,6 +210,7 @@ export class PlatformEngine implements PlatformRuntime {
     this.watchdog.stop();
     this.tokens.stop();
     this.authorization.stop();
+    await this.batch.stop();
     await this.relay?.stop();
     await this.inbox.idle();
   }

@@ -69,6 +69,11 @@ export interface FaultRule {
   quotaErrorShare?: number;
   /** Added latency before answering. */
   latencyMs?: number;
+  /** Only calls made with these accounts' tokens (checked after the token; without it, every caller). */
+  appids?: string[];
+  /** Answer this errcode (e.g. 48001) for `errorShare` of the matching calls (default: all of them). */
+  errcode?: number;
+  errorShare?: number;
 }
 
 export interface FaultSettings {

@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type {
   ApiLogRepo,
+  BatchRepo,
   AuthLinksRepo,
   AuthorizersRepo,
   EventsRepo,
@@ -27,6 +28,7 @@ import { SqlEvents } from './events';
 import { SqlApiLog } from './api-log';
 import { SqlRelayCursor } from './relay-cursor';
 import { SqlSettings } from './settings';
+import { SqlBatch } from './batch';
 
 export type * from './api';
 export { StoreError } from './errors';
@@ -87,6 +89,7 @@ export class Store {
   readonly apiLog: ApiLogRepo;
   readonly relay: RelayCursorRepo;
   readonly settings: SettingsRepo;
+  readonly batch: BatchRepo;
   readonly path: string;
   readonly secretStoreKind: string;
   private readonly db: Database.Database;
@@ -121,6 +124,7 @@ export class Store {
     this.events = new SqlEvents(db, this.relay as SqlRelayCursor, options.tuning?.denseRangeRows);
     this.apiLog = new SqlApiLog(db, apiLogKeep);
     this.settings = new SqlSettings(db);
+    this.batch = new SqlBatch(db, now);
   }
 
   /** Runs fn in one transaction (nested calls become savepoints); rolls back if it throws. */

@@ -37,6 +37,7 @@ const OWNED_TABLES = [
   'relay_cursor',
   'api_calls',
   'settings',
+  'batch_runs', // its items go with it (ON DELETE CASCADE)
 ] as const;
 
 export class SqlPlatforms implements PlatformsRepo {

@@ -73,8 +73,8 @@ export const CONTROL_ENDPOINTS: readonly ControlEndpoint[] = [
   {
     method: 'POST',
     path: '/__sim/faults',
-    params: '{rules:[{path, systemErrorShare?, quotaErrorShare?, latencyMs?}], dropPushShare?}',
-    help: 'answer a share of calls -1 or 45009, add latency, drop pushes',
+    params: '{rules:[{path, systemErrorShare?, quotaErrorShare?, latencyMs?, appids?, errcode?, errorShare?}], dropPushShare?}',
+    help: 'answer a share of calls -1, 45009 or an errcode (for some accounts only with appids), add latency, drop pushes',
     handler: ({ sim, body }) => {
       sim.setFaults(body as FaultSettings);
       return { faults: sim.getSettings().faults };

@@ -1,19 +1,10 @@
 /** Official-account menus (reference "OA and MP APIs" §1; authorizer token, permission set 15). */
 import { endpoint } from '../spec';
+import type { MenuButton } from '../../shared/oa/menu';
 import type { WeChatBaseResponse } from './common';
 
-/** A leaf button ({type, name, key?, url?, …}) or a parent ({name, sub_button}). */
-export interface MenuButton {
-  type?: string;
-  name: string;
-  key?: string;
-  url?: string;
-  media_id?: string;
-  article_id?: string;
-  appid?: string;
-  pagepath?: string;
-  sub_button?: MenuButton[];
-}
+export type { MenuButton };
+
 export interface CreateMenuRequest {
   /** 1–3 top-level buttons, each with 1–5 sub-buttons or none. */
   button: MenuButton[];
