@@ -107,6 +107,18 @@ export interface CustomMessageRecord {
   tokenSource: 'query_auth' | 'refresh';
 }
 
+/** A template message the simulator accepted (message/template/send). */
+export interface TemplateMessageRecord {
+  at: number;
+  appid: string;
+  touser: string;
+  templateId: string;
+  msgid: number;
+  body: Record<string, unknown>;
+  /** Set when the TEMPLATESENDJOBFINISH push is sent. */
+  finishStatus: string | null;
+}
+
 export interface AuthorizeResult {
   appid: string;
   infoType: 'authorized' | 'updateauthorized';
