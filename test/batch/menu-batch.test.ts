@@ -42,11 +42,11 @@ describe('batch runner: one menu to many official accounts', () => {
         aesKey: 'BaTcHmEnUkEy0123456789abcdefghijklmnopqrstu',
         deskKey: 'desk-key-for-the-batch-menu-test-0123456789',
       },
-      sim: { accounts: 104 },
+      sim: { accounts: 106 },
     });
     await until('the first ticket', () => stack.store.tickets.latest(APPID));
     await stack.engine.syncAuthorizers(() => undefined);
-    officialAccounts = Array.from({ length: 52 }, (_, i) => stack.sim.seededAccount(i * 2).appid);
+    officialAccounts = Array.from({ length: 53 }, (_, i) => stack.sim.seededAccount(i * 2).appid);
     call = (spec, appid, req) => stack.engine.client.invoke(spec, stack.engine.tokens.authorizerTokenSource(appid), req);
   }, 60_000);
 
@@ -76,6 +76,23 @@ describe('batch runner: one menu to many official accounts', () => {
     expect((error as BatchInputError).words.zh).toContain('最多 16 字节');
     expect(() => r.create({ kind: 'oa.menu.apply', title: 'bad', params: { menu: MENU }, targets: ['not an appid!'] })).toThrow(/target 1 is not an appid/);
     expect(stack.store.batch.listRuns(APPID)).toHaveLength(before);
+  });
+
+  it('skips, with the reason, a mini program, an account that is not an authorizer and one that cancelled', async () => {
+    const mp = stack.sim.seededAccount(1).appid;
+    const revoked = officialAccounts[52]!;
+    await stack.sim.unauthorize(revoked).push;
+    await until('the cancellation stored', () => stack.store.authorizers.get(APPID, revoked)?.status === 'revoked');
+    const r = runner();
+    const run = r.create({ kind: 'oa.menu.apply', title: 'skips', params: { menu: MENU }, targets: [mp, 'wx00000000000000ff', revoked] });
+    await r.idle(run.id);
+    expect(stack.store.batch.getRun(run.id)!.status).toBe('done');
+    const reasons = stack.store.batch.items(run.id).map((i) => [i.state, i.reason?.zh]);
+    expect(reasons).toEqual([
+      ['skipped', '这是小程序；此操作只适用于公众号。'],
+      ['skipped', '不是本平台的授权账号（如刚授权，请先同步）。'],
+      ['skipped', '该账号已取消授权。'],
+    ]);
   });
 
   it('plans, applies to 50 accounts with 3 refusing, retries them, and reads every menu back identical', async () => {

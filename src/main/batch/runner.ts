@@ -12,6 +12,7 @@
  *   gets the change twice.
  */
 import type { BatchRun, BatchWords } from '../../shared/batch';
+import type { AuthorizerKind } from '../../shared/domain';
 import { explainErrcode } from '../../shared/errcodes';
 import type { EndpointSpec } from '../../wechat/spec';
 import { getApiQuota } from '../../wechat/endpoints/quota';
@@ -34,6 +35,8 @@ export type PlanOutcome<Plan> =
 export interface BatchJob<Params = unknown, Plan = unknown> {
   /** e.g. "oa.menu.apply". */
   kind: string;
+  /** The account kinds it applies to; the others are skipped with the reason. */
+  accountKinds: readonly AuthorizerKind[];
   /** Checks the parameters before a run is made; throws BatchInputError naming what is wrong. */
   parseParams(params: unknown): Params;
   /** Reads the account and decides: apply (and what will change) or skip (and why). Reads only. */
@@ -283,7 +286,8 @@ export class BatchRunner {
         if (!appid) return;
         inFlight.add(appid);
         try {
-          const outcome = await job.plan(ctx, appid, params);
+          const notFit = this.unfit(job, appid);
+          const outcome = notFit ? { apply: false as const, reason: notFit } : await job.plan(ctx, appid, params);
           this.store.batch.setPlanned(runId, appid, outcome);
         } catch (err) {
           if (this.pausedForQuota(runId, appid, err)) return;
@@ -295,6 +299,19 @@ export class BatchRunner {
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
+  }
+
+  /** Why an account is not one this job can change (not authorized here, authorization cancelled, wrong kind), or null. */
+  private unfit(job: BatchJob, appid: string): BatchWords | null {
+    const account = this.store.authorizers.get(this.options.componentAppid, appid);
+    if (!account) return { en: 'Not an authorizer of this platform (run a sync if it authorized recently).', zh: '不是本平台的授权账号（如刚授权，请先同步）。' };
+    if (account.status === 'revoked') return { en: 'The account cancelled its authorization.', zh: '该账号已取消授权。' };
+    if (!job.accountKinds.includes(account.kind)) {
+      return account.kind === 'MP'
+        ? { en: 'A mini program; this change is for official accounts.', zh: '这是小程序；此操作只适用于公众号。' }
+        : { en: 'An official account; this change is for mini programs.', zh: '这是公众号；此操作只适用于小程序。' };
+    }
+    return null;
   }
 
   /** Accounts left `applying` by a crash: read back; in place → done, not in place → pending (applied again). */

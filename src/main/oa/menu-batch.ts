@@ -33,6 +33,7 @@ async function currentApiMenu(ctx: BatchContext, appid: string): Promise<{ butto
 
 export const menuApplyJob: BatchJob<MenuApplyParams, MenuApplyPlan> = {
   kind: 'oa.menu.apply',
+  accountKinds: ['OA'],
 
   parseParams(params: unknown): MenuApplyParams {
     const menu = (params as { menu?: unknown } | null)?.menu;
