@@ -18,6 +18,7 @@ import { apilogMethods } from './apilog';
 import { appEvents, appMethods } from './app';
 import { authEvents, authMethods } from './auth';
 import { authorizersEvents, authorizersMethods } from './authorizers';
+import { batchEvents, batchMethods } from './batch';
 import { dashboardMethods } from './dashboard';
 import type { NoArgs } from './define';
 import type { ApiEnvelope } from './envelope';
@@ -30,6 +31,7 @@ export * from './apilog';
 export * from './app';
 export * from './auth';
 export * from './authorizers';
+export * from './batch';
 export * from './dashboard';
 export * from './envelope';
 export * from './events';
@@ -50,6 +52,7 @@ export const CONTRACT_DOMAINS = {
   export: { methods: exportMethods, events: exportEvents },
   auth: { methods: authMethods, events: authEvents },
   apilog: { methods: apilogMethods, events: {} },
+  batch: { methods: batchMethods, events: batchEvents },
 };
 
 // ---------------------------------------------------------------- methods
@@ -65,6 +68,7 @@ const methodSpecs = /* @__PURE__ */ (() => ({
   ...exportMethods,
   ...authMethods,
   ...apilogMethods,
+  ...batchMethods,
 }))();
 /** Each method's declaration: `args(kit)` builds its zod schema (main process only), `result` names its type. */
 export const METHOD_SPECS: Readonly<typeof methodSpecs> = methodSpecs;
@@ -93,6 +97,7 @@ const eventSpecs = /* @__PURE__ */ (() => ({
   ...authEvents,
   ...setupEvents,
   ...appEvents,
+  ...batchEvents,
 }))();
 
 export type AppEvents = { [E in keyof typeof eventSpecs]: (typeof eventSpecs)[E] };

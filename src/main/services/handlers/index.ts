@@ -9,6 +9,7 @@ import { apilogHandlers } from './apilog';
 import { appHandlers } from './app';
 import { authHandlers } from './auth';
 import { authorizersHandlers } from './authorizers';
+import { batchHandlers } from './batch';
 import { dashboardHandlers } from './dashboard';
 import { eventsHandlers } from './events';
 import { exportHandlers } from './export';
@@ -30,5 +31,6 @@ export function createHandlers(host: RuntimeHost) {
     ...exportHandlers(host),
     ...authHandlers(host),
     ...apilogHandlers(host),
+    ...batchHandlers(host),
   } satisfies ApiHandlers;
 }
