@@ -5,6 +5,7 @@
 import { request } from 'undici';
 import type { EventRecord } from '../shared/domain';
 import type { BatchRun } from '../shared/batch';
+import type { EndpointSpec } from '../wechat/spec';
 import { toSummary, type OpenAlert, type RelayRefusals, type RelayStatus } from '../shared/contract';
 import type { AuthLinkRequest, AuthLinkResponse, PushFrame, QueueFrame } from '../shared/relay-protocol';
 import { summarizeRefusals } from '../shared/refusals';
@@ -119,7 +120,7 @@ export class PlatformEngine implements PlatformRuntime {
       store,
       componentAppid,
       jobs: [menuApplyJob],
-      call: (spec, appid, req) => this.client.invoke(spec, this.tokens.authorizerTokenSource(appid), req),
+      call: (spec, appid, req) => this.invokeAs(spec, appid, req),
       now: this.now,
       onChange: throttlePerRun((run) => emit('batch:changed', run), 250),
     });
@@ -166,6 +167,11 @@ export class PlatformEngine implements PlatformRuntime {
             onState: (s) => this.onRelayState(s),
           })
         : null;
+  }
+
+  invokeAs<Req, Res>(spec: EndpointSpec<Req, Res>, appid: string | null, req: Req): Promise<Res> {
+    const token = spec.token === 'none' ? null : appid ? this.tokens.authorizerTokenSource(appid) : this.tokens.componentTokenSource;
+    return this.client.invoke(spec, token, req);
   }
 
   /** Starts the relay connection, the token timer, the ticket watchdog and unfinished batch runs. */

@@ -37,6 +37,9 @@ export class FakeWechatError extends Error {
 export class FakePlatformRuntime implements PlatformRuntime {
   readonly componentAppid: string;
   readonly store: Store;
+  invokeAs(): Promise<never> {
+    return Promise.reject(new Error('the fake runtime calls no WeChat API'));
+  }
   /** A real runner on the real store; no jobs that call WeChat are exercised through the fake. */
   readonly batch: BatchRunner;
   stopped = false;

@@ -23,9 +23,12 @@ import { SlotRateLimiter } from './rate-limit';
 /** Calls a WeChat API with an authorizer's token (the engine's client and token manager). */
 export type AccountCall = <Req, Res>(spec: EndpointSpec<Req, Res>, appid: string, req: Req) => Promise<Res>;
 
-/** What a job's calls go through: the run's rate limit, then the account's token. */
+/** What a job's calls go through (the run's rate limit, then the account's token), and where it keeps records. */
 export interface BatchContext {
   call<Req, Res>(spec: EndpointSpec<Req, Res>, appid: string, req: Req): Promise<Res>;
+  runId: number;
+  componentAppid: string;
+  store: Store;
 }
 
 export type PlanOutcome<Plan> =
@@ -245,6 +248,9 @@ export class BatchRunner {
         await limiter.take(spec.path);
         return this.options.call(spec, appid, req);
       },
+      runId,
+      componentAppid: this.options.componentAppid,
+      store: this.store,
     };
     const status = () => this.store.batch.getRun(runId)?.status;
 

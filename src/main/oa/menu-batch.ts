@@ -82,11 +82,15 @@ export const menuApplyJob: BatchJob<MenuApplyParams, MenuApplyPlan> = {
 
   async apply(ctx, appid, { menu }) {
     await ctx.call(createMenu, appid, menu);
+    ctx.store.menuHistory.add({ componentAppid: ctx.componentAppid, appid, publishedBy: `batch #${ctx.runId}`, menu, batchRunId: ctx.runId });
     return { summary: { en: 'Menu published.', zh: '菜单已发布。' } };
   },
 
   async landed(ctx, appid, { menu }) {
     const current = await currentApiMenu(ctx, appid);
-    return current !== null && sameMenu(current, menu);
+    const landed = current !== null && sameMenu(current, menu);
+    // It was published by this run before the interruption: the history says so too.
+    if (landed) ctx.store.menuHistory.add({ componentAppid: ctx.componentAppid, appid, publishedBy: `batch #${ctx.runId}`, menu, batchRunId: ctx.runId });
+    return landed;
   },
 };

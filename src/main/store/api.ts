@@ -31,6 +31,7 @@ import type {
   TokenRecord,
 } from '../../shared/domain';
 import type { BatchItem, BatchItemState, BatchPause, BatchRun, BatchRunStatus, BatchWords } from '../../shared/batch';
+import type { MenuButton } from '../../shared/oa/menu';
 
 export interface NewBatchRun {
   componentAppid: string;
@@ -42,6 +43,25 @@ export interface NewBatchRun {
   ratePerSecond: number;
   /** Appids in the order to work on them; repeats are dropped. */
   targets: string[];
+}
+
+/** A menu published from the console. */
+export interface MenuHistoryEntry {
+  id: number;
+  appid: string;
+  publishedAt: number;
+  /** "console", or "batch #<run id>". */
+  publishedBy: string;
+  menu: { button: MenuButton[] };
+  batchRunId: number | null;
+}
+
+export interface MenuHistoryRepo {
+  /** Records a published menu; keeps the newest 50 per account. */
+  add(entry: { componentAppid: string; appid: string; publishedBy: string; menu: { button: MenuButton[] }; batchRunId?: number | null }): MenuHistoryEntry;
+  /** Newest first. */
+  list(componentAppid: string, appid: string, limit?: number): MenuHistoryEntry[];
+  get(componentAppid: string, id: number): MenuHistoryEntry | null;
 }
 
 export type PlanRecord =

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type {
   ApiLogRepo,
   BatchRepo,
+  MenuHistoryRepo,
   AuthLinksRepo,
   AuthorizersRepo,
   EventsRepo,
@@ -29,6 +30,7 @@ import { SqlApiLog } from './api-log';
 import { SqlRelayCursor } from './relay-cursor';
 import { SqlSettings } from './settings';
 import { SqlBatch } from './batch';
+import { SqlMenuHistory } from './menu-history';
 
 export type * from './api';
 export { StoreError } from './errors';
@@ -90,6 +92,7 @@ export class Store {
   readonly relay: RelayCursorRepo;
   readonly settings: SettingsRepo;
   readonly batch: BatchRepo;
+  readonly menuHistory: MenuHistoryRepo;
   readonly path: string;
   readonly secretStoreKind: string;
   private readonly db: Database.Database;
@@ -125,6 +128,7 @@ export class Store {
     this.apiLog = new SqlApiLog(db, apiLogKeep);
     this.settings = new SqlSettings(db);
     this.batch = new SqlBatch(db, now);
+    this.menuHistory = new SqlMenuHistory(db, now);
   }
 
   /** Runs fn in one transaction (nested calls become savepoints); rolls back if it throws. */

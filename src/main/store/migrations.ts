@@ -301,6 +301,19 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX batch_items_by_state ON batch_items (run_id, state, seq);
   `,
+  // 6: menus published from the console, per account (who, when, what), to show and restore.
+  `
+  CREATE TABLE menu_history (
+    id INTEGER PRIMARY KEY,
+    component_appid TEXT NOT NULL,
+    appid TEXT NOT NULL,
+    published_at INTEGER NOT NULL,
+    published_by TEXT NOT NULL,
+    menu TEXT NOT NULL,
+    batch_run_id INTEGER
+  ) STRICT;
+  CREATE INDEX menu_history_by_account ON menu_history (component_appid, appid, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

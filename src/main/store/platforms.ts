@@ -38,6 +38,7 @@ const OWNED_TABLES = [
   'api_calls',
   'settings',
   'batch_runs', // its items go with it (ON DELETE CASCADE)
+  'menu_history',
 ] as const;
 
 export class SqlPlatforms implements PlatformsRepo {

@@ -24,6 +24,7 @@ import type { NoArgs } from './define';
 import type { ApiEnvelope } from './envelope';
 import { eventsEvents, eventsMethods } from './events';
 import { exportEvents, exportMethods } from './export';
+import { oaMethods } from './oa';
 import { relayEvents, relayMethods } from './relay';
 import { setupEvents, setupMethods } from './setup';
 
@@ -36,6 +37,7 @@ export * from './dashboard';
 export * from './envelope';
 export * from './events';
 export * from './export';
+export * from './oa';
 export * from './relay';
 export * from './setup';
 export * from './wire';
@@ -53,6 +55,7 @@ export const CONTRACT_DOMAINS = {
   auth: { methods: authMethods, events: authEvents },
   apilog: { methods: apilogMethods, events: {} },
   batch: { methods: batchMethods, events: batchEvents },
+  oa: { methods: oaMethods, events: {} },
 };
 
 // ---------------------------------------------------------------- methods
@@ -69,6 +72,7 @@ const methodSpecs = /* @__PURE__ */ (() => ({
   ...authMethods,
   ...apilogMethods,
   ...batchMethods,
+  ...oaMethods,
 }))();
 /** Each method's declaration: `args(kit)` builds its zod schema (main process only), `result` names its type. */
 export const METHOD_SPECS: Readonly<typeof methodSpecs> = methodSpecs;

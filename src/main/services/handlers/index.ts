@@ -13,6 +13,7 @@ import { batchHandlers } from './batch';
 import { dashboardHandlers } from './dashboard';
 import { eventsHandlers } from './events';
 import { exportHandlers } from './export';
+import { oaHandlers } from './oa';
 import { relayHandlers } from './relay';
 import { setupHandlers } from './setup';
 
@@ -32,5 +33,6 @@ export function createHandlers(host: RuntimeHost) {
     ...authHandlers(host),
     ...apilogHandlers(host),
     ...batchHandlers(host),
+    ...oaHandlers(host),
   } satisfies ApiHandlers;
 }
