@@ -9,6 +9,7 @@ const modules: [string, () => Promise<BenchModule>][] = [
   ['API client', () => import('./api-client')],
   ['console', () => import('./console')],
   ['relay', () => import('./relay')],
+  ['batch runner', () => import('./batch')],
 ];
 
 function printSection(s: BenchSection): void {

@@ -4,6 +4,8 @@
  */
 import { request } from 'undici';
 import type { EventRecord } from '../shared/domain';
+import type { BatchRun } from '../shared/batch';
+import type { EndpointSpec } from '../wechat/spec';
 import { toSummary, type OpenAlert, type RelayRefusals, type RelayStatus } from '../shared/contract';
 import type { AuthLinkRequest, AuthLinkResponse, PushFrame, QueueFrame } from '../shared/relay-protocol';
 import { summarizeRefusals } from '../shared/refusals';
@@ -18,6 +20,8 @@ import { TicketWatchdog } from './tokens/ticket-watchdog';
 import { TokenManager, type TokenTarget } from './tokens/token-manager';
 import { field, parseXml } from '../wechat/xml';
 import { ServiceError } from './errors';
+import { BatchRunner } from './batch/runner';
+import { menuApplyJob } from './oa/menu-batch';
 import type { CreatePlatformRuntimeOptions, PlatformRuntime, RuntimeStatus, SetupCheckOutcome, SyncProgress } from './runtime';
 
 export interface EngineOptions extends CreatePlatformRuntimeOptions {
@@ -39,6 +43,8 @@ export class PlatformEngine implements PlatformRuntime {
   readonly authorization: AuthorizationService;
   readonly inbox: Inbox;
   readonly relay: RelayClient | null;
+  /** Changes applied to many accounts (menus, templates, releases), resumed after a restart. */
+  readonly batch: BatchRunner;
   private readonly crypt: MsgCrypt | null;
   private readonly watchdog: TicketWatchdog;
   private readonly ticketIntervalMs: number;
@@ -110,6 +116,14 @@ export class PlatformEngine implements PlatformRuntime {
       },
       onLinkChanged: (link) => emit('link:changed', link),
     });
+    this.batch = new BatchRunner({
+      store,
+      componentAppid,
+      jobs: [menuApplyJob],
+      call: (spec, appid, req) => this.invokeAs(spec, appid, req),
+      now: this.now,
+      onChange: throttlePerRun((run) => emit('batch:changed', run), 250),
+    });
     this.inbox = new Inbox({
       store,
       componentAppid,
@@ -155,9 +169,15 @@ export class PlatformEngine implements PlatformRuntime {
         : null;
   }
 
-  /** Starts the relay connection, the token timer and the ticket watchdog. */
+  invokeAs<Req, Res>(spec: EndpointSpec<Req, Res>, appid: string | null, req: Req): Promise<Res> {
+    const token = spec.token === 'none' ? null : appid ? this.tokens.authorizerTokenSource(appid) : this.tokens.componentTokenSource;
+    return this.client.invoke(spec, token, req);
+  }
+
+  /** Starts the relay connection, the token timer, the ticket watchdog and unfinished batch runs. */
   start(): void {
     this.relay?.start();
+    this.batch.resume();
     this.tokens.start();
     this.watchdog.start();
     this.authorization.start();
@@ -198,6 +218,7 @@ export class PlatformEngine implements PlatformRuntime {
     this.watchdog.stop();
     this.tokens.stop();
     this.authorization.stop();
+    await this.batch.stop();
     await this.relay?.stop();
     await this.inbox.idle();
   }
@@ -471,4 +492,26 @@ export async function createPlatformEngine(options: CreatePlatformRuntimeOptions
   const engine = new PlatformEngine(options);
   engine.start();
   return engine;
+}
+
+/** Calls fn at most once per `ms` for each run id, always with the latest state of the run (trailing call). */
+function throttlePerRun(fn: (run: BatchRun) => void, ms: number): (run: BatchRun) => void {
+  const waiting = new Map<number, BatchRun>();
+  const timers = new Map<number, NodeJS.Timeout>();
+  return (run) => {
+    if (timers.has(run.id)) {
+      waiting.set(run.id, run);
+      return;
+    }
+    fn(run);
+    const tick = () => {
+      const latest = waiting.get(run.id);
+      waiting.delete(run.id);
+      if (latest) {
+        fn(latest);
+        timers.set(run.id, setTimeout(tick, ms).unref());
+      } else timers.delete(run.id);
+    };
+    timers.set(run.id, setTimeout(tick, ms).unref());
+  };
 }

@@ -4,6 +4,8 @@
  * console mode) hand `createPlatformEngine` to the services' host as its `PlatformRuntimeFactory`. Services and the
  * IPC router only ever see these interfaces, so tests can plug in a fake, and neither side imports the other.
  */
+import type { BatchRunner } from './batch/runner';
+import type { EndpointSpec } from '../wechat/spec';
 import type {
   AppEventName,
   AppEvents,
@@ -81,6 +83,13 @@ export interface PlatformRuntime {
   checkRefreshToken(appid: string): Promise<RefreshTokenHealth>;
   /** The relay's latest refusals summary, or null before one arrived (absent: a runtime without a relay link). */
   relayRefusals?(): RelayRefusals | null;
+  /**
+   * Calls any WeChat API with the right token: the authorizer's (appid given) or the platform's (appid null). The
+   * call goes through the client: retries, token refresh, the API log.
+   */
+  invokeAs<Req, Res>(spec: EndpointSpec<Req, Res>, appid: string | null, req: Req): Promise<Res>;
+  /** Batch runs of this platform (one change applied to many accounts). */
+  readonly batch: BatchRunner;
   /** Disconnects from the relay, stops timers. Idempotent. Does not close the store. */
   stop(): Promise<void>;
 }

@@ -7,6 +7,7 @@ export type {
   FaultSettings,
   ApiCallRecord,
   CustomMessageRecord,
+  TemplateMessageRecord,
   AuthorizeResult,
   UserMessageInput,
   FastRegisterInput,

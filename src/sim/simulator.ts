@@ -24,6 +24,7 @@ import { SettingsApis } from './apis/mp/settings';
 import { MpStore } from './apis/mp/state';
 import { CustomServiceApis } from './apis/oa/custom-service';
 import { MenuApis } from './apis/oa/menu';
+import { TemplateApis } from './apis/oa/template';
 import { QuotaApis } from './apis/quota';
 import { SIM_CONTROL_HEADER, handleControl } from './control';
 import { handleApi } from './kernel/api';
@@ -38,6 +39,7 @@ import type {
   ApiCallRecord,
   AuthorizeResult,
   CustomMessageRecord,
+  TemplateMessageRecord,
   FastRegisterInput,
   FaultSettings,
   ReleaseCheckOptions,
@@ -59,6 +61,7 @@ export class Simulator {
   private readonly pages: AuthPages;
   private readonly families: SimFamily[];
   private readonly customService: CustomServiceApis;
+  private readonly templates: TemplateApis;
   private readonly audit: AuditApis;
   private readonly register: RegisterApis;
   /** Code and audits of the mini programs, shared by the mp families. */
@@ -72,12 +75,14 @@ export class Simulator {
     this.crypt = k.crypt;
     const mp = this.mp;
     this.customService = new CustomServiceApis(k);
+    this.templates = new TemplateApis(k);
     this.audit = new AuditApis(k, mp);
     this.register = new RegisterApis(k);
     this.families = [
       new ComponentApis(k),
       new QuotaApis(k),
       new MenuApis(k),
+      this.templates,
       this.customService,
       new MediaApis(k),
       this.register,
@@ -232,6 +237,11 @@ export class Simulator {
   }
   getCustomMessages(appid?: string): CustomMessageRecord[] {
     const all = this.customService.messages;
+    return appid ? all.filter((m) => m.appid === appid) : [...all];
+  }
+  /** Template messages accepted, oldest first. */
+  getTemplateMessages(appid?: string): TemplateMessageRecord[] {
+    const all = this.templates.sent;
     return appid ? all.filter((m) => m.appid === appid) : [...all];
   }
   getCalls(path?: string): ApiCallRecord[] {

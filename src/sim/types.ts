@@ -69,6 +69,11 @@ export interface FaultRule {
   quotaErrorShare?: number;
   /** Added latency before answering. */
   latencyMs?: number;
+  /** Only calls made with these accounts' tokens (checked after the token; without it, every caller). */
+  appids?: string[];
+  /** Answer this errcode (e.g. 48001) for `errorShare` of the matching calls (default: all of them). */
+  errcode?: number;
+  errorShare?: number;
 }
 
 export interface FaultSettings {
@@ -100,6 +105,18 @@ export interface CustomMessageRecord {
   /** The auth code whose api_query_auth produced the access token used, if that is how it was obtained. */
   tokenFromAuthCode: string | null;
   tokenSource: 'query_auth' | 'refresh';
+}
+
+/** A template message the simulator accepted (message/template/send). */
+export interface TemplateMessageRecord {
+  at: number;
+  appid: string;
+  touser: string;
+  templateId: string;
+  msgid: number;
+  body: Record<string, unknown>;
+  /** Set when the TEMPLATESENDJOBFINISH push is sent. */
+  finishStatus: string | null;
 }
 
 export interface AuthorizeResult {

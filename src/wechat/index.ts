@@ -8,10 +8,11 @@ import * as mpRelease from './endpoints/mp-release';
 import * as mpSettings from './endpoints/mp-settings';
 import * as oaCustomService from './endpoints/oa-custom-service';
 import * as oaMenu from './endpoints/oa-menu';
+import * as oaTemplate from './endpoints/oa-template';
 import * as quota from './endpoints/quota';
 import type { EndpointSpec } from './spec';
 
-export { component, media, mpAudit, mpCode, mpRegister, mpRelease, mpSettings, oaCustomService, oaMenu, quota };
+export { component, media, mpAudit, mpCode, mpRegister, mpRelease, mpSettings, oaCustomService, oaMenu, oaTemplate, quota };
 export * from './spec';
 export * from './uploads';
 export type { WeChatBaseResponse } from './endpoints/common';
@@ -21,7 +22,7 @@ const isSpec = (v: unknown): v is EndpointSpec =>
 
 /** Every endpoint spec, in family order. The simulator serves exactly these (a test checks it). */
 export const ENDPOINTS: readonly EndpointSpec[] = Object.freeze(
-  [component, quota, oaMenu, oaCustomService, media, mpRegister, mpSettings, mpCode, mpAudit, mpRelease].flatMap((family) =>
+  [component, quota, oaMenu, oaTemplate, oaCustomService, media, mpRegister, mpSettings, mpCode, mpAudit, mpRelease].flatMap((family) =>
     Object.values(family as Record<string, unknown>).filter(isSpec),
   ),
 );

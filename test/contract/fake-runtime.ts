@@ -9,6 +9,8 @@ import type { AuthorizerOptionName, RefreshTokenHealth, SyncResult } from '../..
 import type { AuthLink, EventRecord } from '../../src/shared/domain';
 import { NodeSecretStore, openStore, type Store } from '../../src/main/store';
 import { RuntimeHost } from '../../src/main/services/host';
+import { BatchRunner } from '../../src/main/batch/runner';
+import { menuApplyJob } from '../../src/main/oa/menu-batch';
 import type {
   CreateAuthLinkOptions,
   CreatePlatformRuntimeOptions,
@@ -35,6 +37,11 @@ export class FakeWechatError extends Error {
 export class FakePlatformRuntime implements PlatformRuntime {
   readonly componentAppid: string;
   readonly store: Store;
+  invokeAs(): Promise<never> {
+    return Promise.reject(new Error('the fake runtime calls no WeChat API'));
+  }
+  /** A real runner on the real store; no jobs that call WeChat are exercised through the fake. */
+  readonly batch: BatchRunner;
   stopped = false;
   private readonly emit: CreatePlatformRuntimeOptions['emit'];
   private readonly options = new Map<string, string>();
@@ -43,6 +50,12 @@ export class FakePlatformRuntime implements PlatformRuntime {
     this.componentAppid = opts.componentAppid;
     this.store = opts.store as Store;
     this.emit = opts.emit;
+    this.batch = new BatchRunner({
+      store: this.store,
+      componentAppid: this.componentAppid,
+      jobs: [menuApplyJob],
+      call: () => Promise.reject(new Error('the fake runtime calls no WeChat API')),
+    });
   }
 
   status(): RuntimeStatus {

@@ -43,6 +43,28 @@ const VALID: { [M in ApiMethod]: ApiArgs<M> } = {
     sample: { timestamp: '1409304348', nonce: 'xxxxxx', msgSignature: 'a'.repeat(40), body: '<xml><Encrypt>x</Encrypt></xml>' },
   },
   'setup/backup': {},
+  'batch/create': {
+    kind: 'oa.menu.apply',
+    title: '春节菜单',
+    params: { menu: { button: [{ type: 'click', name: '今日', key: 'today' }] } },
+    target: { by: 'filter', kind: 'OA', status: 'active' },
+    concurrency: 4,
+    ratePerSecond: 20,
+  },
+  'batch/list': { limit: 20 },
+  'batch/get': { id: 1 },
+  'batch/items': { id: 1, state: 'failed', afterSeq: 0, limit: 200 },
+  'batch/start': { id: 1 },
+  'batch/pause': { id: 1 },
+  'batch/cancel': { id: 1 },
+  'batch/retryFailed': { id: 1 },
+  'oa/menu/get': { appid: 'wx570bc396a51b8ff8' },
+  'oa/menu/publish': { appid: 'wx570bc396a51b8ff8', menu: { button: [{ type: 'view', name: '官网', url: 'https://example.com/' }] } },
+  'oa/menu/delete': { appid: 'wx570bc396a51b8ff8' },
+  'oa/menu/history': { appid: 'wx570bc396a51b8ff8', limit: 10 },
+  'oa/menu/addConditional': { appid: 'wx570bc396a51b8ff8', menu: { button: [{ type: 'click', name: '安卓', key: 'a' }] }, matchrule: { client_platform_type: '2' } },
+  'oa/menu/deleteConditional': { appid: 'wx570bc396a51b8ff8', menuid: '208379533' },
+  'oa/menu/tryMatch': { appid: 'wx570bc396a51b8ff8', userId: 'oUser0123456789' },
 };
 
 describe('argument schemas', () => {

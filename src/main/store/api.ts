@@ -30,6 +30,76 @@ import type {
   TicketRecord,
   TokenRecord,
 } from '../../shared/domain';
+import type { BatchItem, BatchItemState, BatchPause, BatchRun, BatchRunStatus, BatchWords } from '../../shared/batch';
+import type { MenuButton } from '../../shared/oa/menu';
+
+export interface NewBatchRun {
+  componentAppid: string;
+  kind: string;
+  title: string;
+  /** The job's parameters (stored as JSON). */
+  params: unknown;
+  concurrency: number;
+  ratePerSecond: number;
+  /** Appids in the order to work on them; repeats are dropped. */
+  targets: string[];
+}
+
+/** A menu published from the console. */
+export interface MenuHistoryEntry {
+  id: number;
+  appid: string;
+  publishedAt: number;
+  /** "console", or "batch #<run id>". */
+  publishedBy: string;
+  menu: { button: MenuButton[] };
+  batchRunId: number | null;
+}
+
+export interface MenuHistoryRepo {
+  /** Records a published menu; keeps the newest 50 per account. */
+  add(entry: { componentAppid: string; appid: string; publishedBy: string; menu: { button: MenuButton[] }; batchRunId?: number | null }): MenuHistoryEntry;
+  /** Newest first. */
+  list(componentAppid: string, appid: string, limit?: number): MenuHistoryEntry[];
+  get(componentAppid: string, id: number): MenuHistoryEntry | null;
+}
+
+export type PlanRecord =
+  | { apply: true; plan: unknown; summary: BatchWords }
+  | { apply: false; reason: BatchWords }
+  | { apply: false; failed: true; reason: BatchWords; errcode: number | null; errmsg: string | null };
+
+/** Batch runs and their accounts (src/main/batch drives them; see src/shared/batch.ts for the states). */
+export interface BatchRepo {
+  /** A new run in `planning`, every target `unplanned`. */
+  createRun(input: NewBatchRun): BatchRun;
+  getRun(id: number): BatchRun | null;
+  /** Newest first. */
+  listRuns(componentAppid: string, limit?: number): BatchRun[];
+  counts(runId: number): Record<BatchItemState, number>;
+  setStatus(id: number, status: BatchRunStatus, pause?: BatchPause | null): void;
+  /** The next accounts still to plan, in order. */
+  unplanned(runId: number, limit: number): string[];
+  /** Records an account's plan: pending (what will change), skipped (why), or failed (it could not be read). */
+  setPlanned(runId: number, appid: string, outcome: PlanRecord): void;
+  /** Atomically takes the next pending account: it becomes `applying`, its attempts + 1. Null when none is left. */
+  claim(runId: number): (BatchItem & { plan: unknown }) | null;
+  /** Ends an `applying` account: done, failed, or back to pending (the call never went out, e.g. a paused run). */
+  finish(
+    runId: number,
+    appid: string,
+    outcome: { state: 'done' | 'failed' | 'pending'; summary?: BatchWords; reason?: BatchWords; errcode?: number | null; errmsg?: string | null },
+  ): void;
+  /** Appids in one state, in order (e.g. those left `applying` by a crash). */
+  inState(runId: number, state: BatchItemState): string[];
+  /** Keyset page by seq. */
+  items(runId: number, opts?: { state?: BatchItemState; afterSeq?: number; limit?: number }): BatchItem[];
+  item(runId: number, appid: string): (BatchItem & { plan: unknown }) | null;
+  /** Failed accounts back to pending (unplanned if their plan failed). Returns how many. */
+  retryFailed(runId: number): number;
+  /** Unplanned and pending accounts become cancelled. Returns how many. */
+  cancelWaitingItems(runId: number): number;
+}
 
 export interface PlatformsRepo {
   /** Creates or updates; secrets: undefined keeps, null clears, string sets (encrypted). Returns the public part. */

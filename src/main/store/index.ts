@@ -5,6 +5,8 @@ import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type {
   ApiLogRepo,
+  BatchRepo,
+  MenuHistoryRepo,
   AuthLinksRepo,
   AuthorizersRepo,
   EventsRepo,
@@ -27,6 +29,8 @@ import { SqlEvents } from './events';
 import { SqlApiLog } from './api-log';
 import { SqlRelayCursor } from './relay-cursor';
 import { SqlSettings } from './settings';
+import { SqlBatch } from './batch';
+import { SqlMenuHistory } from './menu-history';
 
 export type * from './api';
 export { StoreError } from './errors';
@@ -87,6 +91,8 @@ export class Store {
   readonly apiLog: ApiLogRepo;
   readonly relay: RelayCursorRepo;
   readonly settings: SettingsRepo;
+  readonly batch: BatchRepo;
+  readonly menuHistory: MenuHistoryRepo;
   readonly path: string;
   readonly secretStoreKind: string;
   private readonly db: Database.Database;
@@ -121,6 +127,8 @@ export class Store {
     this.events = new SqlEvents(db, this.relay as SqlRelayCursor, options.tuning?.denseRangeRows);
     this.apiLog = new SqlApiLog(db, apiLogKeep);
     this.settings = new SqlSettings(db);
+    this.batch = new SqlBatch(db, now);
+    this.menuHistory = new SqlMenuHistory(db, now);
   }
 
   /** Runs fn in one transaction (nested calls become savepoints); rolls back if it throws. */

@@ -266,6 +266,54 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX events_seq;
   CREATE UNIQUE INDEX events_seq ON events (component_appid, queue_epoch, seq);
   `,
+  // 5: batch runs (one change applied to many accounts; see src/main/batch). Items are claimed one UPDATE at a time,
+  //    so the state index leads with the run and the state, in the order the targets were given.
+  `
+  CREATE TABLE batch_runs (
+    id INTEGER PRIMARY KEY,
+    component_appid TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    params TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('planning','planned','running','paused','cancelled','done')),
+    pause TEXT,
+    concurrency INTEGER NOT NULL CHECK (concurrency BETWEEN 1 AND 64),
+    rate_per_second REAL NOT NULL CHECK (rate_per_second > 0),
+    created_at INTEGER NOT NULL,
+    started_at INTEGER,
+    finished_at INTEGER
+  ) STRICT;
+  CREATE INDEX batch_runs_by_platform ON batch_runs (component_appid, id);
+  CREATE TABLE batch_items (
+    run_id INTEGER NOT NULL REFERENCES batch_runs (id) ON DELETE CASCADE,
+    appid TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('unplanned','pending','skipped','applying','done','failed','cancelled')),
+    plan TEXT,
+    summary TEXT,
+    reason TEXT,
+    errcode INTEGER,
+    errmsg TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    started_at INTEGER,
+    finished_at INTEGER,
+    PRIMARY KEY (run_id, appid)
+  ) STRICT;
+  CREATE INDEX batch_items_by_state ON batch_items (run_id, state, seq);
+  `,
+  // 6: menus published from the console, per account (who, when, what), to show and restore.
+  `
+  CREATE TABLE menu_history (
+    id INTEGER PRIMARY KEY,
+    component_appid TEXT NOT NULL,
+    appid TEXT NOT NULL,
+    published_at INTEGER NOT NULL,
+    published_by TEXT NOT NULL,
+    menu TEXT NOT NULL,
+    batch_run_id INTEGER
+  ) STRICT;
+  CREATE INDEX menu_history_by_account ON menu_history (component_appid, appid, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

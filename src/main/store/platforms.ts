@@ -37,6 +37,8 @@ const OWNED_TABLES = [
   'relay_cursor',
   'api_calls',
   'settings',
+  'batch_runs', // its items go with it (ON DELETE CASCADE)
+  'menu_history',
 ] as const;
 
 export class SqlPlatforms implements PlatformsRepo {

@@ -18,11 +18,13 @@ import { apilogMethods } from './apilog';
 import { appEvents, appMethods } from './app';
 import { authEvents, authMethods } from './auth';
 import { authorizersEvents, authorizersMethods } from './authorizers';
+import { batchEvents, batchMethods } from './batch';
 import { dashboardMethods } from './dashboard';
 import type { NoArgs } from './define';
 import type { ApiEnvelope } from './envelope';
 import { eventsEvents, eventsMethods } from './events';
 import { exportEvents, exportMethods } from './export';
+import { oaMethods } from './oa';
 import { relayEvents, relayMethods } from './relay';
 import { setupEvents, setupMethods } from './setup';
 
@@ -30,10 +32,12 @@ export * from './apilog';
 export * from './app';
 export * from './auth';
 export * from './authorizers';
+export * from './batch';
 export * from './dashboard';
 export * from './envelope';
 export * from './events';
 export * from './export';
+export * from './oa';
 export * from './relay';
 export * from './setup';
 export * from './wire';
@@ -50,6 +54,8 @@ export const CONTRACT_DOMAINS = {
   export: { methods: exportMethods, events: exportEvents },
   auth: { methods: authMethods, events: authEvents },
   apilog: { methods: apilogMethods, events: {} },
+  batch: { methods: batchMethods, events: batchEvents },
+  oa: { methods: oaMethods, events: {} },
 };
 
 // ---------------------------------------------------------------- methods
@@ -65,6 +71,8 @@ const methodSpecs = /* @__PURE__ */ (() => ({
   ...exportMethods,
   ...authMethods,
   ...apilogMethods,
+  ...batchMethods,
+  ...oaMethods,
 }))();
 /** Each method's declaration: `args(kit)` builds its zod schema (main process only), `result` names its type. */
 export const METHOD_SPECS: Readonly<typeof methodSpecs> = methodSpecs;
@@ -93,6 +101,7 @@ const eventSpecs = /* @__PURE__ */ (() => ({
   ...authEvents,
   ...setupEvents,
   ...appEvents,
+  ...batchEvents,
 }))();
 
 export type AppEvents = { [E in keyof typeof eventSpecs]: (typeof eventSpecs)[E] };

@@ -73,8 +73,8 @@ export const CONTROL_ENDPOINTS: readonly ControlEndpoint[] = [
   {
     method: 'POST',
     path: '/__sim/faults',
-    params: '{rules:[{path, systemErrorShare?, quotaErrorShare?, latencyMs?}], dropPushShare?}',
-    help: 'answer a share of calls -1 or 45009, add latency, drop pushes',
+    params: '{rules:[{path, systemErrorShare?, quotaErrorShare?, latencyMs?, appids?, errcode?, errorShare?}], dropPushShare?}',
+    help: 'answer a share of calls -1, 45009 or an errcode (for some accounts only with appids), add latency, drop pushes',
     handler: ({ sim, body }) => {
       sim.setFaults(body as FaultSettings);
       return { faults: sim.getSettings().faults };
@@ -113,6 +113,7 @@ export const CONTROL_ENDPOINTS: readonly ControlEndpoint[] = [
     handler: ({ sim, query: q }) => ({ pushes: sim.getPushes({ kind: (q.get('kind') as PushKind) || undefined, type: q.get('type') || undefined, appid: q.get('appid') || undefined }) }),
   },
   { method: 'GET', path: '/__sim/messages', params: '?appid', help: 'custom messages received', handler: ({ sim, query }) => ({ messages: sim.getCustomMessages(query.get('appid') || undefined) }) },
+  { method: 'GET', path: '/__sim/template-messages', params: '?appid', help: 'template messages sent, with their job-finish status', handler: ({ sim, query }) => ({ messages: sim.getTemplateMessages(query.get('appid') || undefined) }) },
   { method: 'GET', path: '/__sim/calls', params: '?path', help: 'API calls received', handler: ({ sim, query }) => ({ calls: sim.getCalls(query.get('path') || undefined) }) },
   { method: 'POST', path: '/__sim/ticket', help: 'push a new component_verify_ticket now', handler: ({ sim }) => sim.pushTicket() },
   {

@@ -46,6 +46,7 @@ export async function handleApi(k: SimKernel, req: IncomingMessage, res: ServerR
     }
     const principal = k.state.authenticate(route.spec.token, url.searchParams);
     appid = principal.appid;
+    await k.faults.apply(path, appid);
     k.quotas.check(principal.appid, path);
     out = await route.handler({ method, path, query: url.searchParams, body, form, principal, ip });
   } catch (err) {

@@ -32,6 +32,13 @@ export class Faults {
         const v = r[k];
         if (v !== undefined && (typeof v !== 'number' || v < 0 || v > 1)) throw new RangeError(`${k} must be a number 0..1`);
       }
+      if (r.appids !== undefined && (!Array.isArray(r.appids) || r.appids.some((a) => typeof a !== 'string' || !a))) {
+        throw new RangeError('appids must be a list of appids');
+      }
+      if (r.errcode !== undefined && (!Number.isSafeInteger(r.errcode) || r.errcode === 0)) throw new RangeError('errcode must be a non-zero integer');
+      if (r.errorShare !== undefined && (typeof r.errorShare !== 'number' || r.errorShare < 0 || r.errorShare > 1)) {
+        throw new RangeError('errorShare must be a number 0..1');
+      }
       if (r.latencyMs !== undefined && (typeof r.latencyMs !== 'number' || r.latencyMs < 0 || r.latencyMs > 60_000)) {
         throw new RangeError('latencyMs must be 0..60000');
       }
@@ -43,13 +50,20 @@ export class Faults {
     this.shares.clear();
   }
 
-  /** Before an API answers: the rules' latency, then -1 or 45009 for their share of calls. */
-  async apply(path: string): Promise<void> {
-    for (const r of this.settings.rules ?? []) {
+  /**
+   * Before an API answers: the rules' latency, then -1, 45009 or the rule's errcode for their share of calls. Rules
+   * naming accounts (`appids`) apply once the token says whose call it is (`appid`); the others before that.
+   */
+  async apply(path: string, appid?: string | null): Promise<void> {
+    const afterToken = appid !== undefined;
+    for (const [i, r] of (this.settings.rules ?? []).entries()) {
       if (r.path !== '*' && r.path !== path) continue;
+      if ((r.appids !== undefined) !== afterToken) continue;
+      if (r.appids && (!appid || !r.appids.includes(appid))) continue;
       if (r.latencyMs) await sleep(r.latencyMs);
-      if (this.shares.hit(`err:${r.path}`, r.systemErrorShare)) throw new ApiError(-1);
-      if (this.shares.hit(`quota:${r.path}`, r.quotaErrorShare)) throw new ApiError(45009);
+      if (this.shares.hit(`err:${i}`, r.systemErrorShare)) throw new ApiError(-1);
+      if (this.shares.hit(`quota:${i}`, r.quotaErrorShare)) throw new ApiError(45009);
+      if (r.errcode !== undefined && this.shares.hit(`code:${i}`, r.errorShare ?? 1)) throw new ApiError(r.errcode);
     }
   }
 

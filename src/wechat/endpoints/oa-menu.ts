@@ -1,19 +1,10 @@
 /** Official-account menus (reference "OA and MP APIs" §1; authorizer token, permission set 15). */
 import { endpoint } from '../spec';
+import type { MenuButton } from '../../shared/oa/menu';
 import type { WeChatBaseResponse } from './common';
 
-/** A leaf button ({type, name, key?, url?, …}) or a parent ({name, sub_button}). */
-export interface MenuButton {
-  type?: string;
-  name: string;
-  key?: string;
-  url?: string;
-  media_id?: string;
-  article_id?: string;
-  appid?: string;
-  pagepath?: string;
-  sub_button?: MenuButton[];
-}
+export type { MenuButton };
+
 export interface CreateMenuRequest {
   /** 1–3 top-level buttons, each with 1–5 sub-buttons or none. */
   button: MenuButton[];
@@ -64,4 +55,54 @@ export const getCurrentSelfMenuInfo = endpoint<Record<string, never>, CurrentSel
   method: 'GET',
   path: '/cgi-bin/get_current_selfmenu_info',
   request: 'none',
+});
+
+/** A conditional menu's match rule. Privacy fields (sex, region, language) are refused with 65320 now. */
+export interface MenuMatchRule {
+  tag_id?: string;
+  /** 1 iOS, 2 Android, 3 others. */
+  client_platform_type?: string;
+}
+export interface AddConditionalMenuRequest {
+  button: MenuButton[];
+  matchrule: MenuMatchRule;
+}
+export interface AddConditionalMenuResponse extends WeChatBaseResponse {
+  menuid: string;
+}
+
+/** A default menu must exist first (65303). */
+export const addConditionalMenu = endpoint<AddConditionalMenuRequest, AddConditionalMenuResponse>({
+  ...menu,
+  name: 'menu/addconditional',
+  method: 'POST',
+  path: '/cgi-bin/menu/addconditional',
+  request: 'json',
+  // Not idempotent: a repeat adds a second conditional menu.
+  idempotent: false,
+  check: (b) =>
+    !Array.isArray(b?.button) || b.button.length < 1 || b.button.length > 3
+      ? 'button must be a list of 1–3 buttons'
+      : !b.matchrule || typeof b.matchrule !== 'object'
+        ? 'matchrule is required (tag_id and/or client_platform_type)'
+        : null,
+});
+
+export const deleteConditionalMenu = endpoint<{ menuid: string }, WeChatBaseResponse>({
+  ...menu,
+  name: 'menu/delconditional',
+  method: 'POST',
+  path: '/cgi-bin/menu/delconditional',
+  request: 'json',
+  check: (b) => (b?.menuid === undefined || String(b.menuid) === '' ? 'menuid is required' : null),
+});
+
+/** The menu a user (openid or WeChat ID) would see. */
+export const tryMatchMenu = endpoint<{ user_id: string }, { button: MenuButton[] } & WeChatBaseResponse>({
+  ...menu,
+  name: 'menu/trymatch',
+  method: 'POST',
+  path: '/cgi-bin/menu/trymatch',
+  request: 'json',
+  check: (b) => (typeof b?.user_id !== 'string' || b.user_id === '' ? 'user_id (an openid or WeChat ID) is required' : null),
 });

@@ -9,9 +9,11 @@ import { apilogHandlers } from './apilog';
 import { appHandlers } from './app';
 import { authHandlers } from './auth';
 import { authorizersHandlers } from './authorizers';
+import { batchHandlers } from './batch';
 import { dashboardHandlers } from './dashboard';
 import { eventsHandlers } from './events';
 import { exportHandlers } from './export';
+import { oaHandlers } from './oa';
 import { relayHandlers } from './relay';
 import { setupHandlers } from './setup';
 
@@ -30,5 +32,7 @@ export function createHandlers(host: RuntimeHost) {
     ...exportHandlers(host),
     ...authHandlers(host),
     ...apilogHandlers(host),
+    ...batchHandlers(host),
+    ...oaHandlers(host),
   } satisfies ApiHandlers;
 }

@@ -1,4 +1,8 @@
-/** Family "oa/menu" ("OA and MP APIs" §1): create (validated in UTF-8 bytes as WeChat counts), get, current, delete. */
+/**
+ * Family "oa/menu" ("OA and MP APIs" §1): create (validated in UTF-8 bytes as WeChat counts), get, current, delete,
+ * and conditional menus (add once a default menu exists, delete, try-match a user).
+ */
+import { createHash } from 'node:crypto';
 import * as spec from '../../../../wechat/endpoints/oa-menu';
 import { ApiError } from '../../../kernel/errors';
 import type { SimKernel } from '../../../kernel/kernel';
@@ -13,7 +17,7 @@ const MENU_TYPES = new Set([
 const KEY_TYPES = new Set(['click', 'scancode_push', 'scancode_waitmsg', 'pic_sysphoto', 'pic_photo_or_album', 'pic_weixin', 'location_select']);
 
 export class MenuApis implements SimFamily {
-  private readonly menus = new Map<string, { button: unknown[]; menuid: number }>();
+  private readonly menus = new Map<string, { button: unknown[]; menuid: number; conditional: { button: unknown[]; matchrule: Record<string, string>; menuid: number }[] }>();
 
   constructor(private readonly k: SimKernel) {}
 
@@ -27,19 +31,59 @@ export class MenuApis implements SimFamily {
       route(spec.createMenu, ({ body, principal }) => {
         k.state.requireKind(principal.appid, 'oa');
         const button = validateMenu(body);
-        this.menus.set(principal.appid, { button, menuid: 400000000 + ++k.counter });
+        // Publishing the default menu keeps the conditional ones (WeChat replaces only the default).
+        const conditional = this.menus.get(principal.appid)?.conditional ?? [];
+        this.menus.set(principal.appid, { button, menuid: 400000000 + ++k.counter, conditional });
         return ok();
       }),
       route(spec.getMenu, ({ principal }) => {
         k.state.requireKind(principal.appid, 'oa');
         const m = this.menus.get(principal.appid);
         if (!m) throw new ApiError(46003);
-        return { menu: { button: m.button, menuid: m.menuid } };
+        const out: Record<string, unknown> = { menu: { button: m.button, menuid: m.menuid } };
+        if (m.conditional.length > 0) out.conditionalmenu = m.conditional;
+        return out;
       }),
       route(spec.deleteMenu, ({ principal }) => {
         k.state.requireKind(principal.appid, 'oa');
         this.menus.delete(principal.appid);
         return ok();
+      }),
+      route(spec.addConditionalMenu, ({ body, principal }) => {
+        k.state.requireKind(principal.appid, 'oa');
+        const m = this.menus.get(principal.appid);
+        if (!m) throw new ApiError(65303);
+        const rule = body.matchrule as Record<string, unknown> | undefined;
+        if (!rule || typeof rule !== 'object') throw new ApiError(65304);
+        if (['sex', 'country', 'province', 'city', 'language'].some((f) => rule[f] !== undefined && rule[f] !== '')) throw new ApiError(65320);
+        const matchrule: Record<string, string> = {};
+        for (const f of ['tag_id', 'client_platform_type'] as const) if (rule[f] !== undefined && rule[f] !== '') matchrule[f] = String(rule[f]);
+        if (Object.keys(matchrule).length === 0) throw new ApiError(65304);
+        if (matchrule.client_platform_type && !['1', '2', '3'].includes(matchrule.client_platform_type)) throw new ApiError(65304, 'matchrule client_platform_type must be 1 (iOS), 2 (Android) or 3 (others)');
+        if (m.conditional.length >= 100) throw new ApiError(65305);
+        const button = validateMenu(body);
+        const menuid = 400000000 + ++k.counter;
+        m.conditional.push({ button, matchrule, menuid });
+        return { menuid: String(menuid) };
+      }),
+      route(spec.deleteConditionalMenu, ({ body, principal }) => {
+        k.state.requireKind(principal.appid, 'oa');
+        const m = this.menus.get(principal.appid);
+        const i = m ? m.conditional.findIndex((c) => String(c.menuid) === String(body.menuid)) : -1;
+        if (!m || i < 0) throw new ApiError(65301);
+        m.conditional.splice(i, 1);
+        return ok();
+      }),
+      route(spec.tryMatchMenu, ({ body, principal }) => {
+        k.state.requireKind(principal.appid, 'oa');
+        const userId = typeof body.user_id === 'string' ? body.user_id : '';
+        if (!/^[A-Za-z0-9_-]{6,64}$/.test(userId)) throw new ApiError(65302);
+        const m = this.menus.get(principal.appid);
+        if (!m) throw new ApiError(46003);
+        // The simulated user has no tags; its client platform follows from its id (1 iOS, 2 Android, 3 others).
+        const platform = String((createHash('sha1').update(userId).digest()[0]! % 3) + 1);
+        const match = [...m.conditional].reverse().find((c) => !c.matchrule.tag_id && c.matchrule.client_platform_type === platform);
+        return { button: (match ?? m).button };
       }),
       route(spec.getCurrentSelfMenuInfo, ({ principal }) => {
         k.state.requireKind(principal.appid, 'oa');

@@ -1,0 +1,66 @@
+/** batch/*: runs that apply one change to many accounts (the runner lives in the platform's runtime). */
+import type { batchMethods } from '../../../shared/contract/batch';
+import type { AuthorizerFilter } from '../../../shared/domain';
+import { BatchInputError, type BatchRunner } from '../../batch/runner';
+import { ServiceError } from '../../errors';
+import type { HandlersOf } from '../../ipc/types';
+import type { RuntimeHost } from '../host';
+
+const PAGE = 1000;
+
+export function batchHandlers(host: RuntimeHost) {
+  /** The runner's refusals (bad parameters, unknown run, wrong state) become invalid_arguments / not_found / conflict. */
+  async function withRunner<T>(fn: (runner: BatchRunner, componentAppid: string) => T | Promise<T>): Promise<T> {
+    const runtime = host.requireRuntime();
+    try {
+      return await fn(runtime.batch, runtime.componentAppid);
+    } catch (err) {
+      if (!(err instanceof BatchInputError)) throw err;
+      const code = /^There is no batch run/.test(err.words.en) ? 'not_found' : /only a planned or paused run|was cancelled/.test(err.words.en) ? 'conflict' : 'invalid_arguments';
+      throw new ServiceError(code, err.words.en, { messageZh: err.words.zh, ...(err.details as object | undefined) });
+    }
+  }
+
+  /** Every appid the filters match, in the table's order. */
+  function appidsMatching(componentAppid: string, filter: Omit<AuthorizerFilter, 'componentAppid'>): string[] {
+    const out: string[] = [];
+    for (let offset = 0; ; offset += PAGE) {
+      const page = host.store.authorizers.list({ ...filter, componentAppid, offset, limit: PAGE });
+      for (const a of page.rows) out.push(a.appid);
+      if (page.rows.length < PAGE) return out;
+    }
+  }
+
+  return {
+    'batch/create': ({ target, kind, title, params, concurrency, ratePerSecond, autoStart }) =>
+      withRunner((runner, componentAppid) => {
+        const { by: _by, ...filter } = target.by === 'filter' ? target : { by: 'filter' as const };
+        const targets = target.by === 'appids' ? target.appids : appidsMatching(componentAppid, filter);
+        if (targets.length === 0) {
+          throw new BatchInputError({ en: 'No account matches the filters; change them and try again.', zh: '没有账号符合筛选条件，请调整后重试。' });
+        }
+        return runner.create({
+          kind,
+          title,
+          params,
+          targets,
+          ...(concurrency !== undefined ? { concurrency } : {}),
+          ...(ratePerSecond !== undefined ? { ratePerSecond } : {}),
+          ...(autoStart !== undefined ? { autoStart } : {}),
+        });
+      }),
+    'batch/list': ({ limit }) => withRunner((_r, componentAppid) => host.store.batch.listRuns(componentAppid, limit ?? 50)),
+    'batch/get': ({ id }) => withRunner((runner) => runner.get(id)),
+    'batch/items': ({ id, state, afterSeq, limit }) =>
+      withRunner((runner) => {
+        runner.get(id);
+        const size = limit ?? 200;
+        const rows = host.store.batch.items(id, { ...(state ? { state } : {}), afterSeq: afterSeq ?? 0, limit: size });
+        return { rows, nextAfterSeq: rows.length === size ? rows.at(-1)!.seq : null };
+      }),
+    'batch/start': ({ id }) => withRunner((runner) => runner.start(id)),
+    'batch/pause': ({ id }) => withRunner((runner) => runner.pause(id)),
+    'batch/cancel': ({ id }) => withRunner((runner) => runner.cancel(id)),
+    'batch/retryFailed': ({ id }) => withRunner((runner) => runner.retryFailed(id)),
+  } satisfies HandlersOf<typeof batchMethods>;
+}

@@ -1,0 +1,48 @@
+/** oa/*: one official account's menus (the WeChat calls go through the runtime with the account's token). */
+import type { oaMethods } from '../../../shared/contract/oa';
+import type { MenuButton } from '../../../shared/oa/menu';
+import { ServiceError } from '../../errors';
+import type { HandlersOf } from '../../ipc/types';
+import { MenuRulesError, addConditional, publishMenu, readMenus, removeConditional, removeMenu, tryMatch, type CallAs } from '../../oa/menus';
+import type { RuntimeHost } from '../host';
+
+export function oaHandlers(host: RuntimeHost) {
+  /** The runtime's caller for an official account stored for this platform (not_found / invalid otherwise). */
+  function officialAccount(appid: string): { call: CallAs; componentAppid: string } {
+    const runtime = host.requireRuntime();
+    const account = host.store.authorizers.get(runtime.componentAppid, appid);
+    if (!account) throw new ServiceError('not_found', `No authorizer ${appid} is stored for this platform; run a sync first.`, { messageZh: `本平台没有授权账号 ${appid}，请先同步。` });
+    if (account.kind !== 'OA') throw new ServiceError('invalid_arguments', `${appid} is a mini program; menus belong to official accounts.`, { messageZh: `${appid} 是小程序；菜单只属于公众号。` });
+    return { call: (spec, id, req) => runtime.invokeAs(spec, id, req), componentAppid: runtime.componentAppid };
+  }
+
+  async function rules<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof MenuRulesError) throw new ServiceError('invalid_arguments', err.message, { messageZh: err.messageZh, issues: err.issues });
+      throw err;
+    }
+  }
+
+  return {
+    'oa/menu/get': ({ appid }) => readMenus(officialAccount(appid).call, appid),
+    'oa/menu/publish': ({ appid, menu }) =>
+      rules(() => {
+        const { call, componentAppid } = officialAccount(appid);
+        return publishMenu(call, host.store, componentAppid, appid, menu as { button: MenuButton[] });
+      }),
+    'oa/menu/delete': async ({ appid }) => {
+      await removeMenu(officialAccount(appid).call, appid);
+      return { deleted: true as const };
+    },
+    'oa/menu/history': async ({ appid, limit }) => host.store.menuHistory.list(officialAccount(appid).componentAppid, appid, limit ?? 50),
+    'oa/menu/addConditional': ({ appid, menu, matchrule }) =>
+      rules(async () => ({ menuid: await addConditional(officialAccount(appid).call, appid, menu as { button: MenuButton[] }, matchrule) })),
+    'oa/menu/deleteConditional': async ({ appid, menuid }) => {
+      await removeConditional(officialAccount(appid).call, appid, menuid);
+      return { deleted: true as const };
+    },
+    'oa/menu/tryMatch': ({ appid, userId }) => tryMatch(officialAccount(appid).call, appid, userId),
+  } satisfies HandlersOf<typeof oaMethods>;
+}

@@ -1,0 +1,105 @@
+/**
+ * oa/menu/* through the router against the real engine, relay and simulator: read both sources, publish a menu with
+ * every button type and read it back identical, the history, conditional menus, delete; a broken menu and a mini
+ * program refused with clear errors in both languages.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiEnvelope, MenuHistoryRow, MenuOverview, PublishResult } from '../../src/shared/contract';
+import { FIELDS_OF_TYPE, MENU_BUTTON_TYPES, type MenuButton } from '../../src/shared/oa/menu';
+import { createRouter, type Router } from '../../src/main/ipc/router';
+import { createHandlers } from '../../src/main/services/handlers';
+import { RuntimeHost } from '../../src/main/services/host';
+import { startStack, until, type Stack } from '../helpers/stack';
+
+const APPID = 'wx1212343456567878';
+
+/** Every button type with exactly its fields, spread over three top-level buttons. */
+function everyTypeMenu(): { button: MenuButton[] } {
+  const leaf = (type: string, i: number): MenuButton => {
+    const b: Record<string, string> = { type, name: `${type.slice(0, 8)}${i}` };
+    for (const f of FIELDS_OF_TYPE[type as keyof typeof FIELDS_OF_TYPE]) b[f] = f === 'url' ? `https://example.com/${i}` : f === 'appid' ? 'wx286b93c14bbf93aa' : `${f}_${i}`;
+    return b as unknown as MenuButton;
+  };
+  const types = [...MENU_BUTTON_TYPES];
+  return { button: [0, 1, 2].map((g) => ({ name: `菜单${g}`, sub_button: types.slice(g * 5, g * 5 + 5).map((t, i) => leaf(t, g * 5 + i)) })) };
+}
+
+describe('oa/menu/* through the router', () => {
+  let stack: Stack;
+  let router: Router;
+  let oa = '';
+  let mp = '';
+
+  beforeAll(async () => {
+    stack = await startStack({
+      creds: { componentAppid: APPID, secret: 'oa-menus-secret-0123456789abcdef', token: 'oaMenusToken', aesKey: 'OaMeNuSkEy0123456789abcdefghijklmnopqrstuvw', deskKey: 'desk-key-for-the-oa-menus-test-012345678' },
+      sim: { accounts: 4 },
+    });
+    await until('the first ticket', () => stack.store.tickets.latest(APPID));
+    await stack.engine.syncAuthorizers(() => undefined);
+    const host = new RuntimeHost({ store: stack.store, mode: 'console', dataDir: stack.dir, version: 'test', secretStorage: { kind: 'node-aes-256-gcm', insecure: false }, createRuntime: async () => stack.engine });
+    await host.select(APPID);
+    router = createRouter({ handlers: createHandlers(host), trustSender: () => true });
+    oa = stack.sim.seededAccount(0).appid;
+    mp = stack.sim.seededAccount(1).appid;
+  }, 60_000);
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  async function ok<T>(method: string, args: unknown): Promise<T> {
+    const env = (await router.dispatch(method as never, args, {} as never)) as ApiEnvelope<T>;
+    if (!env.ok) throw new Error(`${method}: ${env.error.code} ${env.error.message}`);
+    return env.result;
+  }
+  const fail = async (method: string, args: unknown) => {
+    const env = (await router.dispatch(method as never, args, {} as never)) as ApiEnvelope<unknown>;
+    if (env.ok) throw new Error(`${method} should have failed`);
+    return env.error;
+  };
+
+  it('reads no menu, publishes every button type, reads it back identical, and keeps the history', async () => {
+    expect(await ok<MenuOverview>('oa/menu/get', { appid: oa })).toMatchObject({ api: null, source: 'none', live: { open: false } });
+    const menu = everyTypeMenu();
+    const published = await ok<PublishResult>('oa/menu/publish', { appid: oa, menu });
+    expect(published.identical).toBe(true);
+    expect(published.readBack).toEqual(menu);
+    const read = await ok<MenuOverview>('oa/menu/get', { appid: oa });
+    expect(read.source).toBe('api');
+    expect(read.api!.button).toEqual(menu.button);
+    expect(read.live.open).toBe(true);
+    expect(read.live.button[0]!.sub_button).toHaveLength(5);
+    const history = await ok<MenuHistoryRow[]>('oa/menu/history', { appid: oa });
+    expect(history[0]).toMatchObject({ id: published.historyId, publishedBy: 'console', menu });
+  });
+
+  it('conditional menus: add, seen in get, try-match, delete', async () => {
+    const { menuid } = await ok<{ menuid: string }>('oa/menu/addConditional', { appid: oa, menu: { button: [{ type: 'click', name: '安卓', key: 'android' }] }, matchrule: { client_platform_type: '2' } });
+    expect((await ok<MenuOverview>('oa/menu/get', { appid: oa })).conditional).toEqual([{ button: [{ type: 'click', name: '安卓', key: 'android' }], matchrule: { client_platform_type: '2' }, menuid }]);
+    const names = new Set<string>();
+    for (let i = 0; i < 12; i++) names.add((await ok<{ button: MenuButton[] }>('oa/menu/tryMatch', { appid: oa, userId: `oUser${i}abcdefgh` })).button[0]!.name);
+    expect(names.has('安卓')).toBe(true);
+    await ok('oa/menu/deleteConditional', { appid: oa, menuid });
+    expect((await ok<MenuOverview>('oa/menu/get', { appid: oa })).conditional).toEqual([]);
+    expect((await fail('oa/menu/addConditional', { appid: oa, menu: { button: [{ type: 'click', name: 'a', key: 'k' }] }, matchrule: {} })).message).toContain('give a tag, a client platform');
+  });
+
+  it('refuses a broken menu naming each rule in both languages, and a mini program; a failed publish changes nothing', async () => {
+    const before = await ok<MenuOverview>('oa/menu/get', { appid: oa });
+    const broken = await fail('oa/menu/publish', { appid: oa, menu: { button: [{ type: 'click', name: '六个汉字六个', key: 'k' }, { type: 'view', name: 'v' }] } });
+    expect(broken.code).toBe('invalid_arguments');
+    const details = broken.details as { messageZh: string; issues: { path: string; rule: string }[] };
+    expect(details.issues.map((i) => `${i.path} ${i.rule}`)).toEqual(['button[0].name name_bytes', 'button[1].url field_required']);
+    expect(details.messageZh).toContain('最多 16 字节');
+    expect((await ok<MenuOverview>('oa/menu/get', { appid: oa })).api).toEqual(before.api);
+    const notOa = await fail('oa/menu/get', { appid: mp });
+    expect(notOa.message).toContain('is a mini program');
+    expect((notOa.details as { messageZh: string }).messageZh).toContain('是小程序');
+  });
+
+  it('deletes the menu', async () => {
+    await ok('oa/menu/delete', { appid: oa });
+    expect(await ok<MenuOverview>('oa/menu/get', { appid: oa })).toMatchObject({ api: null, source: 'none' });
+  });
+});
