@@ -62,6 +62,7 @@ export class Simulator {
   private readonly families: SimFamily[];
   private readonly customService: CustomServiceApis;
   private readonly templates: TemplateApis;
+  private readonly menu: MenuApis;
   private readonly audit: AuditApis;
   private readonly register: RegisterApis;
   /** Code and audits of the mini programs, shared by the mp families. */
@@ -76,12 +77,13 @@ export class Simulator {
     const mp = this.mp;
     this.customService = new CustomServiceApis(k);
     this.templates = new TemplateApis(k);
+    this.menu = new MenuApis(k);
     this.audit = new AuditApis(k, mp);
     this.register = new RegisterApis(k);
     this.families = [
       new ComponentApis(k),
       new QuotaApis(k),
-      new MenuApis(k),
+      this.menu,
       this.templates,
       this.customService,
       new MediaApis(k),
@@ -238,6 +240,10 @@ export class Simulator {
   getCustomMessages(appid?: string): CustomMessageRecord[] {
     const all = this.customService.messages;
     return appid ? all.filter((m) => m.appid === appid) : [...all];
+  }
+  /** The account's admin made this menu in the MP editor (selfmenu format, e.g. {type:'text', name, value}); null removes it. */
+  setEditorMenu(appid: string, button: Record<string, unknown>[] | null): void {
+    this.menu.setEditorMenu(appid, button);
   }
   /** Template messages accepted, oldest first. */
   getTemplateMessages(appid?: string): TemplateMessageRecord[] {

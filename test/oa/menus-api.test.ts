@@ -98,6 +98,19 @@ describe('oa/menu/* through the router', () => {
     expect((notOa.details as { messageZh: string }).messageZh).toContain('是小程序');
   });
 
+  it('shows a menu made in the MP editor as the live one, which publishing replaces', async () => {
+    const other = stack.sim.seededAccount(2).appid;
+    stack.sim.setEditorMenu(other, [{ type: 'text', name: '联系我们', value: '电话 400-000-0000' }, { name: '更多', sub_button: { list: [{ type: 'view', name: '官网', url: 'https://example.com/' }] } }]);
+    const read = await ok<MenuOverview>('oa/menu/get', { appid: other });
+    expect(read).toMatchObject({ api: null, source: 'editor', live: { open: true } });
+    expect(read.live.button).toEqual([
+      { type: 'text', name: '联系我们', value: '电话 400-000-0000' },
+      { name: '更多', sub_button: [{ type: 'view', name: '官网', url: 'https://example.com/' }] },
+    ]);
+    await ok('oa/menu/publish', { appid: other, menu: { button: [{ type: 'click', name: '新', key: 'new' }] } });
+    expect((await ok<MenuOverview>('oa/menu/get', { appid: other })).source).toBe('api');
+  });
+
   it('deletes the menu', async () => {
     await ok('oa/menu/delete', { appid: oa });
     expect(await ok<MenuOverview>('oa/menu/get', { appid: oa })).toMatchObject({ api: null, source: 'none' });

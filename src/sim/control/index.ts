@@ -113,6 +113,16 @@ export const CONTROL_ENDPOINTS: readonly ControlEndpoint[] = [
     handler: ({ sim, query: q }) => ({ pushes: sim.getPushes({ kind: (q.get('kind') as PushKind) || undefined, type: q.get('type') || undefined, appid: q.get('appid') || undefined }) }),
   },
   { method: 'GET', path: '/__sim/messages', params: '?appid', help: 'custom messages received', handler: ({ sim, query }) => ({ messages: sim.getCustomMessages(query.get('appid') || undefined) }) },
+  {
+    method: 'POST',
+    path: '/__sim/editor-menu',
+    params: '{appid, button: [...] | null}',
+    help: "a menu made in the MP editor (selfmenu types text, img, news, …), seen by get_current_selfmenu_info until a menu is published through the API",
+    handler: ({ sim, body: b }) => {
+      sim.setEditorMenu(text(b.appid, 'appid'), (b.button ?? null) as Record<string, unknown>[] | null);
+      return { ok: true };
+    },
+  },
   { method: 'GET', path: '/__sim/template-messages', params: '?appid', help: 'template messages sent, with their job-finish status', handler: ({ sim, query }) => ({ messages: sim.getTemplateMessages(query.get('appid') || undefined) }) },
   { method: 'GET', path: '/__sim/calls', params: '?path', help: 'API calls received', handler: ({ sim, query }) => ({ calls: sim.getCalls(query.get('path') || undefined) }) },
   { method: 'POST', path: '/__sim/ticket', help: 'push a new component_verify_ticket now', handler: ({ sim }) => sim.pushTicket() },

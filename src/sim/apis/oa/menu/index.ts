@@ -17,12 +17,25 @@ const MENU_TYPES = new Set([
 const KEY_TYPES = new Set(['click', 'scancode_push', 'scancode_waitmsg', 'pic_sysphoto', 'pic_photo_or_album', 'pic_weixin', 'location_select']);
 
 export class MenuApis implements SimFamily {
+  /** Menus made in the MP editor (its own types: text, img, news, …), as get_current_selfmenu_info shows them. */
+  private readonly editorMenus = new Map<string, Record<string, unknown>[]>();
   private readonly menus = new Map<string, { button: unknown[]; menuid: number; conditional: { button: unknown[]; matchrule: Record<string, string>; menuid: number }[] }>();
 
   constructor(private readonly k: SimKernel) {}
 
   reset(): void {
     this.menus.clear();
+    this.editorMenus.clear();
+  }
+
+  /** Tests: the account's admin made this menu in the MP editor (selfmenu format); null removes it. */
+  setEditorMenu(appid: string, button: Record<string, unknown>[] | null): void {
+    this.k.state.requireKind(appid, 'oa');
+    if (button === null) this.editorMenus.delete(appid);
+    else {
+      if (!Array.isArray(button) || button.length < 1 || button.length > 3) throw new RangeError('button must be a list of 1 to 3 buttons');
+      this.editorMenus.set(appid, button);
+    }
   }
 
   routes(): Route[] {
@@ -33,6 +46,8 @@ export class MenuApis implements SimFamily {
         const button = validateMenu(body);
         // Publishing the default menu keeps the conditional ones (WeChat replaces only the default).
         const conditional = this.menus.get(principal.appid)?.conditional ?? [];
+        // A menu published through the API replaces one made in the MP editor.
+        this.editorMenus.delete(principal.appid);
         this.menus.set(principal.appid, { button, menuid: 400000000 + ++k.counter, conditional });
         return ok();
       }),
@@ -88,6 +103,8 @@ export class MenuApis implements SimFamily {
       route(spec.getCurrentSelfMenuInfo, ({ principal }) => {
         k.state.requireKind(principal.appid, 'oa');
         const m = this.menus.get(principal.appid);
+        const editor = this.editorMenus.get(principal.appid);
+        if (!m && editor) return { is_menu_open: 1, selfmenu_info: { button: editor } };
         if (!m) return { is_menu_open: 0, selfmenu_info: { button: [] } };
         const conv = (b: Record<string, unknown>) => (Array.isArray(b.sub_button) ? { name: b.name, sub_button: { list: b.sub_button } } : { ...b });
         return { is_menu_open: 1, selfmenu_info: { button: (m.button as Record<string, unknown>[]).map(conv) } };
