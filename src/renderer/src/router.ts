@@ -7,8 +7,10 @@ import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-rou
 import { routes as apilog } from './domains/apilog/routes';
 import { routes as authorize } from './domains/authorize/routes';
 import { routes as authorizers } from './domains/authorizers/routes';
+import { routes as batch } from './domains/batch/routes';
 import { routes as dashboard } from './domains/dashboard/routes';
 import { routes as events } from './domains/events/routes';
+import { routes as menus } from './domains/menus/routes';
 import { routes as setup } from './domains/setup/routes';
 
 declare module 'vue-router' {
@@ -21,7 +23,7 @@ declare module 'vue-router' {
 }
 
 /** In menu order. */
-const screens: RouteRecordRaw[] = [...dashboard, ...events, ...authorizers, ...authorize, ...apilog, ...setup];
+const screens: RouteRecordRaw[] = [...dashboard, ...events, ...authorizers, ...authorize, ...menus, ...batch, ...apilog, ...setup];
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/dashboard' },

@@ -9,8 +9,10 @@ import * as apilog from '../domains/apilog/i18n';
 import * as app from '../domains/app/i18n';
 import * as authorize from '../domains/authorize/i18n';
 import * as authorizers from '../domains/authorizers/i18n';
+import * as batch from '../domains/batch/i18n';
 import * as dashboard from '../domains/dashboard/i18n';
 import * as events from '../domains/events/i18n';
+import * as menus from '../domains/menus/i18n';
 import * as relay from '../domains/relay/i18n';
 import * as setup from '../domains/setup/i18n';
 import type { ValidationIssue } from '../lib/validators';
@@ -21,7 +23,7 @@ export type Locale = (typeof LOCALES)[number];
 const STORAGE_KEY = 'wxopen.locale';
 
 /** Every domain's strings. */
-export const catalogues = { common, app, setup, dashboard, relay, events, authorizers, authorize, apilog };
+export const catalogues = { common, app, setup, dashboard, relay, events, authorizers, authorize, menus, batch, apilog };
 
 type Catalogue = (typeof catalogues)[keyof typeof catalogues];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

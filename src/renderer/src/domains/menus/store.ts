@@ -1,0 +1,105 @@
+/**
+ * The menu editor: the chosen official account, its menus as WeChat has them, the draft being edited (kept in
+ * localStorage per account, so a failed publish or a reload never loses it), and the published history.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef, watch } from 'vue';
+import type { MenuHistoryRow, MenuOverview, PublishResult } from '../../../../shared/contract';
+import { menuIssues, type MenuButton, type MenuIssue } from '../../../../shared/oa/menu';
+import { useApi } from '../../transport';
+import { cloneButton } from './tree';
+
+export type Draft = { button: MenuButton[] };
+/** A node in the tree: [top] or [top, sub]. */
+export type NodePath = [number] | [number, number];
+
+const DRAFT_KEY = (appid: string) => `wxopen.menuDraft.${appid}`;
+
+function loadDraft(appid: string): Draft | null {
+  try {
+    const raw = globalThis.localStorage?.getItem(DRAFT_KEY(appid));
+    const parsed = raw ? (JSON.parse(raw) as Draft) : null;
+    return parsed && Array.isArray(parsed.button) ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+export const useMenusStore = defineStore('menus', () => {
+  const api = useApi();
+  const appid = ref<string | null>(null);
+  const overview = shallowRef<MenuOverview | null>(null);
+  const history = shallowRef<MenuHistoryRow[]>([]);
+  const draft = ref<Draft>({ button: [] });
+  const selected = ref<NodePath | null>(null);
+  const loading = ref(false);
+  const publishing = ref(false);
+  const error = ref<unknown>(null);
+  const lastPublish = shallowRef<PublishResult | null>(null);
+
+  const issues = computed<MenuIssue[]>(() => menuIssues(draft.value));
+
+  // Every change to the draft is saved at once, per account.
+  watch(
+    draft,
+    (d) => {
+      if (!appid.value) return;
+      try {
+        globalThis.localStorage?.setItem(DRAFT_KEY(appid.value), JSON.stringify(d));
+      } catch {
+        // storage full or private mode: the draft lives as long as the page
+      }
+    },
+    { deep: true },
+  );
+
+  async function open(next: string): Promise<void> {
+    appid.value = next;
+    overview.value = null;
+    history.value = [];
+    selected.value = null;
+    lastPublish.value = null;
+    error.value = null;
+    loading.value = true;
+    try {
+      const [o, h] = await Promise.all([api.invoke('oa/menu/get', { appid: next }), api.invoke('oa/menu/history', { appid: next })]);
+      if (appid.value !== next) return;
+      overview.value = o;
+      history.value = h;
+      // A kept draft wins over WeChat's menu: it is unsaved work.
+      draft.value = loadDraft(next) ?? { button: cloneButton(o.api?.button ?? []) };
+    } catch (err) {
+      error.value = err;
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  async function publish(): Promise<PublishResult> {
+    if (!appid.value) throw new Error('no account');
+    publishing.value = true;
+    try {
+      const result = await api.invoke('oa/menu/publish', { appid: appid.value, menu: cloneButton(draft.value) });
+      lastPublish.value = result;
+      const [o, h] = await Promise.all([api.invoke('oa/menu/get', { appid: appid.value }), api.invoke('oa/menu/history', { appid: appid.value })]);
+      overview.value = o;
+      history.value = h;
+      return result;
+    } finally {
+      publishing.value = false;
+    }
+  }
+
+  async function remove(): Promise<void> {
+    if (!appid.value) return;
+    await api.invoke('oa/menu/delete', { appid: appid.value });
+    overview.value = await api.invoke('oa/menu/get', { appid: appid.value });
+  }
+
+  function replaceDraft(next: Draft): void {
+    draft.value = cloneButton(next);
+    selected.value = null;
+  }
+
+  return { appid, overview, history, draft, selected, loading, publishing, error, lastPublish, issues, open, publish, remove, replaceDraft };
+});
