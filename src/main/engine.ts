@@ -59,7 +59,7 @@ export class PlatformEngine implements PlatformRuntime {
     this.now = options.now ?? Date.now;
     this.ticketIntervalMs = options.ticketIntervalMs ?? 600_000;
     const platform = store.platforms.get(componentAppid);
-    if (!platform) throw new ServiceError('not_found', `platform ${componentAppid} is not configured`);
+    if (!platform) throw new ServiceError('not_found', { en: `platform ${componentAppid} is not configured`, zh: `平台 ${componentAppid} 尚未配置` });
     const secrets = store.platforms.getSecrets(componentAppid);
     this.relayUrl = platform.relayUrl;
     this.deskKey = secrets.deskKey;
@@ -79,7 +79,7 @@ export class PlatformEngine implements PlatformRuntime {
       componentAppid,
       componentSecret: () => {
         const s = store.platforms.getSecrets(componentAppid).appSecret;
-        if (!s) throw new ServiceError('no_platform', 'the platform has no AppSecret configured; add it in Setup');
+        if (!s) throw new ServiceError('no_platform', { en: 'the platform has no AppSecret configured; add it in Setup', zh: '平台没有配置 AppSecret：请在“设置”中填写' });
         return s;
       },
       now: this.now,
@@ -139,7 +139,7 @@ export class PlatformEngine implements PlatformRuntime {
       checkEveryMs: options.watchdogCheckMs ?? 60_000,
       ...(options.watchdogGraceMs !== undefined ? { startupGraceMs: options.watchdogGraceMs } : {}),
     });
-    this.relayState = { state: 'not_configured', url: this.relayUrl, since: this.now(), cursor: store.relay.getCursor(componentAppid), lastError: null, nextRetryAt: null };
+    this.relayState = { state: 'not_configured', url: this.relayUrl, since: this.now(), cursor: store.relay.getCursor(componentAppid), lastError: null, lastErrorZh: null, nextRetryAt: null };
     this.relay =
       platform.relayUrl && secrets.deskKey
         ? new RelayClient({
@@ -261,7 +261,7 @@ export class PlatformEngine implements PlatformRuntime {
   async rerunEvent(id: number): Promise<EventRecord> {
     const result = await this.inbox.rerun(id);
     const e = this.store.events.get(result.eventId);
-    if (!e) throw new ServiceError('not_found', `event ${result.eventId} vanished while re-running`);
+    if (!e) throw new ServiceError('not_found', { en: `event ${result.eventId} vanished while re-running`, zh: `推送 #${result.eventId} 在重新处理时消失了` });
     return e;
   }
 
@@ -378,7 +378,7 @@ export class PlatformEngine implements PlatformRuntime {
 
   private statusOf(appid: string) {
     const a = this.store.authorizers.get(this.componentAppid, appid);
-    if (!a) throw new ServiceError('not_found', `authorizer ${appid} is not stored`);
+    if (!a) throw new ServiceError('not_found', { en: `authorizer ${appid} is not stored`, zh: `没有保存授权方 ${appid}` });
     return a.status;
   }
 
@@ -392,7 +392,10 @@ export class PlatformEngine implements PlatformRuntime {
       bodyTimeout: 10_000,
     });
     const text = await res.body.text();
-    if (res.statusCode !== 200 && res.statusCode !== 201) throw new ServiceError('unavailable', `the relay refused to register the link (HTTP ${res.statusCode}): ${text.slice(0, 200)}`);
+    if (res.statusCode !== 200 && res.statusCode !== 201) throw new ServiceError('unavailable', {
+        en: `the relay refused to register the link (HTTP ${res.statusCode}): ${text.slice(0, 200)}`,
+        zh: `中继拒绝登记授权链接（HTTP ${res.statusCode}）：${text.slice(0, 200)}`,
+      });
     let answer: Partial<AuthLinkResponse> = {};
     try {
       answer = JSON.parse(text) as Partial<AuthLinkResponse>;
@@ -400,7 +403,10 @@ export class PlatformEngine implements PlatformRuntime {
       // judged below
     }
     if (typeof answer.id !== 'string' || typeof answer.startUrl !== 'string') {
-      throw new ServiceError('unavailable', `the relay registered the link but its answer has no id and startUrl: ${text.slice(0, 200)}`);
+      throw new ServiceError('unavailable', {
+        en: `the relay registered the link but its answer has no id and startUrl: ${text.slice(0, 200)}`,
+        zh: `中继登记了授权链接，但应答中没有 id 和 startUrl：${text.slice(0, 200)}`,
+      });
     }
     return { id: answer.id, startUrl: answer.startUrl };
   }
@@ -408,7 +414,7 @@ export class PlatformEngine implements PlatformRuntime {
   private onRelayState(s: RelayClientState): void {
     const state = s.status;
     const since = state !== this.relayState.state ? this.now() : this.relayState.since;
-    this.relayState = { state, url: this.relayUrl, since, cursor: s.cursor, lastError: s.lastError, nextRetryAt: s.nextRetryAt ?? null };
+    this.relayState = { state, url: this.relayUrl, since, cursor: s.cursor, lastError: s.lastError, lastErrorZh: s.lastErrorZh, nextRetryAt: s.nextRetryAt ?? null };
     this.options.emit('relay:state', { ...this.relayState, componentAppid: this.componentAppid });
   }
 

@@ -47,7 +47,7 @@ export class FakePlatformRuntime implements PlatformRuntime {
 
   status(): RuntimeStatus {
     return {
-      relay: { state: 'connected', url: 'http://127.0.0.1:1', since: 1, cursor: 7, lastError: null, nextRetryAt: null },
+      relay: { state: 'connected', url: 'http://127.0.0.1:1', since: 1, cursor: 7, lastError: null, lastErrorZh: null, nextRetryAt: null },
       ticketIntervalMs: 30_000,
     };
   }

@@ -14,6 +14,8 @@ export interface SecretStorageInfo {
   secretsAllowed: boolean;
   /** A sentence to show the user when insecure, else null. */
   warning: string | null;
+  /** The same sentence in Chinese. */
+  warningZh: string | null;
 }
 
 /** Something the operator should know now (missed tickets, relay auth failure, insecure secret storage, …). */

@@ -28,7 +28,7 @@ export function eventsHandlers(host: RuntimeHost) {
       const appid = host.requirePlatform().componentAppid;
       const event = store.events.get(id);
       if (!event || event.componentAppid !== appid) {
-        throw new ServiceError('not_found', `Event ${id} does not exist for this platform.`);
+        throw new ServiceError('not_found', { en: `Event ${id} does not exist for this platform.`, zh: `本平台没有推送 #${id}。` });
       }
       return toDetail(event);
     },
@@ -36,7 +36,7 @@ export function eventsHandlers(host: RuntimeHost) {
       const runtime = host.requireRuntime();
       const event = store.events.get(id);
       if (!event || event.componentAppid !== runtime.componentAppid) {
-        throw new ServiceError('not_found', `Event ${id} does not exist for this platform.`);
+        throw new ServiceError('not_found', { en: `Event ${id} does not exist for this platform.`, zh: `本平台没有推送 #${id}。` });
       }
       return toDetail(await runtime.rerunEvent(id));
     },
