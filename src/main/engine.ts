@@ -17,7 +17,7 @@ import { storeTokenStorage } from './tokens/store-token-storage';
 import { TicketWatchdog } from './tokens/ticket-watchdog';
 import { TokenManager, type TokenTarget } from './tokens/token-manager';
 import { field, parseXml } from '../wechat/xml';
-import { ServiceError } from './errors';
+import { ServiceError, errorText } from './errors';
 import type { CreatePlatformRuntimeOptions, PlatformRuntime, RuntimeStatus, SetupCheckOutcome, SyncProgress } from './runtime';
 
 export interface EngineOptions extends CreatePlatformRuntimeOptions {
@@ -129,7 +129,7 @@ export class PlatformEngine implements PlatformRuntime {
       lastTicketAt: () => store.tickets.latest(componentAppid)?.receivedAt ?? null,
       startPushTicket: () => {
         const secret = store.platforms.getSecrets(componentAppid).appSecret;
-        if (!secret) throw new Error('no AppSecret configured');
+        if (!secret) throw new ServiceError('no_platform', { en: 'no AppSecret configured', zh: '没有配置 AppSecret' });
         return this.client.startPushTicket({ component_appid: componentAppid, component_secret: secret });
       },
       alert: (message, details, messageZh) => this.alert('warning', 'ticket_stale', message, details, messageZh),
@@ -298,7 +298,8 @@ export class PlatformEngine implements PlatformRuntime {
           : kind === 'appid_mismatch'
             ? [' The push was encrypted for another appid: is the component appid right?', '解密后的 appid 不是本平台的：请检查第三方平台 appid。']
             : [' Check the EncodingAESKey (消息加解密Key).', '解密失败：请检查 EncodingAESKey（消息加解密Key）。'];
-      return { ok: false, message: `${(err as Error).message}.${hint[0]}`, messageZh: `${hint[1]}（${(err as Error).message}）` };
+      const code = err instanceof CryptoError ? `（错误码 ${err.code}）` : '';
+      return { ok: false, message: `${(err as Error).message}.${hint[0]}`, messageZh: `${hint[1]}${code}` };
     }
   }
 
@@ -314,9 +315,10 @@ export class PlatformEngine implements PlatformRuntime {
       };
     } catch (err) {
       if (err instanceof WeChatApiError) {
-        return { ok: false, message: err.message, messageZh: `微信返回 errcode ${err.errcode}：${err.explanation.zh}`, explanation: err.explanation };
+        return { ok: false, message: err.message, messageZh: `微信返回错误码 ${err.errcode}：${err.explanation.zh}`, explanation: err.explanation };
       }
-      return { ok: false, message: (err as Error).message, messageZh: `获取 component_access_token 失败：${(err as Error).message}` };
+      const why = errorText(err);
+      return { ok: false, message: why.en, messageZh: `获取 component_access_token 失败：${why.zh}` };
     }
   }
 
@@ -369,10 +371,19 @@ export class PlatformEngine implements PlatformRuntime {
     try {
       await this.tokens.refreshAuthorizerToken(appid);
       this.store.authorizers.markRefreshTokenChecked(this.componentAppid, appid, false, checkedAt);
-      return { appid, ok: true, checkedAt, errcode: null, message: 'WeChat accepted the stored refresh token.', status: this.statusOf(appid) };
+      return {
+        appid,
+        ok: true,
+        checkedAt,
+        errcode: null,
+        message: 'WeChat accepted the stored refresh token.',
+        messageZh: '微信接受了保存的 refresh token。',
+        status: this.statusOf(appid),
+      };
     } catch (err) {
       const errcode = err instanceof WeChatApiError ? err.errcode : null;
-      return { appid, ok: false, checkedAt, errcode, message: (err as Error).message, status: this.statusOf(appid) };
+      const why = errorText(err);
+      return { appid, ok: false, checkedAt, errcode, message: why.en, messageZh: why.zh, status: this.statusOf(appid) };
     }
   }
 
@@ -427,7 +438,7 @@ export class PlatformEngine implements PlatformRuntime {
     const known = this.openAlerts.has(key);
     this.openAlerts.set(key, alert);
     if (known) return;
-    this.inbox.alert(message, { code, key, ...details, ...(messageZh ? { messageZh } : {}) });
+    this.inbox.alert(message, { code, key, ...details }, messageZh);
     this.options.emit('alert:new', alert);
   }
 
@@ -435,7 +446,7 @@ export class PlatformEngine implements PlatformRuntime {
   private resolveAlert(key: string, message: string, messageZh: string): void {
     const open = this.openAlerts.get(key);
     if (!open || !this.openAlerts.delete(key)) return;
-    this.inbox.alert(message, { code: open.code, key, resolved: true, messageZh });
+    this.inbox.alert(message, { code: open.code, key, resolved: true }, messageZh);
     this.options.emit('alert:resolved', { code: open.code, key, at: this.now() });
   }
 

@@ -107,7 +107,7 @@ export class FakePlatformRuntime implements PlatformRuntime {
     this.options.set(`${appid}/${optionName}`, optionValue);
   }
   async checkRefreshToken(appid: string): Promise<RefreshTokenHealth> {
-    return { appid, ok: true, checkedAt: Date.now(), errcode: null, message: 'WeChat accepted the refresh token', status: 'active' };
+    return { appid, ok: true, checkedAt: Date.now(), errcode: null, message: 'WeChat accepted the refresh token', messageZh: '微信接受了 refresh token', status: 'active' };
   }
 
   /** What the engine does when a push is stored: tell the UI. */

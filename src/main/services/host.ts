@@ -148,7 +148,9 @@ export class RuntimeHost {
       let apiBaseUrl = WECHAT_API_BASE_URL;
       let ticketIntervalMs: number | undefined;
       if (platform.isDemo) {
-        if (!this.demo) throw new Error('the demo sandbox is not available in this mode');
+        if (!this.demo) {
+          throw new ServiceError('unavailable', { en: 'the demo sandbox is not available in this mode', zh: '这种运行方式下没有演示沙箱' });
+        }
         const sandbox = await this.demo.ensure();
         apiBaseUrl = sandbox.apiBaseUrl;
         ticketIntervalMs = sandbox.ticketIntervalMs;

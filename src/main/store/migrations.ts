@@ -266,6 +266,12 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX events_seq;
   CREATE UNIQUE INDEX events_seq ON events (component_appid, queue_epoch, seq);
   `,
+  // (issue 9, language) An event's failure reason and handling note in Chinese beside the English ones. Events stored
+  //    before this step keep NULL here and show their English text.
+  `
+  ALTER TABLE events ADD COLUMN fail_reason_zh TEXT;
+  ALTER TABLE events ADD COLUMN handled_note_zh TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -13,7 +13,7 @@ export interface SyncResult {
   /** Refresh tokens that differ from WeChat's list (flagged). */
   refreshTokenMismatches: number;
   /** Accounts whose details could not be fetched; the rest were synced. */
-  failed: { appid: string; message: string }[];
+  failed: { appid: string; message: string; messageZh: string }[];
   startedAt: number;
   finishedAt: number;
 }
@@ -26,6 +26,8 @@ export interface RefreshTokenHealth {
   /** Present when WeChat refused it. */
   errcode: number | null;
   message: string;
+  /** The same sentence in Chinese. */
+  messageZh: string;
   /** The authorizer's status after the check (e.g. needs_reauth when WeChat refused the token). */
   status: AuthorizerStatus;
 }
