@@ -70,7 +70,7 @@ export function toApiError(err: unknown): ApiError {
     if (e.code === 'not_found') return error('not_found');
     if (e.code === 'invalid_argument') return error('invalid_arguments');
   }
-  return error('internal');
+  return { code: 'internal', message: `Unexpected failure: ${text.en}`, messageZh: text.zh };
 }
 
 export function createRouter(options: RouterOptions): Router {
