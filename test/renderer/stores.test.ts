@@ -50,6 +50,7 @@ function summary(id: number, over: Partial<EventSummary> = {}): EventSummary {
     receivedAt: 1_000 + id,
     status: 'ok',
     failReason: null,
+    failReasonZh: null,
     infoType: null,
     msgType: 'text',
     event: null,
@@ -61,6 +62,7 @@ function summary(id: number, over: Partial<EventSummary> = {}): EventSummary {
     replyMs: 3,
     verdicts: null,
     handledNote: null,
+    handledNoteZh: null,
     ...over,
   };
 }
