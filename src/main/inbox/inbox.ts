@@ -576,7 +576,7 @@ function describeCryptoError(err: unknown): Bilingual {
       case 'bad_signature':
         return {
           en: `signature check failed (errcode ${err.code}): ${err.message}. Is the Token on the desktop the platform's 消息校验Token?`,
-          zh: `签名校验失败（错误码 ${err.code}）：${zh}`,
+          zh: `${zh}（错误码 ${err.code}）`,
         };
       case 'appid_mismatch': {
         const [, got, expected] = /appid "(.*)", expected the component appid "(.*)"/.exec(err.message) ?? [];
@@ -586,7 +586,7 @@ function describeCryptoError(err: unknown): Bilingual {
         };
       }
       default:
-        return { en: `decryption failed (errcode ${err.code}): ${err.message}`, zh: `解密失败（错误码 ${err.code}）：${zh}` };
+        return { en: `decryption failed (errcode ${err.code}): ${err.message}`, zh: `${zh}（错误码 ${err.code}）` };
     }
   }
   const why = errorText(err);
