@@ -189,7 +189,6 @@ describe.skipIf(!haveChromium)('failure paths in a browser, zh-CN then en', () =
           // The result cell is "失败 · <reason>": both parts are checked, the word and the sentence.
           for (const part of content!.split(' · ')) add(`event #${id} ${label}`, part);
         }
-        expect(cells.map(([label]) => label)).toEqual(expect.arrayContaining([wanted[0], wanted[5]]));
         await page.keyboard.press('Escape');
         await drawer.locator('.el-drawer').waitFor({ state: 'hidden' });
       }
@@ -215,11 +214,11 @@ describe.skipIf(!haveChromium)('failure paths in a browser, zh-CN then en', () =
 
   it('zh-CN: every verdict, note and message on the failure paths is Chinese, with no English sentence', async () => {
     const shown = await collect('zh-CN');
+    expect(shown.filter((s) => !readsChinese(s.text))).toEqual([]);
     const where = shown.map((s) => s.where);
     // Each failure path was reached and read.
     for (const needed of ['dashboard alert', 'refusal reason', 'refusal row reason', 'sync error', 'setup check']) expect(where).toContain(needed);
     expect(where.filter((w) => /Explanation|错误说明/.test(w))).toHaveLength(3);
-    expect(shown.filter((s) => !readsChinese(s.text))).toEqual([]);
     const texts = shown.map((s) => s.text).join('\n');
     expect(texts).toContain('解密失败：EncodingAESKey 不匹配，检查开放平台的消息加解密Key');
     expect(texts).toContain('appid 校验失败');
@@ -231,13 +230,13 @@ describe.skipIf(!haveChromium)('failure paths in a browser, zh-CN then en', () =
 
   it('en: the same places read English', async () => {
     const shown = await collect('en');
+    expect(shown.filter((s) => !readsEnglish(s.text))).toEqual([]);
     expect(shown.map((s) => s.where)).toContain('sync error');
     const texts = shown.map((s) => s.text).join('\n');
     expect(texts).toContain('Decryption failed: the EncodingAESKey does not match');
     expect(texts).toContain('Invalid or expired code');
     expect(texts).toContain('signature mismatch, check the Token');
     expect(texts).toContain('Daily API quota reached');
-    expect(shown.filter((s) => !readsEnglish(s.text))).toEqual([]);
     expect(pageErrors).toEqual([]);
   }, 180_000);
 });
