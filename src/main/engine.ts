@@ -456,7 +456,7 @@ export class PlatformEngine implements PlatformRuntime {
     if (err instanceof WeChatApiError && err.errcode === 61023) return;
     const what = this.tokenName(target);
     const errcode = err instanceof WeChatApiError ? err.errcode : null;
-    const reason = err instanceof WeChatApiError ? { en: `errcode ${err.errcode}: ${err.explanation.en}`, zh: `errcode ${err.errcode}：${err.explanation.zh}` } : { en: (err as Error)?.message ?? String(err), zh: (err as Error)?.message ?? String(err) };
+    const reason = err instanceof WeChatApiError ? { en: `errcode ${err.errcode}: ${err.explanation.en}`, zh: `errcode ${err.errcode}：${err.explanation.zh}` } : errorText(err);
     this.alert(
       target.kind === 'component' ? 'error' : 'warning',
       'token_refresh_failed',

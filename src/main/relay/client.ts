@@ -9,6 +9,7 @@
  */
 import WebSocket from 'ws';
 import type { ClientToRelay, PushFrame, QueueFrame, RefusalsFrame } from '../../shared/relay-protocol';
+import { errorText } from '../errors';
 
 export type RelayStatus = 'connecting' | 'connected' | 'disconnected';
 
@@ -296,7 +297,7 @@ export class RelayClient {
     try {
       await this.opts.onQueue?.(frame, change);
     } catch (err) {
-      return this.failed(ws, gen, { en: `storing the relay's queue ${frame.queueId} failed: ${(err as Error).message}`, zh: `保存中继队列 ${frame.queueId} 失败：${(err as Error).message}` }, err);
+      return this.failed(ws, gen, { en: `storing the relay's queue ${frame.queueId} failed: ${errorText(err).en}`, zh: `保存中继队列 ${frame.queueId} 失败：${errorText(err).zh}` }, err);
     }
     if (change === 'new') {
       // Seqs of another queue mean nothing here: everything the relay holds is new to this desk.
@@ -333,7 +334,7 @@ export class RelayClient {
       replies = (await this.opts.onPushes(fresh)).replies ?? [];
     } catch (err) {
       const seqs = fresh.length === 1 ? `push ${fresh[0]!.seq}` : `pushes ${fresh[0]!.seq}-${top}`;
-      return this.failed(ws, gen, { en: `processing ${seqs} failed: ${(err as Error).message}`, zh: `处理 ${seqs} 失败：${(err as Error).message}` }, err);
+      return this.failed(ws, gen, { en: `processing ${seqs} failed: ${errorText(err).en}`, zh: `处理 ${seqs} 失败：${errorText(err).zh}` }, err);
     }
     this.done(top, fresh[fresh.length - 1]!);
     const now = Date.now();
@@ -350,7 +351,7 @@ export class RelayClient {
     try {
       result = await this.opts.onPush!(frame);
     } catch (err) {
-      return this.failed(ws, gen, { en: `processing push ${frame.seq} failed: ${(err as Error).message}`, zh: `处理推送 ${frame.seq} 失败：${(err as Error).message}` }, err);
+      return this.failed(ws, gen, { en: `processing push ${frame.seq} failed: ${errorText(err).en}`, zh: `处理推送 ${frame.seq} 失败：${errorText(err).zh}` }, err);
     }
     this.done(frame.seq, frame);
     const now = Date.now();

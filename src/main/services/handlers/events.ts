@@ -8,7 +8,7 @@ import { ServiceError } from '../../errors';
 import type { RuntimeHost } from '../host';
 
 /** The errcode a failure names ("errcode 40029"; crypto failures stored before that wording say "(-40007)"). */
-function explainFailReason(reason: string | null): EventDetail['explanation'] {
+export function explainFailReason(reason: string | null): EventDetail['explanation'] {
   const match = reason?.match(/errcode[\s=:]*(-?\d+)/i) ?? reason?.match(/\((-400\d\d)\)/);
   return match ? explainErrcode(Number(match[1])) : null;
 }
