@@ -110,6 +110,9 @@ describe('argument validation', () => {
     expect(!nested.ok && nested.error.message).toContain('sample.msgSignature: must be the 40-hex-digit msg_signature');
     const badAppid = await call('platform/select', { componentAppid: 'not-an-appid' });
     expect(!badAppid.ok && badAppid.error.message).toContain('componentAppid: must be a WeChat appid');
+    // A schema's own "English / 中文" message gives each language its half.
+    expect(!badAppid.ok && badAppid.error.message).not.toMatch(/[\u4e00-\u9fff]/);
+    expect(!badAppid.ok && badAppid.error.messageZh).toBe('platform/select 的参数无效：componentAppid：须为微信 appid：wx 加 16 位十六进制字符');
   });
 
   it('refuses arguments that are not an object', async () => {

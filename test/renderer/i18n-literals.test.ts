@@ -9,6 +9,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { messages } from '../../src/renderer/src/i18n';
 import { repoRoot } from '../helpers/paths';
 
 const root = process.env['WXOPEN_I18N_SCAN_ROOT'] ?? join(repoRoot, 'src', 'renderer', 'src');
@@ -143,5 +144,13 @@ describe('renderer: no hardcoded sentences (every one in zh-CN and en)', () => {
     expect(findLiterals('x.ts', `error.value = err.message;`)).toEqual(['server sentence shown as is: error.value = err.message;']);
     // …and lets through what is fine: keys, codes, picked sentences.
     expect(findLiterals('x.vue', vue(`<p :class="ok ? 'ok big' : 'bad'">{{ t('events.none') }} appid</p><span v-if="d.failReason">{{ pick(d.failReason, d.failReasonZh, locale) }}</span>`))).toEqual([]);
+  });
+
+  it('the zh-CN catalogue has no English sentence (a command the operator copies is not one)', () => {
+    const flat = (tree: object, prefix = ''): [string, string][] =>
+      Object.entries(tree).flatMap(([k, v]) => (typeof v === 'object' ? flat(v as object, `${prefix}${k}.`) : [[`${prefix}${k}`, String(v)] as [string, string]]));
+    const commands = /wxopen [a-z]+ [a-z]+/g;
+    const english = flat(messages['zh-CN']).filter(([, v]) => ENGLISH_SENTENCE.test(v.replace(commands, '')));
+    expect(english).toEqual([]);
   });
 });

@@ -40,12 +40,20 @@ function describeIssues(error: z.ZodError, zhError: z.ZodError | undefined): { t
     let path = issue.path.map(String).join('.');
     // Unknown keys are reported on the parent object; name the keys themselves.
     if (issue.code === 'unrecognized_keys') path = [path, ...issue.keys].filter(Boolean).join(', ');
-    return { path: path || '(arguments)', message: issue.message, messageZh: zhError?.issues[i]?.message ?? issue.message };
+    // A schema's own message is written "English / 中文": each language gets its half.
+    const [en, zh] = splitBilingual(issue.message);
+    return { path: path || '(arguments)', message: en, messageZh: zh ?? zhError?.issues[i]?.message ?? en };
   });
   return {
     text: { en: issues.map((i) => `${i.path}: ${i.message}`).join('; '), zh: issues.map((i) => `${i.path}：${i.messageZh}`).join('；') },
     details: { issues },
   };
+}
+
+/** "English / 中文" → both halves (the Chinese half starts with a Chinese character); other text → [text]. */
+function splitBilingual(message: string): [string, string?] {
+  const at = message.search(/ \/ (?=[\u3400-\u9fff])/);
+  return at < 0 ? [message] : [message.slice(0, at), message.slice(at + 3)];
 }
 
 /** Maps anything a handler throws to the envelope's error, its sentence in both languages. */

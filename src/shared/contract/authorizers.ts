@@ -71,7 +71,7 @@ export const authorizersMethods = defineMethods({
       z.strictObject({
         appid,
         optionName: z.enum(AUTHORIZER_OPTION_NAMES),
-        optionValue: z.string().regex(/^[0-9]{1,3}$/, 'must be the option value as WeChat expects it, e.g. "0" or "1"'),
+        optionValue: z.string().regex(/^[0-9]{1,3}$/, 'must be the option value as WeChat expects it, e.g. "0" or "1" / 须为微信要求的选项值，例如 "0" 或 "1"'),
       }),
     result: returns<AuthorizerOption>(),
   },
