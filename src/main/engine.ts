@@ -433,8 +433,8 @@ export class PlatformEngine implements PlatformRuntime {
    * Stores and announces an alert, unless one with the same key is still open: a condition that persists (a refresh
    * failing every minute) is told once, until resolveAlert says it is over.
    */
-  private alert(level: OpenAlert['level'], code: string, message: string, details: Record<string, unknown> = {}, messageZh?: string, key = code): void {
-    const alert: OpenAlert = { level, code, key, message, ...(messageZh ? { messageZh } : {}), at: this.now() };
+  private alert(level: OpenAlert['level'], code: string, message: string, details: Record<string, unknown>, messageZh: string, key = code): void {
+    const alert: OpenAlert = { level, code, key, message, messageZh, at: this.now() };
     const known = this.openAlerts.has(key);
     this.openAlerts.set(key, alert);
     if (known) return;

@@ -91,13 +91,13 @@ export class FakePlatformRuntime implements PlatformRuntime {
   }
 
   async testDecrypt(): Promise<SetupCheckOutcome> {
-    return { ok: true, message: 'decrypted the sample push' };
+    return { ok: true, message: 'decrypted the sample push', messageZh: '已解密样例推送' };
   }
   async testComponentToken(): Promise<SetupCheckOutcome> {
     throw new FakeWechatError(61004, 'access clientip is not registered', '/cgi-bin/component/api_component_token');
   }
   async testRelay(): Promise<SetupCheckOutcome> {
-    return { ok: false, message: 'the relay refused the desk key' };
+    return { ok: false, message: 'the relay refused the desk key', messageZh: '中继拒绝了桌面密钥' };
   }
 
   async getAuthorizerOption(appid: string, optionName: AuthorizerOptionName): Promise<string> {

@@ -23,7 +23,7 @@ export interface AppAlert {
   level: 'info' | 'warning' | 'error';
   code: string;
   message: string;
-  messageZh?: string;
+  messageZh: string;
   at: number;
   /** Names the condition (e.g. `token_refresh_failed:component`) so 'alert:resolved' can clear it; default: code. */
   key?: string;

@@ -32,7 +32,7 @@ export interface SetupCheckResult {
   /** One sentence: what was checked and the outcome, with what to do when it failed. */
   message: string;
   /** The same sentence in Chinese (the UI shows it when the language is zh-CN). */
-  messageZh?: string;
+  messageZh: string;
   /** e.g. the decrypted plaintext, the token's expiry, the relay's healthz. Never secrets. */
   details?: Record<string, unknown>;
   explanation?: ErrcodeExplanation | null;
