@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import type { Bilingual } from '../../shared/contract';
 import type { Authorizer, EventInput, EventRecord, EventStatus, EventVerdicts } from '../../shared/domain';
 import { explainErrcode } from '../../shared/errcodes';
-import { errorText } from '../errors';
+import { ServiceError, errorText } from '../errors';
 import type { PushFrame } from '../../shared/relay-protocol';
 import type { Store } from '../store';
 import type { EventOutcome } from '../store/api';
@@ -112,9 +112,14 @@ export class Inbox {
   /** Re-run a stored event: its handling again (a failed side effect), or the whole pipeline (e.g. after fixing a key). */
   async rerun(eventId: number): Promise<InboxResult> {
     const e = this.deps.store.events.get(eventId);
-    if (!e || e.componentAppid !== this.deps.componentAppid) throw new Error(`event ${eventId} does not exist on this platform`);
+    if (!e || e.componentAppid !== this.deps.componentAppid) {
+      throw new ServiceError('not_found', { en: `event ${eventId} does not exist on this platform`, zh: `本平台没有推送 #${eventId}` });
+    }
     if (e.kind !== 'component' && e.kind !== 'authorizer' && e.kind !== 'auth_redirect') {
-      throw new Error(`event ${eventId} is a ${e.kind} event; only pushes can be re-run`);
+      throw new ServiceError('conflict', {
+        en: `event ${eventId} is a ${e.kind} event; only pushes can be re-run`,
+        zh: `#${eventId} 是${e.kind === 'alert' ? '告警' : '本地'}记录，只有推送才能重新处理`,
+      });
     }
     // Opened, stored, then its handling failed: handle it again, on the same event, and report what happened.
     if (e.status === 'failed' && e.plaintext !== null) return this.rehandle(e);
