@@ -26,12 +26,12 @@ const UI_TIMEOUT = 30_000;
 
 const CJK = /[\u3400-\u9fff]/;
 /**
- * An English sentence: three or more English words in a row, separated by spaces or commas. A word is a run of
- * letters starting the token and ending it (apostrophe allowed: "platform's"); anything glued to digits, underscores,
+ * An English sentence: three or more English words in a row, separated by spaces or commas. A word is a whole
+ * token of letters, lower case after its first (a, Token, platform's); anything glued to digits, underscores,
  * slashes, dots or hyphens is a code, path or identifier (api_query_auth, /cgi-bin/component, EncodingAESKey,
  * wx5a5b…, 61004), so it neither counts nor joins a run. Upper-case abbreviations (XML, HTTP, AES) are codes too.
  */
-const ENGLISH_SENTENCE = /(?<![\w/.'’-])[A-Za-z][a-z]+(?:['’][a-z]+)?(?:[ ,]+[A-Za-z][a-z]+(?:['’][a-z]+)?){2,}(?![\w/.'’-])/;
+const ENGLISH_SENTENCE = /(?<![\w/.'’-])[A-Za-z][a-z]*(?:['’][a-z]+)?(?:[ ,]+[A-Za-z][a-z]*(?:['’][a-z]+)?){2,}(?![\w/.'’-])/;
 /** Chinese names of console settings and WeChat fields that English sentences quote on purpose. */
 const QUOTED_CHINESE = ['消息校验Token', '消息加解密Key', '授权事件接收URL', '消息与事件接收URL', '白名单', '修改', '开放平台', '第三方平台'];
 
@@ -52,6 +52,7 @@ describe('the failure paths speak the operator\'s language', () => {
     expect(ENGLISH_SENTENCE.test('WeChat API /cgi-bin/component/api_query_auth failed with errcode 40029')).toBe(true);
     expect(ENGLISH_SENTENCE.test('解密失败：the push could not be opened')).toBe(true);
     expect(ENGLISH_SENTENCE.test("Is the Token the platform's key?")).toBe(true);
+    expect(ENGLISH_SENTENCE.test('not a duplicate')).toBe(true);
   });
 });
 
@@ -183,7 +184,9 @@ describe.skipIf(!haveChromium)('failure paths in a browser, zh-CN then en', () =
         const cells = await drawer.evaluate((el) =>
           [...el.querySelectorAll('.el-descriptions__label')].map((label) => [label.textContent?.trim() ?? '', label.nextElementSibling?.textContent?.trim() ?? '']),
         );
-        const wanted = zh ? ['结果', '签名校验', 'appid 校验', '解析', '处理说明', '错误说明'] : ['Result', 'Signature', 'appid check', 'Parse', 'Handling note', 'Explanation'];
+        const wanted = zh
+          ? ['结果', '签名校验', 'appid 校验', '解析', '去重', '处理说明', '错误说明']
+          : ['Result', 'Signature', 'appid check', 'Parse', 'Dedupe', 'Handling note', 'Explanation'];
         for (const [label, content] of cells) {
           if (!wanted.includes(label!)) continue;
           // The result cell is "失败 · <reason>": both parts are checked, the word and the sentence.

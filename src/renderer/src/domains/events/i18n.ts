@@ -25,6 +25,9 @@ export const zhCN = {
     signature: '签名校验',
     appidCheck: 'appid 校验',
     parseCheck: '解析',
+    dedupeCheck: '去重',
+    // Retries WeChat sends again (same dedupe key) are not stored twice, so a stored push is the first arrival.
+    firstArrival: '首次收到（非重复）',
     dedupeKey: '去重键',
     note: '处理说明',
     explanation: '错误说明',
@@ -67,6 +70,8 @@ export const en: typeof zhCN = {
     signature: 'Signature',
     appidCheck: 'appid check',
     parseCheck: 'Parse',
+    dedupeCheck: 'Dedupe',
+    firstArrival: 'first arrival (not a duplicate)',
     dedupeKey: 'Dedupe key',
     note: 'Handling note',
     explanation: 'Explanation',
