@@ -203,6 +203,21 @@ describe.skipIf(!haveChromium)('failure paths in a browser, zh-CN then en', () =
       await syncError.waitFor();
       add('sync error', await syncError.innerText());
 
+      // The API log: the meaning of each failed call (the 45009 answers, the 40029 of the code exchange), found by
+      // its column's header so added columns do not move it.
+      await go('#/apilog');
+      const apilog = page.locator('[data-test=apilog]');
+      await apilog.locator('.el-table__row').first().waitFor();
+      const meanings = await apilog.evaluate((el, header) => {
+        const heads = [...el.querySelectorAll('.el-table__header th')].map((th) => th.textContent?.trim());
+        const col = heads.indexOf(header);
+        return [...el.querySelectorAll('.el-table__body .el-table__row')]
+          .map((tr) => [tr.children[col]?.textContent?.trim() ?? '', tr.textContent ?? ''])
+          .filter(([, row]) => /45009|40029/.test(row!))
+          .map(([meaning]) => meaning);
+      }, zh ? '含义' : 'Meaning');
+      for (const meaning of meanings) add('api log meaning', meaning!);
+
       // Setup: the decrypt check against the newest push (the authorization event, which decrypts).
       await go('#/setup');
       await page.locator('[data-test=check-decrypt] button').click();
@@ -220,7 +235,7 @@ describe.skipIf(!haveChromium)('failure paths in a browser, zh-CN then en', () =
     expect(shown.filter((s) => !readsChinese(s.text))).toEqual([]);
     const where = shown.map((s) => s.where);
     // Each failure path was reached and read.
-    for (const needed of ['dashboard alert', 'refusal reason', 'refusal row reason', 'sync error', 'setup check']) expect(where).toContain(needed);
+    for (const needed of ['dashboard alert', 'refusal reason', 'refusal row reason', 'sync error', 'api log meaning', 'setup check']) expect(where).toContain(needed);
     expect(where.filter((w) => /Explanation|错误说明/.test(w))).toHaveLength(3);
     const texts = shown.map((s) => s.text).join('\n');
     expect(texts).toContain('解密失败：EncodingAESKey 不匹配，检查开放平台的消息加解密Key');

@@ -249,8 +249,3 @@ export function buildExport(rows: Iterable<Authorizer>, opts: ExportOptions): Ex
     rows: count,
   };
 }
-
-/** The message for a zone Intl does not know, for the operator (English / Chinese). */
-export function timeZoneError(timeZone: string): string {
-  return `Unknown time zone "${timeZone}": use an IANA name such as Asia/Shanghai or Europe/Berlin / 未知时区“${timeZone}”：请使用 IANA 时区名，例如 Asia/Shanghai`;
-}
