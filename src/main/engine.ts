@@ -19,7 +19,7 @@ import { storeTokenStorage } from './tokens/store-token-storage';
 import { TicketWatchdog } from './tokens/ticket-watchdog';
 import { TokenManager, type TokenTarget } from './tokens/token-manager';
 import { field, parseXml } from '../wechat/xml';
-import { ServiceError } from './errors';
+import { ServiceError, errorText } from './errors';
 import { BatchRunner } from './batch/runner';
 import { menuApplyJob } from './oa/menu-batch';
 import type { CreatePlatformRuntimeOptions, PlatformRuntime, RuntimeStatus, SetupCheckOutcome, SyncProgress } from './runtime';
@@ -65,7 +65,7 @@ export class PlatformEngine implements PlatformRuntime {
     this.now = options.now ?? Date.now;
     this.ticketIntervalMs = options.ticketIntervalMs ?? 600_000;
     const platform = store.platforms.get(componentAppid);
-    if (!platform) throw new ServiceError('not_found', `platform ${componentAppid} is not configured`);
+    if (!platform) throw new ServiceError('not_found', { en: `platform ${componentAppid} is not configured`, zh: `平台 ${componentAppid} 尚未配置` });
     const secrets = store.platforms.getSecrets(componentAppid);
     this.relayUrl = platform.relayUrl;
     this.deskKey = secrets.deskKey;
@@ -85,7 +85,7 @@ export class PlatformEngine implements PlatformRuntime {
       componentAppid,
       componentSecret: () => {
         const s = store.platforms.getSecrets(componentAppid).appSecret;
-        if (!s) throw new ServiceError('no_platform', 'the platform has no AppSecret configured; add it in Setup');
+        if (!s) throw new ServiceError('no_platform', { en: 'the platform has no AppSecret configured; add it in Setup', zh: '平台没有配置 AppSecret：请在“设置”中填写' });
         return s;
       },
       now: this.now,
@@ -143,7 +143,7 @@ export class PlatformEngine implements PlatformRuntime {
       lastTicketAt: () => store.tickets.latest(componentAppid)?.receivedAt ?? null,
       startPushTicket: () => {
         const secret = store.platforms.getSecrets(componentAppid).appSecret;
-        if (!secret) throw new Error('no AppSecret configured');
+        if (!secret) throw new ServiceError('no_platform', { en: 'no AppSecret configured', zh: '没有配置 AppSecret' });
         return this.client.startPushTicket({ component_appid: componentAppid, component_secret: secret });
       },
       alert: (message, details, messageZh) => this.alert('warning', 'ticket_stale', message, details, messageZh),
@@ -153,7 +153,7 @@ export class PlatformEngine implements PlatformRuntime {
       checkEveryMs: options.watchdogCheckMs ?? 60_000,
       ...(options.watchdogGraceMs !== undefined ? { startupGraceMs: options.watchdogGraceMs } : {}),
     });
-    this.relayState = { state: 'not_configured', url: this.relayUrl, since: this.now(), cursor: store.relay.getCursor(componentAppid), lastError: null, nextRetryAt: null };
+    this.relayState = { state: 'not_configured', url: this.relayUrl, since: this.now(), cursor: store.relay.getCursor(componentAppid), lastError: null, lastErrorZh: null, nextRetryAt: null };
     this.relay =
       platform.relayUrl && secrets.deskKey
         ? new RelayClient({
@@ -282,7 +282,7 @@ export class PlatformEngine implements PlatformRuntime {
   async rerunEvent(id: number): Promise<EventRecord> {
     const result = await this.inbox.rerun(id);
     const e = this.store.events.get(result.eventId);
-    if (!e) throw new ServiceError('not_found', `event ${result.eventId} vanished while re-running`);
+    if (!e) throw new ServiceError('not_found', { en: `event ${result.eventId} vanished while re-running`, zh: `推送 #${result.eventId} 在重新处理时消失了` });
     return e;
   }
 
@@ -319,7 +319,8 @@ export class PlatformEngine implements PlatformRuntime {
           : kind === 'appid_mismatch'
             ? [' The push was encrypted for another appid: is the component appid right?', '解密后的 appid 不是本平台的：请检查第三方平台 appid。']
             : [' Check the EncodingAESKey (消息加解密Key).', '解密失败：请检查 EncodingAESKey（消息加解密Key）。'];
-      return { ok: false, message: `${(err as Error).message}.${hint[0]}`, messageZh: `${hint[1]}（${(err as Error).message}）` };
+      const code = err instanceof CryptoError ? `（错误码 ${err.code}）` : '';
+      return { ok: false, message: `${(err as Error).message}.${hint[0]}`, messageZh: `${hint[1]}${code}` };
     }
   }
 
@@ -335,9 +336,10 @@ export class PlatformEngine implements PlatformRuntime {
       };
     } catch (err) {
       if (err instanceof WeChatApiError) {
-        return { ok: false, message: err.message, messageZh: `微信返回 errcode ${err.errcode}：${err.explanation.zh}`, explanation: err.explanation };
+        return { ok: false, message: err.message, messageZh: `微信返回错误码 ${err.errcode}：${err.explanation.zh}`, explanation: err.explanation };
       }
-      return { ok: false, message: (err as Error).message, messageZh: `获取 component_access_token 失败：${(err as Error).message}` };
+      const why = errorText(err);
+      return { ok: false, message: why.en, messageZh: `获取 component_access_token 失败：${why.zh}` };
     }
   }
 
@@ -390,16 +392,25 @@ export class PlatformEngine implements PlatformRuntime {
     try {
       await this.tokens.refreshAuthorizerToken(appid);
       this.store.authorizers.markRefreshTokenChecked(this.componentAppid, appid, false, checkedAt);
-      return { appid, ok: true, checkedAt, errcode: null, message: 'WeChat accepted the stored refresh token.', status: this.statusOf(appid) };
+      return {
+        appid,
+        ok: true,
+        checkedAt,
+        errcode: null,
+        message: 'WeChat accepted the stored refresh token.',
+        messageZh: '微信接受了保存的 refresh token。',
+        status: this.statusOf(appid),
+      };
     } catch (err) {
       const errcode = err instanceof WeChatApiError ? err.errcode : null;
-      return { appid, ok: false, checkedAt, errcode, message: (err as Error).message, status: this.statusOf(appid) };
+      const why = errorText(err);
+      return { appid, ok: false, checkedAt, errcode, message: why.en, messageZh: why.zh, status: this.statusOf(appid) };
     }
   }
 
   private statusOf(appid: string) {
     const a = this.store.authorizers.get(this.componentAppid, appid);
-    if (!a) throw new ServiceError('not_found', `authorizer ${appid} is not stored`);
+    if (!a) throw new ServiceError('not_found', { en: `authorizer ${appid} is not stored`, zh: `没有保存授权方 ${appid}` });
     return a.status;
   }
 
@@ -413,7 +424,10 @@ export class PlatformEngine implements PlatformRuntime {
       bodyTimeout: 10_000,
     });
     const text = await res.body.text();
-    if (res.statusCode !== 200 && res.statusCode !== 201) throw new ServiceError('unavailable', `the relay refused to register the link (HTTP ${res.statusCode}): ${text.slice(0, 200)}`);
+    if (res.statusCode !== 200 && res.statusCode !== 201) throw new ServiceError('unavailable', {
+        en: `the relay refused to register the link (HTTP ${res.statusCode}): ${text.slice(0, 200)}`,
+        zh: `中继拒绝登记授权链接（HTTP ${res.statusCode}）：${text.slice(0, 200)}`,
+      });
     let answer: Partial<AuthLinkResponse> = {};
     try {
       answer = JSON.parse(text) as Partial<AuthLinkResponse>;
@@ -421,7 +435,10 @@ export class PlatformEngine implements PlatformRuntime {
       // judged below
     }
     if (typeof answer.id !== 'string' || typeof answer.startUrl !== 'string') {
-      throw new ServiceError('unavailable', `the relay registered the link but its answer has no id and startUrl: ${text.slice(0, 200)}`);
+      throw new ServiceError('unavailable', {
+        en: `the relay registered the link but its answer has no id and startUrl: ${text.slice(0, 200)}`,
+        zh: `中继登记了授权链接，但应答中没有 id 和 startUrl：${text.slice(0, 200)}`,
+      });
     }
     return { id: answer.id, startUrl: answer.startUrl };
   }
@@ -429,7 +446,7 @@ export class PlatformEngine implements PlatformRuntime {
   private onRelayState(s: RelayClientState): void {
     const state = s.status;
     const since = state !== this.relayState.state ? this.now() : this.relayState.since;
-    this.relayState = { state, url: this.relayUrl, since, cursor: s.cursor, lastError: s.lastError, nextRetryAt: s.nextRetryAt ?? null };
+    this.relayState = { state, url: this.relayUrl, since, cursor: s.cursor, lastError: s.lastError, lastErrorZh: s.lastErrorZh, nextRetryAt: s.nextRetryAt ?? null };
     this.options.emit('relay:state', { ...this.relayState, componentAppid: this.componentAppid });
   }
 
@@ -437,12 +454,12 @@ export class PlatformEngine implements PlatformRuntime {
    * Stores and announces an alert, unless one with the same key is still open: a condition that persists (a refresh
    * failing every minute) is told once, until resolveAlert says it is over.
    */
-  private alert(level: OpenAlert['level'], code: string, message: string, details: Record<string, unknown> = {}, messageZh?: string, key = code): void {
-    const alert: OpenAlert = { level, code, key, message, ...(messageZh ? { messageZh } : {}), at: this.now() };
+  private alert(level: OpenAlert['level'], code: string, message: string, details: Record<string, unknown>, messageZh: string, key = code): void {
+    const alert: OpenAlert = { level, code, key, message, messageZh, at: this.now() };
     const known = this.openAlerts.has(key);
     this.openAlerts.set(key, alert);
     if (known) return;
-    this.inbox.alert(message, { code, key, ...details, ...(messageZh ? { messageZh } : {}) });
+    this.inbox.alert(message, { code, key, ...details }, messageZh);
     this.options.emit('alert:new', alert);
   }
 
@@ -450,7 +467,7 @@ export class PlatformEngine implements PlatformRuntime {
   private resolveAlert(key: string, message: string, messageZh: string): void {
     const open = this.openAlerts.get(key);
     if (!open || !this.openAlerts.delete(key)) return;
-    this.inbox.alert(message, { code: open.code, key, resolved: true, messageZh });
+    this.inbox.alert(message, { code: open.code, key, resolved: true }, messageZh);
     this.options.emit('alert:resolved', { code: open.code, key, at: this.now() });
   }
 
@@ -460,7 +477,7 @@ export class PlatformEngine implements PlatformRuntime {
     if (err instanceof WeChatApiError && err.errcode === 61023) return;
     const what = this.tokenName(target);
     const errcode = err instanceof WeChatApiError ? err.errcode : null;
-    const reason = err instanceof WeChatApiError ? { en: `errcode ${err.errcode}: ${err.explanation.en}`, zh: `errcode ${err.errcode}：${err.explanation.zh}` } : { en: (err as Error)?.message ?? String(err), zh: (err as Error)?.message ?? String(err) };
+    const reason = err instanceof WeChatApiError ? { en: `errcode ${err.errcode}: ${err.explanation.en}`, zh: `errcode ${err.errcode}：${err.explanation.zh}` } : errorText(err);
     this.alert(
       target.kind === 'component' ? 'error' : 'warning',
       'token_refresh_failed',

@@ -132,7 +132,7 @@ async function start(): Promise<void> {
   const storage = runtimeHost.secretStorage();
   if (storage.warning) {
     log(storage.warning);
-    runtimeHost.emit('alert:new', { level: 'warning', code: 'insecure_secret_storage', message: storage.warning, at: Date.now() });
+    runtimeHost.emit('alert:new', { level: 'warning', code: 'insecure_secret_storage', message: storage.warning, messageZh: storage.warningZh ?? storage.warning, at: Date.now() });
   }
   // The window is up; the platform (or the demo sandbox) starts behind it and reports through events.
   runtimeHost.start().catch((err: unknown) => log((err as Error)?.message ?? String(err)));

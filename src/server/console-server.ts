@@ -85,8 +85,8 @@ function tokensEqual(expected: Buffer, given: string | null): boolean {
   return got.length === expected.length && timingSafeEqual(got, expected);
 }
 
-function refuse(res: ServerResponse, status: number, code: 'forbidden' | 'invalid_arguments' | 'unknown_method', message: string) {
-  sendJson(res, status, { ok: false, error: { code, message } } satisfies ApiEnvelope<unknown>);
+function refuse(res: ServerResponse, status: number, code: 'forbidden' | 'invalid_arguments' | 'unknown_method', message: string, messageZh: string) {
+  sendJson(res, status, { ok: false, error: { code, message, messageZh } } satisfies ApiEnvelope<unknown>);
 }
 
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
@@ -117,12 +117,12 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     const header = req.headers[SESSION_TOKEN_HEADER];
     const given = typeof header === 'string' ? header : null;
     if (!tokensEqual(tokenBytes, given)) {
-      refuse(res, 401, 'forbidden', `Missing or wrong session token: send the token from the console URL in the ${SESSION_TOKEN_HEADER} header.`);
+      refuse(res, 401, 'forbidden', `Missing or wrong session token: send the token from the console URL in the ${SESSION_TOKEN_HEADER} header.`, `会话令牌缺失或不对：请在 ${SESSION_TOKEN_HEADER} 请求头中带上控制台网址里的令牌。`);
       return;
     }
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
-      refuse(res, 405, 'unknown_method', `Use POST for ${pathname} (got ${req.method}).`);
+      refuse(res, 405, 'unknown_method', `Use POST for ${pathname} (got ${req.method}).`, `${pathname} 须用 POST 调用（收到的是 ${req.method}）。`);
       return;
     }
     let text: string;
@@ -131,7 +131,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     } catch (err) {
       if (err instanceof HttpRefusal && err.status === 413) {
         req.destroy();
-        refuse(res, 413, 'invalid_arguments', 'The request body is over 1 MiB.');
+        refuse(res, 413, 'invalid_arguments', 'The request body is over 1 MiB.', '请求体超过 1 MiB。');
       }
       return;
     }
@@ -140,7 +140,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       try {
         args = JSON.parse(text);
       } catch {
-        refuse(res, 400, 'invalid_arguments', 'The request body is not valid JSON: send the arguments as a JSON object.');
+        refuse(res, 400, 'invalid_arguments', 'The request body is not valid JSON: send the arguments as a JSON object.', '请求体不是有效的 JSON：请把参数作为 JSON 对象发送。');
         return;
       }
     }
@@ -148,7 +148,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     try {
       method = decodeURIComponent(pathname.slice(HTTP_API_PREFIX.length));
     } catch {
-      refuse(res, 404, 'unknown_method', 'The method name in the URL is not valid percent-encoding.');
+      refuse(res, 404, 'unknown_method', 'The method name in the URL is not valid percent-encoding.', '网址中的方法名不是有效的百分号编码。');
       return;
     }
     const envelope = await router.dispatch(method, args, { transport: 'http', token: given });
@@ -216,7 +216,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     if (pathname.startsWith(HTTP_API_PREFIX)) {
       handleApi(req, res, pathname).catch((err: unknown) => {
         log(`wxopen console: request failed: ${(err as Error)?.message ?? String(err)}`);
-        if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'The request failed unexpectedly.' } } satisfies ApiEnvelope<unknown>);
+        if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'The request failed unexpectedly.', messageZh: '请求意外失败。' } } satisfies ApiEnvelope<unknown>);
       });
       return;
     }

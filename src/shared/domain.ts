@@ -223,6 +223,8 @@ export type EventStatus = 'ok' | 'failed';
 export interface EventVerdicts {
   signatureOk?: boolean;
   appidOk?: boolean;
+  /** false when the body or the decrypted message is not usable XML (absent when it parsed). */
+  parseOk?: boolean;
   [check: string]: unknown;
 }
 
@@ -240,7 +242,9 @@ export interface EventRecord {
   /** Decrypted XML/JSON, or null when decryption failed or did not apply. */
   plaintext: string | null;
   status: EventStatus;
+  /** Why the push failed (English); failReasonZh is the same in Chinese (null on events stored before it existed). */
   failReason: string | null;
+  failReasonZh: string | null;
   infoType: string | null;
   msgType: string | null;
   event: string | null;
@@ -254,7 +258,9 @@ export interface EventRecord {
   replyBody: string | null;
   replyMs: number | null;
   verdicts: EventVerdicts | null;
+  /** What the handling did (English); handledNoteZh is the same in Chinese (null on events stored before it existed). */
   handledNote: string | null;
+  handledNoteZh: string | null;
 }
 
 /** Fields of an event that may be left out of events.insert (they default to null, status to 'ok'). */

@@ -215,20 +215,32 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   9402202: { zh: '请勿频繁提交，稍后再试', en: 'Submitted too often; try later', action: 'wait' },
 
   // Message crypto (reference §1.4, the official SDK samples' codes).
-  [-40001]: { zh: '消息签名校验失败：检查消息校验 Token', en: 'Message signature check failed: check the message Token', action: 'check_crypto' },
+  [-40001]: {
+    zh: '签名校验失败：Token 不匹配，检查开放平台的消息校验Token',
+    en: 'Signature check failed: the Token does not match; check the message-check Token (消息校验Token) on the Open Platform',
+    action: 'check_crypto',
+  },
   [-40002]: { zh: 'XML 解析失败', en: 'XML could not be parsed', action: 'check_crypto' },
   [-40003]: { zh: '计算签名失败', en: 'Computing the signature failed', action: 'check_crypto' },
   [-40004]: { zh: 'EncodingAESKey 非法（须为 43 位）', en: 'Illegal EncodingAESKey (must be 43 characters)', action: 'check_crypto' },
   [-40005]: {
-    zh: '解密后的 appid 不符：第三方平台应为 component appid',
-    en: 'Decrypted appid mismatch: for a third-party platform it must be the component appid',
+    zh: 'appid 校验失败：解密后的 appid 不是本平台的 component appid，检查推送来自哪个平台、平台 appid 是否填对',
+    en: "Appid check failed: the decrypted appid is not this platform's component appid; check where the push came from and the platform appid",
     action: 'check_crypto',
   },
   [-40006]: { zh: 'AES 加密失败', en: 'AES encryption failed', action: 'check_crypto' },
-  [-40007]: { zh: 'AES 解密失败：检查 EncodingAESKey', en: 'AES decryption failed: check the EncodingAESKey', action: 'check_crypto' },
-  [-40008]: { zh: '解密后得到的内容非法', en: 'Decrypted buffer is illegal', action: 'check_crypto' },
+  [-40007]: {
+    zh: '解密失败：EncodingAESKey 不匹配，检查开放平台的消息加解密Key',
+    en: 'Decryption failed: the EncodingAESKey does not match; check the message encryption key (消息加解密Key) on the Open Platform',
+    action: 'check_crypto',
+  },
+  [-40008]: {
+    zh: '解密后的内容非法：EncodingAESKey 可能不匹配，检查开放平台的消息加解密Key',
+    en: 'The decrypted content is illegal: the EncodingAESKey probably does not match; check the message encryption key on the Open Platform',
+    action: 'check_crypto',
+  },
   [-40009]: { zh: 'base64 编码失败', en: 'base64 encoding failed', action: 'check_crypto' },
-  [-40010]: { zh: 'base64 解码失败', en: 'base64 decoding failed', action: 'check_crypto' },
+  [-40010]: { zh: 'base64 解码失败：Encrypt 不是有效的 base64（推送被截断或改动）', en: 'base64 decoding failed: Encrypt is not valid base64 (the push was truncated or altered)', action: 'check_crypto' },
   [-40011]: { zh: '生成回复 XML 失败', en: 'Building the reply XML failed', action: 'check_crypto' },
 };
 

@@ -64,7 +64,7 @@ describe('batch/* through the router', () => {
     if (broken.ok) return;
     expect(broken.error.code).toBe('invalid_arguments');
     expect(broken.error.message).toContain('1 to 3 top-level buttons');
-    expect((broken.error.details as { messageZh: string }).messageZh).toContain('1 到 3 个一级按钮');
+    expect(broken.error.messageZh).toContain('1 到 3 个一级按钮');
     const unknown = await call('batch/get', { id: 999 });
     expect(!unknown.ok && unknown.error.code).toBe('not_found');
     const badTarget = await call('batch/create', { kind: 'oa.menu.apply', title: 'x', params: {}, target: { by: 'appids', appids: ['nope'] } });

@@ -60,7 +60,7 @@ export class FakePlatformRuntime implements PlatformRuntime {
 
   status(): RuntimeStatus {
     return {
-      relay: { state: 'connected', url: 'http://127.0.0.1:1', since: 1, cursor: 7, lastError: null, nextRetryAt: null },
+      relay: { state: 'connected', url: 'http://127.0.0.1:1', since: 1, cursor: 7, lastError: null, lastErrorZh: null, nextRetryAt: null },
       ticketIntervalMs: 30_000,
     };
   }
@@ -104,13 +104,13 @@ export class FakePlatformRuntime implements PlatformRuntime {
   }
 
   async testDecrypt(): Promise<SetupCheckOutcome> {
-    return { ok: true, message: 'decrypted the sample push' };
+    return { ok: true, message: 'decrypted the sample push', messageZh: '已解密样例推送' };
   }
   async testComponentToken(): Promise<SetupCheckOutcome> {
     throw new FakeWechatError(61004, 'access clientip is not registered', '/cgi-bin/component/api_component_token');
   }
   async testRelay(): Promise<SetupCheckOutcome> {
-    return { ok: false, message: 'the relay refused the desk key' };
+    return { ok: false, message: 'the relay refused the desk key', messageZh: '中继拒绝了桌面密钥' };
   }
 
   async getAuthorizerOption(appid: string, optionName: AuthorizerOptionName): Promise<string> {
@@ -120,7 +120,7 @@ export class FakePlatformRuntime implements PlatformRuntime {
     this.options.set(`${appid}/${optionName}`, optionValue);
   }
   async checkRefreshToken(appid: string): Promise<RefreshTokenHealth> {
-    return { appid, ok: true, checkedAt: Date.now(), errcode: null, message: 'WeChat accepted the refresh token', status: 'active' };
+    return { appid, ok: true, checkedAt: Date.now(), errcode: null, message: 'WeChat accepted the refresh token', messageZh: '微信接受了 refresh token', status: 'active' };
   }
 
   /** What the engine does when a push is stored: tell the UI. */

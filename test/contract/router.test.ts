@@ -50,7 +50,10 @@ describe('contract coverage', () => {
 
   it('rejects an unknown method with a clear error', async () => {
     const envelope = await call('events/destroyEverything', {});
-    expect(envelope).toEqual({ ok: false, error: { code: 'unknown_method', message: expect.stringContaining('"events/destroyEverything"') } });
+    expect(envelope).toEqual({
+      ok: false,
+      error: { code: 'unknown_method', message: expect.stringContaining('"events/destroyEverything"'), messageZh: expect.stringContaining('未知的方法 "events/destroyEverything"') },
+    });
     const notString = await call(42, {});
     expect(notString.ok).toBe(false);
     if (!notString.ok) expect(notString.error.code).toBe('unknown_method');
@@ -91,7 +94,8 @@ describe('argument validation', () => {
     if (envelope.ok) return;
     expect(envelope.error.code).toBe('invalid_arguments');
     expect(envelope.error.message).toMatch(/^Invalid arguments for events\/list: limit: /);
-    expect(envelope.error.details).toEqual({ issues: [{ path: 'limit', message: expect.any(String) }] });
+    expect(envelope.error.messageZh).toMatch(/^events\/list 的参数无效：limit：数值过大/);
+    expect(envelope.error.details).toEqual({ issues: [{ path: 'limit', message: expect.any(String), messageZh: expect.stringMatching(/^数值过大/) }] });
   });
 
   it('names unexpected keys, missing fields and nested fields', async () => {
@@ -106,6 +110,9 @@ describe('argument validation', () => {
     expect(!nested.ok && nested.error.message).toContain('sample.msgSignature: must be the 40-hex-digit msg_signature');
     const badAppid = await call('platform/select', { componentAppid: 'not-an-appid' });
     expect(!badAppid.ok && badAppid.error.message).toContain('componentAppid: must be a WeChat appid');
+    // A schema's own "English / 中文" message gives each language its half.
+    expect(!badAppid.ok && badAppid.error.message).not.toMatch(/[\u4e00-\u9fff]/);
+    expect(!badAppid.ok && badAppid.error.messageZh).toBe('platform/select 的参数无效：componentAppid：须为微信 appid：wx 加 16 位十六进制字符');
   });
 
   it('refuses arguments that are not an object', async () => {
@@ -183,7 +190,7 @@ describe('use cases over the store and runtime', () => {
     const envelope = await call('dashboard/get');
     expect(envelope).toEqual({
       ok: false,
-      error: { code: 'no_platform', message: expect.stringContaining('Setup') },
+      error: { code: 'no_platform', message: expect.stringContaining('Setup'), messageZh: expect.stringContaining('设置') },
     });
   });
 
@@ -333,10 +340,10 @@ describe('error mapping of the engine\'s errors', () => {
     );
     expect(api.code).toBe('wechat_error');
     expect(api.message).toContain('1.2.3.4');
-    expect(api.message).toMatch(/[\u4e00-\u9fff]/);
+    expect(api.messageZh).toMatch(/^微信接口 \/cgi-bin\/component\/api_component_token 返回错误码 61004：调用方 IP 不在/);
     expect(api.details).toMatchObject({ errcode: 61004, rid: 'rid-1', explanation: { code: 61004, known: true } });
     const transport = toApiError(new WeChatTransportError('network', '/cgi-bin/component/api_component_token', 'connect ECONNREFUSED'));
-    expect(transport).toEqual({ code: 'unavailable', message: expect.stringContaining('ECONNREFUSED') });
-    expect(toApiError(new Error('boom'))).toEqual({ code: 'internal', message: 'Unexpected failure: boom' });
+    expect(transport).toEqual({ code: 'unavailable', message: expect.stringContaining('ECONNREFUSED'), messageZh: expect.stringContaining('无法连接微信接口') });
+    expect(toApiError(new Error('boom'))).toEqual({ code: 'internal', message: 'Unexpected failure: boom', messageZh: '意外错误：boom' });
   });
 });

@@ -58,13 +58,13 @@ const VALID: { [M in ApiMethod]: ApiArgs<M> } = {
   'batch/pause': { id: 1 },
   'batch/cancel': { id: 1 },
   'batch/retryFailed': { id: 1 },
-  'oa/menu/get': { appid: 'wx570bc396a51b8ff8' },
-  'oa/menu/publish': { appid: 'wx570bc396a51b8ff8', menu: { button: [{ type: 'view', name: '官网', url: 'https://example.com/' }] } },
-  'oa/menu/delete': { appid: 'wx570bc396a51b8ff8' },
-  'oa/menu/history': { appid: 'wx570bc396a51b8ff8', limit: 10 },
-  'oa/menu/addConditional': { appid: 'wx570bc396a51b8ff8', menu: { button: [{ type: 'click', name: '安卓', key: 'a' }] }, matchrule: { client_platform_type: '2' } },
-  'oa/menu/deleteConditional': { appid: 'wx570bc396a51b8ff8', menuid: '208379533' },
-  'oa/menu/tryMatch': { appid: 'wx570bc396a51b8ff8', userId: 'oUser0123456789' },
+  'oa/getMenu': { appid: 'wx570bc396a51b8ff8' },
+  'oa/publishMenu': { appid: 'wx570bc396a51b8ff8', menu: { button: [{ type: 'view', name: '官网', url: 'https://example.com/' }] } },
+  'oa/deleteMenu': { appid: 'wx570bc396a51b8ff8' },
+  'oa/menuHistory': { appid: 'wx570bc396a51b8ff8', limit: 10 },
+  'oa/addConditionalMenu': { appid: 'wx570bc396a51b8ff8', menu: { button: [{ type: 'click', name: '安卓', key: 'a' }] }, matchrule: { client_platform_type: '2' } },
+  'oa/deleteConditionalMenu': { appid: 'wx570bc396a51b8ff8', menuid: '208379533' },
+  'oa/tryMatchMenu': { appid: 'wx570bc396a51b8ff8', userId: 'oUser0123456789' },
 };
 
 describe('argument schemas', () => {

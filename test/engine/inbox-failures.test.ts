@@ -90,6 +90,8 @@ describe('a push whose handling fails', () => {
     );
     expect(failed.status).toBe('failed');
     expect(failed.failReason).toContain('api_query_auth');
+    // …and in Chinese, with WeChat's errcode and its meaning.
+    expect(failed.failReasonZh).toMatch(/^换取授权信息（api_query_auth）失败：微信接口 \/cgi-bin\/component\/api_query_auth 返回错误码 45009：接口调用已达今日上限/);
     expect(store.authorizers.get(APPID, candidate.appid)).toBeNull();
     // The dashboard's alert counts it.
     expect((await handlers['dashboard/get']()).failedEvents24h).toBe(failedBefore + 1);
@@ -104,6 +106,8 @@ describe('a push whose handling fails', () => {
     expect(rerun.status).toBe('ok');
     expect(rerun.failReason).toBeNull();
     expect(rerun.handledNote).toMatch(/^authorized/);
+    expect(rerun.failReasonZh).toBeNull();
+    expect(rerun.handledNoteZh).toMatch(/^已授权：/);
     expect(store.authorizers.get(APPID, candidate.appid)?.status).toBe('active');
     expect((await handlers['dashboard/get']()).failedEvents24h).toBe(failedBefore);
   });

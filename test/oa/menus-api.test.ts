@@ -60,59 +60,59 @@ describe('oa/menu/* through the router', () => {
   };
 
   it('reads no menu, publishes every button type, reads it back identical, and keeps the history', async () => {
-    expect(await ok<MenuOverview>('oa/menu/get', { appid: oa })).toMatchObject({ api: null, source: 'none', live: { open: false } });
+    expect(await ok<MenuOverview>('oa/getMenu', { appid: oa })).toMatchObject({ api: null, source: 'none', live: { open: false } });
     const menu = everyTypeMenu();
-    const published = await ok<PublishResult>('oa/menu/publish', { appid: oa, menu });
+    const published = await ok<PublishResult>('oa/publishMenu', { appid: oa, menu });
     expect(published.identical).toBe(true);
     expect(published.readBack).toEqual(menu);
-    const read = await ok<MenuOverview>('oa/menu/get', { appid: oa });
+    const read = await ok<MenuOverview>('oa/getMenu', { appid: oa });
     expect(read.source).toBe('api');
     expect(read.api!.button).toEqual(menu.button);
     expect(read.live.open).toBe(true);
     expect(read.live.button[0]!.sub_button).toHaveLength(5);
-    const history = await ok<MenuHistoryRow[]>('oa/menu/history', { appid: oa });
+    const history = await ok<MenuHistoryRow[]>('oa/menuHistory', { appid: oa });
     expect(history[0]).toMatchObject({ id: published.historyId, publishedBy: 'console', menu });
   });
 
   it('conditional menus: add, seen in get, try-match, delete', async () => {
-    const { menuid } = await ok<{ menuid: string }>('oa/menu/addConditional', { appid: oa, menu: { button: [{ type: 'click', name: '安卓', key: 'android' }] }, matchrule: { client_platform_type: '2' } });
-    expect((await ok<MenuOverview>('oa/menu/get', { appid: oa })).conditional).toEqual([{ button: [{ type: 'click', name: '安卓', key: 'android' }], matchrule: { client_platform_type: '2' }, menuid }]);
+    const { menuid } = await ok<{ menuid: string }>('oa/addConditionalMenu', { appid: oa, menu: { button: [{ type: 'click', name: '安卓', key: 'android' }] }, matchrule: { client_platform_type: '2' } });
+    expect((await ok<MenuOverview>('oa/getMenu', { appid: oa })).conditional).toEqual([{ button: [{ type: 'click', name: '安卓', key: 'android' }], matchrule: { client_platform_type: '2' }, menuid }]);
     const names = new Set<string>();
-    for (let i = 0; i < 12; i++) names.add((await ok<{ button: MenuButton[] }>('oa/menu/tryMatch', { appid: oa, userId: `oUser${i}abcdefgh` })).button[0]!.name);
+    for (let i = 0; i < 12; i++) names.add((await ok<{ button: MenuButton[] }>('oa/tryMatchMenu', { appid: oa, userId: `oUser${i}abcdefgh` })).button[0]!.name);
     expect(names.has('安卓')).toBe(true);
-    await ok('oa/menu/deleteConditional', { appid: oa, menuid });
-    expect((await ok<MenuOverview>('oa/menu/get', { appid: oa })).conditional).toEqual([]);
-    expect((await fail('oa/menu/addConditional', { appid: oa, menu: { button: [{ type: 'click', name: 'a', key: 'k' }] }, matchrule: {} })).message).toContain('give a tag, a client platform');
+    await ok('oa/deleteConditionalMenu', { appid: oa, menuid });
+    expect((await ok<MenuOverview>('oa/getMenu', { appid: oa })).conditional).toEqual([]);
+    expect((await fail('oa/addConditionalMenu', { appid: oa, menu: { button: [{ type: 'click', name: 'a', key: 'k' }] }, matchrule: {} })).message).toContain('give a tag, a client platform');
   });
 
   it('refuses a broken menu naming each rule in both languages, and a mini program; a failed publish changes nothing', async () => {
-    const before = await ok<MenuOverview>('oa/menu/get', { appid: oa });
-    const broken = await fail('oa/menu/publish', { appid: oa, menu: { button: [{ type: 'click', name: '六个汉字六个', key: 'k' }, { type: 'view', name: 'v' }] } });
+    const before = await ok<MenuOverview>('oa/getMenu', { appid: oa });
+    const broken = await fail('oa/publishMenu', { appid: oa, menu: { button: [{ type: 'click', name: '六个汉字六个', key: 'k' }, { type: 'view', name: 'v' }] } });
     expect(broken.code).toBe('invalid_arguments');
-    const details = broken.details as { messageZh: string; issues: { path: string; rule: string }[] };
+    const details = broken.details as { issues: { path: string; rule: string }[] };
     expect(details.issues.map((i) => `${i.path} ${i.rule}`)).toEqual(['button[0].name name_bytes', 'button[1].url field_required']);
-    expect(details.messageZh).toContain('最多 16 字节');
-    expect((await ok<MenuOverview>('oa/menu/get', { appid: oa })).api).toEqual(before.api);
-    const notOa = await fail('oa/menu/get', { appid: mp });
+    expect(broken.messageZh).toContain('最多 16 字节');
+    expect((await ok<MenuOverview>('oa/getMenu', { appid: oa })).api).toEqual(before.api);
+    const notOa = await fail('oa/getMenu', { appid: mp });
     expect(notOa.message).toContain('is a mini program');
-    expect((notOa.details as { messageZh: string }).messageZh).toContain('是小程序');
+    expect(notOa.messageZh).toContain('是小程序');
   });
 
   it('shows a menu made in the MP editor as the live one, which publishing replaces', async () => {
     const other = stack.sim.seededAccount(2).appid;
     stack.sim.setEditorMenu(other, [{ type: 'text', name: '联系我们', value: '电话 400-000-0000' }, { name: '更多', sub_button: { list: [{ type: 'view', name: '官网', url: 'https://example.com/' }] } }]);
-    const read = await ok<MenuOverview>('oa/menu/get', { appid: other });
+    const read = await ok<MenuOverview>('oa/getMenu', { appid: other });
     expect(read).toMatchObject({ api: null, source: 'editor', live: { open: true } });
     expect(read.live.button).toEqual([
       { type: 'text', name: '联系我们', value: '电话 400-000-0000' },
       { name: '更多', sub_button: [{ type: 'view', name: '官网', url: 'https://example.com/' }] },
     ]);
-    await ok('oa/menu/publish', { appid: other, menu: { button: [{ type: 'click', name: '新', key: 'new' }] } });
-    expect((await ok<MenuOverview>('oa/menu/get', { appid: other })).source).toBe('api');
+    await ok('oa/publishMenu', { appid: other, menu: { button: [{ type: 'click', name: '新', key: 'new' }] } });
+    expect((await ok<MenuOverview>('oa/getMenu', { appid: other })).source).toBe('api');
   });
 
   it('deletes the menu', async () => {
-    await ok('oa/menu/delete', { appid: oa });
-    expect(await ok<MenuOverview>('oa/menu/get', { appid: oa })).toMatchObject({ api: null, source: 'none' });
+    await ok('oa/deleteMenu', { appid: oa });
+    expect(await ok<MenuOverview>('oa/getMenu', { appid: oa })).toMatchObject({ api: null, source: 'none' });
   });
 });

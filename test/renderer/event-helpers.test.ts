@@ -73,6 +73,7 @@ describe('live events under a filter', () => {
     receivedAt: 1000,
     status: 'failed',
     failReason: 'bad signature',
+    failReasonZh: null,
     infoType: null,
     msgType: 'event',
     event: 'subscribe',
@@ -84,6 +85,7 @@ describe('live events under a filter', () => {
     replyMs: 5,
     verdicts: null,
     handledNote: null,
+    handledNoteZh: null,
   };
   it('matches each filter field', () => {
     expect(eventMatchesFilter(base, {})).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalogues, createAppI18n, mergeMessages, messages } from '../../src/renderer/src/i18n';
+import { bothLanguages, catalogues, createAppI18n, errorText, mergeMessages, messages, pick } from '../../src/renderer/src/i18n';
 import { navItems, routes } from '../../src/renderer/src/router';
 
 const keys = (o: object, prefix = ''): string[] =>
@@ -28,7 +28,21 @@ describe('strings by domain', () => {
       if (!title) continue;
       for (const locale of ['zh-CN', 'en'] as const) expect(i18n.te(title, locale), `${title} in ${locale}`).toBe(true);
     }
-    expect(navItems.map((n) => n.path)).toEqual(['/dashboard', '/events', '/authorizers', '/authorize', '/apilog', '/setup']);
+    expect(navItems.map((n) => n.path)).toEqual(['/dashboard', '/events', '/authorizers', '/authorize', '/menus', '/batch', '/apilog', '/setup']);
     expect(navItems.map((n) => n.key)).toEqual(navItems.map((n) => `nav${n.path.replace('/', '.')}`));
+  });
+
+  it('a sentence from the main process is shown in the chosen language; English-only old events show their English', () => {
+    expect(pick('ticket stored', '已保存 ticket', 'zh-CN')).toBe('已保存 ticket');
+    expect(pick('ticket stored', '已保存 ticket', 'en')).toBe('ticket stored');
+    expect(pick('decryption failed (-40007): …', null, 'zh-CN')).toBe('decryption failed (-40007): …');
+    const err = Object.assign(new Error('A sync is already running; wait for it to finish.'), { messageZh: '同步正在进行中，请等它完成。' });
+    expect(errorText(err, 'zh-CN')).toBe('同步正在进行中，请等它完成。');
+    expect(errorText(err, 'en')).toBe('A sync is already running; wait for it to finish.');
+    // The transport's own errors come from the catalogue, in both languages.
+    expect(bothLanguages('transport.unreachable', { why: 'ECONNREFUSED' })).toEqual({
+      message: 'Could not reach the console backend (ECONNREFUSED).',
+      messageZh: '无法连接控制台后端（ECONNREFUSED）。',
+    });
   });
 });

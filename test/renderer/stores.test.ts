@@ -50,6 +50,7 @@ function summary(id: number, over: Partial<EventSummary> = {}): EventSummary {
     receivedAt: 1_000 + id,
     status: 'ok',
     failReason: null,
+    failReasonZh: null,
     infoType: null,
     msgType: 'text',
     event: null,
@@ -61,6 +62,7 @@ function summary(id: number, over: Partial<EventSummary> = {}): EventSummary {
     replyMs: 3,
     verdicts: null,
     handledNote: null,
+    handledNoteZh: null,
     ...over,
   };
 }
@@ -257,7 +259,7 @@ describe('app store alerts', () => {
     setApi(createApi(s.transport));
     const store = useAppStore();
     await store.load();
-    const alert = (code: string, key: string | undefined, at: number): AppEvents['alert:new'] => ({ level: 'error', code, ...(key ? { key } : {}), message: `${code} ${at}`, at });
+    const alert = (code: string, key: string | undefined, at: number): AppEvents['alert:new'] => ({ level: 'error', code, ...(key ? { key } : {}), message: `${code} ${at}`, messageZh: `${code} ${at}`, at });
     s.emit('alert:new', alert('token_refresh_failed', 'token_refresh_failed:component', 1));
     s.emit('alert:new', alert('token_refresh_failed', 'token_refresh_failed:wx1111111111111111', 2));
     s.emit('alert:new', alert('ticket_stale', undefined, 3));

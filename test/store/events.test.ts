@@ -96,6 +96,7 @@ describe('events.insert: idempotence and the relay cursor', () => {
       plaintext: '<xml><MsgType>text</MsgType></xml>',
       status: 'ok',
       failReason: null,
+      failReasonZh: null,
       infoType: null,
       msgType: 'text',
       event: null,
@@ -108,12 +109,13 @@ describe('events.insert: idempotence and the relay cursor', () => {
       replyMs: null,
       verdicts: { signatureOk: true, appidOk: true },
       handledNote: null,
+      handledNoteZh: null,
     };
     const { id } = store.events.insert(input);
     expect(store.events.get(id)).toEqual({ id, ...input });
     store.events.setReply(id, '<xml>reply</xml>', 12);
-    store.events.setHandledNote(id, 'answered');
-    expect(store.events.get(id)).toMatchObject({ replyBody: '<xml>reply</xml>', replyMs: 12, handledNote: 'answered' });
+    store.events.setHandledNote(id, 'answered', '已回复');
+    expect(store.events.get(id)).toMatchObject({ replyBody: '<xml>reply</xml>', replyMs: 12, handledNote: 'answered', handledNoteZh: '已回复' });
     expect(() => store.events.setReply(99999, 'x', 1)).toThrow(/no event with id 99999/);
     expect(store.events.get(99999)).toBeNull();
   });

@@ -179,8 +179,9 @@ describe.skipIf(!haveChromium)('authorization, alerts and live event updates in 
       await row.click();
       const detail = page.locator('[data-test=event-detail]');
       await detail.locator('.el-descriptions').waitFor();
-      expect(await detail.innerText()).not.toContain(`authorized ${stack.sim.profile(appid)!.nickName}`);
-      await detail.locator('.el-descriptions', { hasText: `authorized ${stack.sim.profile(appid)!.nickName} (${appid})` }).waitFor();
+      // The note, in the page's language (zh-CN).
+      expect(await detail.innerText()).not.toContain(`已授权：${stack.sim.profile(appid)!.nickName}`);
+      await detail.locator('.el-descriptions', { hasText: `已授权：${stack.sim.profile(appid)!.nickName}（${appid}）` }).waitFor();
       expect(await row.count()).toBe(1);
     } finally {
       stack.sim.setFaults({});

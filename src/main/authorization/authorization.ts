@@ -4,10 +4,11 @@
  * authorizers with WeChat's own list.
  */
 import { randomBytes } from 'node:crypto';
-import type { AppEvents, SyncResult } from '../../shared/contract';
+import type { AppEvents, Bilingual, SyncResult } from '../../shared/contract';
 import type { AuthLink, Authorizer, AuthorizerKind } from '../../shared/domain';
 import type { AuthLinkRequest, AuthLinkResponse } from '../../shared/relay-protocol';
 import type { Store } from '../store';
+import { ServiceError, errorText } from '../errors';
 import { WeChatApiError, buildMobileAuthUrl, buildPcAuthUrl, type WeChatClient } from '../api';
 import type { AuthType, AuthUrlParams } from '../api';
 import type { AuthorizerInfo, FuncInfo } from '../../wechat/endpoints/component';
@@ -157,7 +158,10 @@ export class AuthorizationService {
   private defaultRedirect(linkId: string): string {
     const base = this.deps.relayPublicUrl;
     if (!base) {
-      throw new Error('no redirect URL: configure the relay (its /authorized page is the redirect_uri) or pass redirectUri');
+      throw new ServiceError('conflict', {
+        en: 'no redirect URL: configure the relay (its /authorized page is the redirect_uri) or pass redirectUri',
+        zh: '没有回跳地址：请配置中继（它的 /authorized 页面就是 redirect_uri），或指定 redirectUri',
+      });
     }
     return `${base.replace(/\/+$/, '')}/authorized?link=${encodeURIComponent(linkId)}`;
   }
@@ -170,10 +174,12 @@ export class AuthorizationService {
     const link = linkId ? this.deps.store.authLinks.get(linkId) : null;
     if (!link || link.componentAppid !== this.deps.componentAppid) {
       return Promise.reject(
-        new Error(
-          `the redirect names ${linkId ? `link ${linkId}, which this desk did not make` : 'no authorization link'}, so its code was not exchanged ` +
+        new ServiceError('not_found', {
+          en:
+            `the redirect names ${linkId ? `link ${linkId}, which this desk did not make` : 'no authorization link'}, so its code was not exchanged ` +
             '(the authorized push WeChat sends carries the same code)',
-        ),
+          zh: `回跳${linkId ? `指向的授权链接 ${linkId} 不是本机生成的` : '没有指明授权链接'}，因此没有换取它的授权码（微信发来的 authorized 推送带有同一个授权码）`,
+        }),
       );
     }
     return this.exchangeCode(authCode, { linkId: link.id });
@@ -342,7 +348,7 @@ export class AuthorizationService {
     }
     for (const [i, m] of missing.entries()) {
       const failure = await this.addFromList(m.appid, m.refreshToken, m.authTime);
-      if (failure) report.failed.push({ appid: m.appid, message: failure });
+      if (failure) report.failed.push({ appid: m.appid, message: failure.en, messageZh: failure.zh });
       report.added++;
       if (i % 10 === 9 || i === missing.length - 1) onProgress?.({ phase: 'details', done: i + 1, total: missing.length });
     }
@@ -359,11 +365,11 @@ export class AuthorizationService {
   }
 
   /** Adds a listed authorizer with its details; returns why the details could not be fetched, or null. */
-  private async addFromList(appid: string, refreshToken: string, authTime: number): Promise<string | null> {
+  private async addFromList(appid: string, refreshToken: string, authTime: number): Promise<Bilingual | null> {
     const { client, tokens, componentAppid, store } = this.deps;
     let info: AuthorizerInfo | null = null;
     let func: FuncInfo[] | undefined;
-    let failure: string | null = null;
+    let failure: Bilingual | null = null;
     try {
       const res = await client.getAuthorizerInfo(tokens.componentTokenSource, { component_appid: componentAppid, authorizer_appid: appid });
       info = res.authorizer_info;
@@ -371,7 +377,7 @@ export class AuthorizationService {
     } catch (err) {
       // Keep the account with what the list gave; its details can be fetched on the next sync.
       if (!(err instanceof WeChatApiError)) throw err;
-      failure = err.message;
+      failure = errorText(err);
     }
     store.authorizers.upsert({
       ...authorizerFields(componentAppid, appid, info),

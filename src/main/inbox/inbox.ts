@@ -13,9 +13,13 @@
  * or failed with WeChat's errcode) is written to the event when they finish.
  */
 import { createHash } from 'node:crypto';
-import type { EventInput, EventRecord, EventStatus, EventVerdicts } from '../../shared/domain';
+import type { Bilingual } from '../../shared/contract';
+import type { Authorizer, EventInput, EventRecord, EventStatus, EventVerdicts } from '../../shared/domain';
+import { explainErrcode } from '../../shared/errcodes';
+import { ServiceError, errorText } from '../errors';
 import type { PushFrame } from '../../shared/relay-protocol';
 import type { Store } from '../store';
+import type { EventOutcome } from '../store/api';
 import { isAppid } from '../store/validate';
 import type { WeChatClient } from '../api';
 import type { AuthorizationService } from '../authorization/authorization';
@@ -108,9 +112,14 @@ export class Inbox {
   /** Re-run a stored event: its handling again (a failed side effect), or the whole pipeline (e.g. after fixing a key). */
   async rerun(eventId: number): Promise<InboxResult> {
     const e = this.deps.store.events.get(eventId);
-    if (!e || e.componentAppid !== this.deps.componentAppid) throw new Error(`event ${eventId} does not exist on this platform`);
+    if (!e || e.componentAppid !== this.deps.componentAppid) {
+      throw new ServiceError('not_found', { en: `event ${eventId} does not exist on this platform`, zh: `本平台没有推送 #${eventId}` });
+    }
     if (e.kind !== 'component' && e.kind !== 'authorizer' && e.kind !== 'auth_redirect') {
-      throw new Error(`event ${eventId} is a ${e.kind} event; only pushes can be re-run`);
+      throw new ServiceError('conflict', {
+        en: `event ${eventId} is a ${e.kind} event; only pushes can be re-run`,
+        zh: `#${eventId} 是${e.kind === 'alert' ? '告警' : '本地'}记录，只有推送才能重新处理`,
+      });
     }
     // Opened, stored, then its handling failed: handle it again, on the same event, and report what happened.
     if (e.status === 'failed' && e.plaintext !== null) return this.rehandle(e);
@@ -119,8 +128,8 @@ export class Inbox {
     return result;
   }
 
-  /** An operator-facing alert, kept with the events. */
-  alert(message: string, details: Record<string, unknown> = {}): number {
+  /** An operator-facing alert, kept with the events (its note in both languages; messageZh defaults to the English). */
+  alert(message: string, details: Record<string, unknown> = {}, messageZh: string = message): number {
     const res = this.deps.store.events.insert({
       componentAppid: this.deps.componentAppid,
       kind: 'alert',
@@ -129,6 +138,7 @@ export class Inbox {
       plaintext: JSON.stringify(details),
       status: 'ok',
       handledNote: message,
+      handledNoteZh: messageZh,
     });
     if (res.inserted) this.emit(res.id, 'new');
     return res.id;
@@ -171,12 +181,12 @@ export class Inbox {
         body = {};
       }
       const code = typeof body?.auth_code === 'string' && body.auth_code ? body.auth_code : null;
-      if (!code) return { type: 'failed', event: { ...base, appid: null, status: 'failed', failReason: 'the authorization redirect carries no auth_code' } };
+      if (!code) return { type: 'failed', event: { ...base, appid: null, status: 'failed', ...reasonFields({ en: 'the authorization redirect carries no auth_code', zh: '授权回跳中没有 auth_code' }) } };
       const link = typeof body.link === 'string' ? body.link : null;
       return { type: 'redirect', code, link, event: { ...base, appid: null, status: 'ok', plaintext: push.body, infoType: 'auth_redirect', dedupeKey: `auth_code:${code}` } };
     }
     const opened = this.open(push);
-    if ('failure' in opened) return { type: 'failed', event: { ...base, status: 'failed', failReason: opened.failure, verdicts: opened.verdicts } };
+    if ('failure' in opened) return { type: 'failed', event: { ...base, status: 'failed', ...reasonFields(opened.failure), verdicts: opened.verdicts } };
     const { plaintext, msg, verdicts } = opened;
     return {
       type: 'message',
@@ -214,7 +224,7 @@ export class Inbox {
     }
     if (p.type === 'redirect') {
       if (!duplicate) {
-        this.schedule(res.id, after, () => this.deps.authorization.exchangeRedirect(p.code, p.link), 'code exchange (api_query_auth)', (a) => `authorized ${a.nickName ?? a.appid} (${a.appid})`);
+        this.schedule(res.id, after, () => this.deps.authorization.exchangeRedirect(p.code, p.link), EXCHANGE, authorizedNote);
         after.push(() => this.emit(res.id, 'new'));
       }
       return { eventId: res.id, status: 'ok', duplicate, reply: null };
@@ -252,10 +262,14 @@ export class Inbox {
     // The database itself is unusable (locked by another writer, disk full, I/O error): no record can be written,
     // and the push is not at fault. Give up the batch at once; the relay keeps it until a later attempt commits.
     if (storeUnavailable(err)) throw err;
-    const reason = clip(`handling this push failed: ${errorMessage(err)}. Fix the cause, then re-run it from the Events screen.`);
+    const why = errorText(err);
+    const reason: Bilingual = {
+      en: clip(`handling this push failed: ${why.en}. Fix the cause, then re-run it from the Events screen.`),
+      zh: clip(`处理这条推送失败：${why.zh}。排除原因后，在“推送事件”页重新处理它。`),
+    };
     const reply = push.kind === 'authorizer' ? 'success' : null;
     const candidates: EventInput[] = [];
-    if (opened) candidates.push({ ...opened, status: 'failed', failReason: reason, handledNote: null });
+    if (opened) candidates.push({ ...opened, status: 'failed', ...reasonFields(reason), handledNote: null, handledNoteZh: null });
     candidates.push(this.minimalRecord(push, reason));
     let last: unknown = err;
     for (const event of candidates) {
@@ -265,7 +279,7 @@ export class Inbox {
           // Already stored and waiting for its effect (a redelivery whose re-dispatch threw): that event failed.
           const existing = r.inserted ? null : this.deps.store.events.get(r.id);
           if (existing && existing.status === 'ok' && existing.handledNote == null) {
-            this.deps.store.events.setOutcome(r.id, { status: 'failed', failReason: reason, handledNote: null });
+            this.deps.store.events.setOutcome(r.id, { status: 'failed', ...reasonFields(reason), handledNote: null });
           }
           return r;
         });
@@ -279,7 +293,7 @@ export class Inbox {
   }
 
   /** Only fields that cannot be refused: our appid, the seq the client checked, a known kind, now, the body as text. */
-  private minimalRecord(push: InboundPush, reason: string): EventInput {
+  private minimalRecord(push: InboundPush, reason: Bilingual): EventInput {
     const kind = PUSH_KINDS.includes(push.kind) ? push.kind : 'component';
     const body = typeof push.body === 'string' ? push.body : (JSON.stringify(push.body) ?? String(push.body));
     const notes = [
@@ -295,7 +309,8 @@ export class Inbox {
       receivedAt: this.now(),
       rawBody: body.slice(0, MAX_KEPT_BODY),
       status: 'failed',
-      failReason: clip(notes.length ? `${reason} As received: ${notes.join('; ')}.` : reason),
+      failReason: clip(notes.length ? `${reason.en} As received: ${notes.join('; ')}.` : reason.en),
+      failReasonZh: clip(notes.length ? `${reason.zh} 收到的原样：${notes.join('；')}。` : reason.zh),
     };
   }
 
@@ -310,7 +325,7 @@ export class Inbox {
         if (e.kind === 'auth_redirect') {
           const body = JSON.parse(e.plaintext!) as { auth_code?: string; link?: string };
           const link = typeof body.link === 'string' && body.link ? body.link : null;
-          this.schedule(e.id, after, () => this.deps.authorization.exchangeRedirect(String(body.auth_code), link), 'code exchange (api_query_auth)', (a) => `authorized ${a.nickName ?? a.appid} (${a.appid})`);
+          this.schedule(e.id, after, () => this.deps.authorization.exchangeRedirect(String(body.auth_code), link), EXCHANGE, authorizedNote);
         } else if (e.kind === 'component') {
           this.dispatchComponent(e.id, parseXml(e.plaintext!), after);
         } else {
@@ -319,7 +334,12 @@ export class Inbox {
       });
     } catch (err) {
       this.scheduled.clear();
-      store.events.setOutcome(e.id, { status: 'failed', failReason: clip(`handling this push failed again: ${errorMessage(err)}`), handledNote: null });
+      const why = errorText(err);
+      store.events.setOutcome(e.id, {
+        status: 'failed',
+        ...reasonFields({ en: `handling this push failed again: ${why.en}`, zh: `再次处理这条推送失败：${why.zh}` }),
+        handledNote: null,
+      });
       this.emit(e.id, 'updated');
       return { eventId: e.id, status: 'failed', duplicate: true, reply: null };
     }
@@ -332,20 +352,42 @@ export class Inbox {
     return { eventId: e.id, status, duplicate: true, reply };
   }
 
-  private open(push: InboundPush): { plaintext: string; msg: XmlObject; verdicts: EventVerdicts } | { failure: string; verdicts: EventVerdicts } {
+  private open(push: InboundPush): { plaintext: string; msg: XmlObject; verdicts: EventVerdicts } | { failure: Bilingual; verdicts: EventVerdicts } {
     const { crypt } = this.deps;
-    if (!crypt) return { failure: 'the platform has no Token/EncodingAESKey configured, so the push cannot be verified or decrypted', verdicts: {} };
+    if (!crypt) {
+      return {
+        failure: {
+          en: 'the platform has no Token/EncodingAESKey configured, so the push cannot be verified or decrypted',
+          zh: '平台没有配置 Token 或 EncodingAESKey，无法校验和解密这条推送；请在“设置”中填写',
+        },
+        verdicts: {},
+      };
+    }
     const q = push.query ?? {};
     let encrypt: string | undefined;
     try {
       encrypt = field(parseXml(push.body, MAX_BODY), 'Encrypt');
     } catch (err) {
-      return { failure: `the push body is not usable XML: ${(err as Error).message}`, verdicts: {} };
+      return {
+        failure: { en: `the push body is not usable XML: ${(err as Error).message}`, zh: `推送的请求体不是可用的 XML（错误码 -40002）：${explainErrcode(-40002).zh}` },
+        verdicts: { parseOk: false },
+      };
     }
-    if (!encrypt) return { failure: 'the push body has no <Encrypt> element (is the platform in encrypted mode?)', verdicts: {} };
+    if (!encrypt) {
+      return {
+        failure: {
+          en: 'the push body has no <Encrypt> element (is the platform in encrypted mode?)',
+          zh: '推送的请求体中没有 <Encrypt> 元素：请在开放平台把消息加解密方式设为安全模式',
+        },
+        verdicts: {},
+      };
+    }
     const { msg_signature: msgSignature, timestamp, nonce } = q;
     if (!msgSignature || !timestamp || !nonce) {
-      return { failure: 'the query lacks msg_signature, timestamp or nonce', verdicts: { signatureOk: false } };
+      return {
+        failure: { en: 'the query lacks msg_signature, timestamp or nonce', zh: '请求参数中缺少 msg_signature、timestamp 或 nonce' },
+        verdicts: { signatureOk: false },
+      };
     }
     const verdicts: EventVerdicts = {};
     try {
@@ -365,21 +407,23 @@ export class Inbox {
     try {
       return { plaintext, msg: parseXml(plaintext), verdicts };
     } catch (err) {
-      return { failure: `decrypted, but the message is not usable XML: ${(err as XmlError).message}`, verdicts };
+      return {
+        failure: { en: `decrypted, but the message is not usable XML: ${(err as XmlError).message}`, zh: '已解密，但消息不是可用的 XML（错误码 -40008）：解密后的内容非法' },
+        verdicts: { ...verdicts, parseOk: false },
+      };
     }
   }
 
   private dispatchComponent(eventId: number, msg: XmlObject, after: After): void {
     const { store, componentAppid, authorization } = this.deps;
     const infoType = field(msg, 'InfoType');
-    const exchange = 'code exchange (api_query_auth)';
     switch (infoType) {
       case 'component_verify_ticket': {
         const ticket = field(msg, 'ComponentVerifyTicket');
-        if (!ticket) return this.setNote(eventId, 'ticket push without ComponentVerifyTicket: ignored');
+        if (!ticket) return this.setNote(eventId, { en: 'ticket push without ComponentVerifyTicket: ignored', zh: 'ticket 推送中没有 ComponentVerifyTicket：已忽略' });
         const receivedAt = this.now();
         store.tickets.add(componentAppid, ticket, toInt(field(msg, 'CreateTime')) ?? Math.floor(receivedAt / 1000), receivedAt);
-        this.setNote(eventId, 'ticket stored');
+        this.setNote(eventId, { en: 'ticket stored', zh: '已保存 ticket' });
         after.push(() => this.deps.onTicket?.(receivedAt));
         return;
       }
@@ -387,28 +431,35 @@ export class Inbox {
       case 'updateauthorized': {
         const code = field(msg, 'AuthorizationCode');
         const appid = field(msg, 'AuthorizerAppid');
-        if (!code) return this.setNote(eventId, `${infoType} without AuthorizationCode: nothing to exchange`);
-        this.schedule(eventId, after, () => authorization.exchangeCode(code, { authorizerAppid: appid, preAuthCode: field(msg, 'PreAuthCode') }), exchange, (a) => `authorized ${a.nickName ?? a.appid} (${a.appid})`);
+        if (!code) return this.setNote(eventId, { en: `${infoType} without AuthorizationCode: nothing to exchange`, zh: `${infoType} 推送中没有 AuthorizationCode：无可换取` });
+        this.schedule(eventId, after, () => authorization.exchangeCode(code, { authorizerAppid: appid, preAuthCode: field(msg, 'PreAuthCode') }), EXCHANGE, authorizedNote);
         return;
       }
       case 'unauthorized': {
         const appid = field(msg, 'AuthorizerAppid');
-        if (!appid) return this.setNote(eventId, 'unauthorized without AuthorizerAppid: ignored');
+        if (!appid) return this.setNote(eventId, { en: 'unauthorized without AuthorizerAppid: ignored', zh: '取消授权推送中没有 AuthorizerAppid：已忽略' });
         authorization.revoke(appid);
-        return this.setNote(eventId, `revoked ${appid}; its tokens were dropped`);
+        return this.setNote(eventId, { en: `revoked ${appid}; its tokens were dropped`, zh: `${appid} 已取消授权，它的令牌已删除` });
       }
       case 'notify_third_fasteregister': {
         const status = field(msg, 'status');
         const code = field(msg, 'auth_code');
         if (status === '0' && code) {
-          this.schedule(eventId, after, () => authorization.exchangeCode(code, { authorizerAppid: field(msg, 'appid') }), exchange, (a) => `fast-registered mini program ${a.appid} authorized`);
+          this.schedule(eventId, after, () => authorization.exchangeCode(code, { authorizerAppid: field(msg, 'appid') }), EXCHANGE, (a) => ({
+            en: `fast-registered mini program ${a.appid} authorized`,
+            zh: `快速注册的小程序 ${a.appid} 已授权`,
+          }));
         } else {
-          this.setNote(eventId, `fast registration failed: status ${status ?? '?'} ${field(msg, 'msg') ?? ''}`.trim());
+          const detail = field(msg, 'msg') ?? '';
+          this.setNote(eventId, {
+            en: `fast registration failed: status ${status ?? '?'} ${detail}`.trim(),
+            zh: `快速注册失败：状态 ${status ?? '?'} ${detail}`.trim(),
+          });
         }
         return;
       }
       default:
-        return this.setNote(eventId, `InfoType ${infoType ?? '(none)'} stored; no action needed`);
+        return this.setNote(eventId, { en: `InfoType ${infoType ?? '(none)'} stored; no action needed`, zh: `InfoType ${infoType ?? '（无）'} 已保存，无需处理` });
     }
   }
 
@@ -421,7 +472,13 @@ export class Inbox {
     if (action.kind === 'none') return 'success';
     if (action.kind === 'empty_then_api') {
       this.deps.store.events.setReply(eventId, '', this.now() - started);
-      this.schedule(eventId, after, () => this.answerViaApi(action.queryAuthCode, from), 'release check answer (api_query_auth, custom/send)', () => `release check: sent ${action.queryAuthCode}_from_api via custom/send`);
+      this.schedule(
+        eventId,
+        after,
+        () => this.answerViaApi(action.queryAuthCode, from),
+        { en: 'release check answer (api_query_auth, custom/send)', zh: '全网发布检测的回复（api_query_auth、custom/send）' },
+        () => ({ en: `release check: sent ${action.queryAuthCode}_from_api via custom/send`, zh: `全网发布检测：已通过 custom/send 发送 ${action.queryAuthCode}_from_api` }),
+      );
       return '';
     }
     const plain = buildXml({ ToUserName: from, FromUserName: to, CreateTime: Math.floor(this.now() / 1000), MsgType: 'text', Content: action.content });
@@ -434,18 +491,22 @@ export class Inbox {
   private async answerViaApi(code: string, toUser: string): Promise<void> {
     const { client, tokens, componentAppid } = this.deps;
     const auth = (await client.queryAuth(tokens.componentTokenSource, { component_appid: componentAppid, authorization_code: code })).authorization_info;
-    if (!auth.authorizer_access_token) throw new Error('api_query_auth returned no authorizer_access_token for the test account');
+    if (!auth.authorizer_access_token) {
+      throw Object.assign(new Error('api_query_auth returned no authorizer_access_token for the test account'), {
+        messageZh: 'api_query_auth 没有返回测试账号的 authorizer_access_token',
+      });
+    }
     await client.sendCustomMessage(auth.authorizer_access_token, { touser: toUser, msgtype: 'text', text: { content: `${code}_from_api` } }, { appid: auth.authorizer_appid });
   }
 
   /** An effect that calls WeChat: started after the batch commits (the savepoint may still roll back before that). */
-  private schedule<T>(eventId: number, after: After, effect: () => Promise<T>, what: string, describe: (v: T) => string): void {
+  private schedule<T>(eventId: number, after: After, effect: () => Promise<T>, what: Bilingual, describe: (v: T) => Bilingual): void {
     this.scheduled.set(eventId, after);
     after.push(() => this.track(eventId, effect, what, describe));
   }
 
   /** Runs the effect and writes its outcome: ok with a note, or failed with the reason (WeChat's errcode included). */
-  private track<T>(eventId: number, effect: () => Promise<T>, what: string, describe: (v: T) => string): void {
+  private track<T>(eventId: number, effect: () => Promise<T>, what: Bilingual, describe: (v: T) => Bilingual): void {
     let p: Promise<T>;
     try {
       p = effect();
@@ -454,8 +515,14 @@ export class Inbox {
     }
     const done = p
       .then(
-        (v) => this.settle(eventId, { status: 'ok', failReason: null, handledNote: describe(v) }),
-        (err: unknown) => this.settle(eventId, { status: 'failed', failReason: clip(`${what} failed: ${errorMessage(err)}`), handledNote: null }),
+        (v) => {
+          const note = describe(v);
+          this.settle(eventId, { status: 'ok', failReason: null, handledNote: note.en, handledNoteZh: note.zh });
+        },
+        (err: unknown) => {
+          const why = errorText(err);
+          this.settle(eventId, { status: 'failed', ...reasonFields({ en: `${what.en} failed: ${why.en}`, zh: `${what.zh}失败：${why.zh}` }), handledNote: null });
+        },
       )
       .finally(() => {
         if (this.dispatching.get(eventId) === done) this.dispatching.delete(eventId);
@@ -466,7 +533,7 @@ export class Inbox {
   }
 
   /** An asynchronous effect finished: record its outcome and announce the changed event. */
-  private settle(eventId: number, outcome: { status: EventStatus; failReason: string | null; handledNote: string | null }): void {
+  private settle(eventId: number, outcome: EventOutcome): void {
     try {
       this.deps.store.events.setOutcome(eventId, outcome);
     } catch {
@@ -476,8 +543,8 @@ export class Inbox {
   }
 
   /** A note set while the push is being processed: the event is announced once, after the commit. */
-  private setNote(eventId: number, note: string): void {
-    this.deps.store.events.setHandledNote(eventId, note);
+  private setNote(eventId: number, note: Bilingual): void {
+    this.deps.store.events.setHandledNote(eventId, note.en, note.zh);
   }
 
   /** Announces a stored event; a duplicate that changed nothing is not announced. */
@@ -503,18 +570,44 @@ export function dedupeKey(appid: string | null, msg: XmlObject, plaintext: strin
   return `sha1:${createHash('sha1').update(plaintext).digest('hex')}`;
 }
 
-function describeCryptoError(err: unknown): string {
+/**
+ * A crypto failure in both languages, with the official SDKs' code (reference §1.4) as "errcode N", so the event
+ * detail explains it from the errcode table like any WeChat errcode.
+ */
+function describeCryptoError(err: unknown): Bilingual {
   if (err instanceof CryptoError) {
+    const zh = explainErrcode(err.code).zh;
     switch (err.kind) {
       case 'bad_signature':
-        return `signature check failed (${err.code}): ${err.message}. Is the Token on the desktop the platform's 消息校验Token?`;
-      case 'appid_mismatch':
-        return `decrypted, but ${err.message} (${err.code})`;
+        return {
+          en: `signature check failed (errcode ${err.code}): ${err.message}. Is the Token on the desktop the platform's 消息校验Token?`,
+          zh: `${zh}（错误码 ${err.code}）`,
+        };
+      case 'appid_mismatch': {
+        const [, got, expected] = /appid "(.*)", expected the component appid "(.*)"/.exec(err.message) ?? [];
+        return {
+          en: `decrypted, but ${err.message} (errcode ${err.code})`,
+          zh: got !== undefined ? `已解密，但消息属于 appid “${got}”，不是本平台的 component appid “${expected}”（错误码 ${err.code}）` : `已解密，但 appid 不符（错误码 ${err.code}）：${zh}`,
+        };
+      }
       default:
-        return `decryption failed (${err.code}): ${err.message}`;
+        return { en: `decryption failed (errcode ${err.code}): ${err.message}`, zh: `${zh}（错误码 ${err.code}）` };
     }
   }
-  return `could not open the push: ${(err as Error)?.message ?? String(err)}`;
+  const why = errorText(err);
+  return { en: `could not open the push: ${why.en}`, zh: `无法打开这条推送：${why.zh}` };
+}
+
+/** A failure reason as stored: English and Chinese, each clipped to what the store keeps. */
+function reasonFields(reason: Bilingual): { failReason: string; failReasonZh: string } {
+  return { failReason: clip(reason.en), failReasonZh: clip(reason.zh) };
+}
+
+/** The code exchange an authorization event or redirect starts, and the note when it succeeds. */
+const EXCHANGE: Bilingual = { en: 'code exchange (api_query_auth)', zh: '换取授权信息（api_query_auth）' };
+function authorizedNote(a: Authorizer): Bilingual {
+  const name = a.nickName ?? a.appid;
+  return { en: `authorized ${name} (${a.appid})`, zh: `已授权：${name}（${a.appid}）` };
 }
 
 function toInt(v: string | undefined): number | null {

@@ -9,6 +9,7 @@
  */
 import WebSocket from 'ws';
 import type { ClientToRelay, PushFrame, QueueFrame, RefusalsFrame } from '../../shared/relay-protocol';
+import { errorText } from '../errors';
 
 export type RelayStatus = 'connecting' | 'connected' | 'disconnected';
 
@@ -19,6 +20,8 @@ export interface RelayClientState {
   /** When the latest processed push reached the relay (epoch ms). */
   lastPushAt: number | null;
   lastError: string | null;
+  /** lastError in Chinese. */
+  lastErrorZh: string | null;
   /** The last seq processed (the caller's durable cursor as last seen). */
   cursor: number;
   /** While disconnected: when the next connection attempt starts (epoch ms); else null. */
@@ -68,6 +71,13 @@ export interface RelayClientOptions {
 
 export class RelayClientError extends Error {
   override name = 'RelayClientError';
+  constructor(
+    message: string,
+    /** The same sentence in Chinese, for the operator. */
+    readonly messageZh: string,
+  ) {
+    super(message);
+  }
 }
 
 function deskUrl(base: string): string {
@@ -75,11 +85,14 @@ function deskUrl(base: string): string {
   try {
     u = new URL(base);
   } catch {
-    throw new RelayClientError(`relay url "${base}" is not a URL; expected ws(s)://host[:port] or http(s)://host[:port]`);
+    throw new RelayClientError(
+      `relay url "${base}" is not a URL; expected ws(s)://host[:port] or http(s)://host[:port]`,
+      `中继地址“${base}”不是有效网址；应为 ws(s)://主机[:端口] 或 http(s)://主机[:端口]`,
+    );
   }
   if (u.protocol === 'http:') u.protocol = 'ws:';
   else if (u.protocol === 'https:') u.protocol = 'wss:';
-  else if (u.protocol !== 'ws:' && u.protocol !== 'wss:') throw new RelayClientError(`relay url must use ws, wss, http or https (got ${u.protocol})`);
+  else if (u.protocol !== 'ws:' && u.protocol !== 'wss:') throw new RelayClientError(`relay url must use ws, wss, http or https (got ${u.protocol})`, `中继地址须使用 ws、wss、http 或 https（当前为 ${u.protocol}）`);
   u.pathname = u.pathname.replace(/\/+$/, '') + '/desk';
   u.search = '';
   return u.toString();
@@ -107,14 +120,14 @@ export class RelayClient {
 
   constructor(options: RelayClientOptions) {
     if (!options || (typeof options.onPush !== 'function' && typeof options.onPushes !== 'function') || typeof options.getCursor !== 'function') {
-      throw new RelayClientError('RelayClient needs url, deskKey, getCursor() and onPushes() or onPush()');
+      throw new RelayClientError('RelayClient needs url, deskKey, getCursor() and onPushes() or onPush()', '中继客户端缺少 url、deskKey、getCursor() 或 onPushes()/onPush()');
     }
     if (typeof options.deskKey !== 'string' || options.deskKey.length < 32) {
-      throw new RelayClientError('deskKey must be the relay\'s desk key (at least 32 characters)');
+      throw new RelayClientError("deskKey must be the relay's desk key (at least 32 characters)", '桌面密钥须为中继的 desk key（至少 32 个字符）');
     }
     this.url = deskUrl(options.url);
     this.opts = { heartbeatMs: 15_000, minBackoffMs: 500, maxBackoffMs: 30_000, maxBatch: 500, ...options };
-    this.current = { status: 'disconnected', lagMs: null, lastPushAt: null, lastError: null, cursor: 0, nextRetryAt: null };
+    this.current = { status: 'disconnected', lagMs: null, lastPushAt: null, lastError: null, lastErrorZh: null, cursor: 0, nextRetryAt: null };
   }
 
   /** Start connecting (idempotent). */
@@ -173,8 +186,11 @@ export class RelayClient {
     let refused = false;
     ws.on('unexpected-response', (_req, res) => {
       refused = true;
-      const why = res.statusCode === 401 ? 'the relay refused the desk key (401): check the desk key in settings' : `the relay answered HTTP ${res.statusCode} instead of upgrading`;
-      this.setState({ lastError: why });
+      const why =
+        res.statusCode === 401
+          ? { en: 'the relay refused the desk key (401): check the desk key in settings', zh: '中继拒绝了桌面密钥（401）：请在设置中检查桌面密钥' }
+          : { en: `the relay answered HTTP ${res.statusCode} instead of upgrading`, zh: `中继返回了 HTTP ${res.statusCode}，没有建立 WebSocket 连接` };
+      this.setState({ lastError: why.en, lastErrorZh: why.zh });
       this.log('warn', 'relay refused the connection', { status: res.statusCode });
       ws.terminate();
     });
@@ -189,7 +205,7 @@ export class RelayClient {
         this.send(ws, { type: 'hello', cursor, ...(queueId ? { queueId } : {}) });
         // A link that comes up resets the backoff, unless the last one was dropped because onPush kept failing.
         if (!this.processingFailed) this.attempt = 0;
-        this.setState({ status: 'connected', lastError: null, cursor });
+        this.setState({ status: 'connected', lastError: null, lastErrorZh: null, cursor });
         this.startHeartbeat(ws, gen);
       });
     });
@@ -220,7 +236,7 @@ export class RelayClient {
     ws.on('pong', () => (this.awaitingPong = false));
     ws.on('error', (err) => {
       // After a refusal the abort raises a generic error; the refusal is the useful message.
-      if (!refused) this.setState({ lastError: err.message });
+      if (!refused) this.setState({ lastError: err.message, lastErrorZh: `无法连接中继：${err.message}` });
     });
     ws.on('close', (code, reason) => {
       if (this.ws !== ws) return;
@@ -232,7 +248,12 @@ export class RelayClient {
       this.setState({
         status: 'disconnected',
         nextRetryAt,
-        ...(code !== 1000 && code !== 1005 && !this.current.lastError ? { lastError: `connection closed (${code}${reason.length ? ` ${reason.toString()}` : ''})` } : {}),
+        ...(code !== 1000 && code !== 1005 && !this.current.lastError
+          ? {
+              lastError: `connection closed (${code}${reason.length ? ` ${reason.toString()}` : ''})`,
+              lastErrorZh: `连接已关闭（${code}${reason.length ? ` ${reason.toString()}` : ''}）`,
+            }
+          : {}),
       });
     });
   }
@@ -276,7 +297,7 @@ export class RelayClient {
     try {
       await this.opts.onQueue?.(frame, change);
     } catch (err) {
-      return this.failed(ws, gen, `storing the relay's queue ${frame.queueId} failed: ${(err as Error).message}`, err);
+      return this.failed(ws, gen, { en: `storing the relay's queue ${frame.queueId} failed: ${errorText(err).en}`, zh: `保存中继队列 ${frame.queueId} 失败：${errorText(err).zh}` }, err);
     }
     if (change === 'new') {
       // Seqs of another queue mean nothing here: everything the relay holds is new to this desk.
@@ -313,7 +334,7 @@ export class RelayClient {
       replies = (await this.opts.onPushes(fresh)).replies ?? [];
     } catch (err) {
       const seqs = fresh.length === 1 ? `push ${fresh[0]!.seq}` : `pushes ${fresh[0]!.seq}-${top}`;
-      return this.failed(ws, gen, `processing ${seqs} failed: ${(err as Error).message}`, err);
+      return this.failed(ws, gen, { en: `processing ${seqs} failed: ${errorText(err).en}`, zh: `处理 ${seqs} 失败：${errorText(err).zh}` }, err);
     }
     this.done(top, fresh[fresh.length - 1]!);
     const now = Date.now();
@@ -330,7 +351,7 @@ export class RelayClient {
     try {
       result = await this.opts.onPush!(frame);
     } catch (err) {
-      return this.failed(ws, gen, `processing push ${frame.seq} failed: ${(err as Error).message}`, err);
+      return this.failed(ws, gen, { en: `processing push ${frame.seq} failed: ${errorText(err).en}`, zh: `处理推送 ${frame.seq} 失败：${errorText(err).zh}` }, err);
     }
     this.done(frame.seq, frame);
     const now = Date.now();
@@ -351,9 +372,9 @@ export class RelayClient {
   }
 
   /** Not acknowledged: drop the link so the frames come again after a backoff. Returns false. */
-  private failed(ws: WebSocket, gen: number, message: string, err: unknown): false {
+  private failed(ws: WebSocket, gen: number, message: { zh: string; en: string }, err: unknown): false {
     this.processingFailed = true;
-    this.setState({ lastError: message });
+    this.setState({ lastError: message.en, lastErrorZh: message.zh });
     this.log('error', 'processing failed; reconnecting to retry', { error: (err as Error)?.message ?? String(err) });
     if (gen === this.generation) {
       // Invalidate the frames queued behind: processing them would skip the failed ones.
@@ -374,7 +395,7 @@ export class RelayClient {
     this.heartbeatTimer = setInterval(() => {
       if (gen !== this.generation) return this.stopHeartbeat();
       if (this.awaitingPong) {
-        this.setState({ lastError: 'relay stopped answering pings' });
+        this.setState({ lastError: 'relay stopped answering pings', lastErrorZh: '中继不再响应心跳（ping）' });
         this.log('warn', 'relay silent; reconnecting');
         ws.terminate();
         return;

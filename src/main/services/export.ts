@@ -195,7 +195,10 @@ export function buildExport(rows: Iterable<Authorizer>, opts: ExportOptions): Ex
     makers = defs.map((d) => d.value);
   } else {
     const timeZone = opts.timeZone ?? defaultExportTimeZone(style);
-    if (!isTimeZone(timeZone)) throw new ServiceError('invalid_arguments', timeZoneError(timeZone));
+    if (!isTimeZone(timeZone)) throw new ServiceError('invalid_arguments', {
+      en: `Unknown time zone "${timeZone}": use an IANA name such as Asia/Shanghai or Europe/Berlin`,
+      zh: `未知时区“${timeZone}”：请使用 IANA 时区名，例如 Asia/Shanghai`,
+    });
     const lang: Lang = style === 'zh-CN' ? 'zh' : 'en';
     const clock = zoneClock(timeZone);
     const asDate = opts.format === 'xlsx';
@@ -245,9 +248,4 @@ export function buildExport(rows: Iterable<Authorizer>, opts: ExportOptions): Ex
     encoding: 'utf8',
     rows: count,
   };
-}
-
-/** The message for a zone Intl does not know, for the operator (English / Chinese). */
-export function timeZoneError(timeZone: string): string {
-  return `Unknown time zone "${timeZone}": use an IANA name such as Asia/Shanghai or Europe/Berlin / 未知时区“${timeZone}”：请使用 IANA 时区名，例如 Asia/Shanghai`;
 }

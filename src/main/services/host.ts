@@ -9,10 +9,11 @@ import type {
   AppInfo,
   AppMode,
   AppSettings,
+  Bilingual,
   SecretStorageInfo,
 } from '../../shared/contract';
 import type { PlatformConfig } from '../../shared/domain';
-import { ServiceError } from '../errors';
+import { ServiceError, errorText } from '../errors';
 import type { IntegrityReport, Store } from '../store';
 import { databaseDamagedAlert } from './data-folder';
 import type { EmitEvent, PlatformRuntime, PlatformRuntimeFactory } from '../runtime';
@@ -71,7 +72,8 @@ export class RuntimeHost {
   private runtime: PlatformRuntime | null = null;
   private selectedAppid: string | null = null;
   /** Why the selected platform has no runtime (the engine failed to start), shown to the user. */
-  private runtimeError: string | null = null;
+  /** Why the selected platform's runtime could not start, in both languages. */
+  private runtimeErrorText: Bilingual | null = null;
   /** Serialises select() calls so two quick clicks never leave two runtimes running. */
   private selecting: Promise<unknown> = Promise.resolve();
   /** Alerts that hold until someone acts (app/info hands them to a UI that connects later). */
@@ -133,7 +135,10 @@ export class RuntimeHost {
   private async doSelect(componentAppid: string): Promise<PlatformConfig> {
     const platform = this.store.platforms.get(componentAppid);
     if (!platform) {
-      throw new ServiceError('not_found', `There is no platform ${componentAppid}; add it under Setup first.`);
+      throw new ServiceError('not_found', {
+        en: `There is no platform ${componentAppid}; add it under Setup first.`,
+        zh: `没有平台 ${componentAppid}：请先在“设置”中添加。`,
+      });
     }
     await this.stopRuntime();
     this.selectedAppid = componentAppid;
@@ -143,7 +148,9 @@ export class RuntimeHost {
       let apiBaseUrl = WECHAT_API_BASE_URL;
       let ticketIntervalMs: number | undefined;
       if (platform.isDemo) {
-        if (!this.demo) throw new Error('the demo sandbox is not available in this mode');
+        if (!this.demo) {
+          throw new ServiceError('unavailable', { en: 'the demo sandbox is not available in this mode', zh: '这种运行方式下没有演示沙箱' });
+        }
         const sandbox = await this.demo.ensure();
         apiBaseUrl = sandbox.apiBaseUrl;
         ticketIntervalMs = sandbox.ticketIntervalMs;
@@ -155,16 +162,16 @@ export class RuntimeHost {
         apiBaseUrl,
         ticketIntervalMs,
       });
-      this.runtimeError = null;
+      this.runtimeErrorText = null;
       if (platform.isDemo) void this.seedDemoAuthorizers(this.runtime);
     } catch (err) {
       this.runtime = null;
-      this.runtimeError = (err as Error)?.message ?? String(err);
+      this.runtimeErrorText = errorText(err);
       this.emit('alert:new', {
         level: 'error',
         code: 'runtime_start_failed',
-        message: `Platform ${componentAppid} could not start: ${this.runtimeError}`,
-        messageZh: `平台 ${componentAppid} 无法启动：${this.runtimeError}`,
+        message: `Platform ${componentAppid} could not start: ${this.runtimeErrorText.en}`,
+        messageZh: `平台 ${componentAppid} 无法启动：${this.runtimeErrorText.zh}`,
         at: Date.now(),
       });
     }
@@ -181,7 +188,10 @@ export class RuntimeHost {
     const appid = this.selectedAppid;
     const platform = appid ? this.store.platforms.get(appid) : null;
     if (!platform) {
-      throw new ServiceError('no_platform', 'No platform is selected: add one under Setup, or open the demo sandbox.');
+      throw new ServiceError('no_platform', {
+        en: 'No platform is selected: add one under Setup, or open the demo sandbox.',
+        zh: '尚未选择平台：请在“设置”中添加一个，或打开演示沙箱。',
+      });
     }
     return platform;
   }
@@ -190,11 +200,11 @@ export class RuntimeHost {
   requireRuntime(): PlatformRuntime {
     const platform = this.requirePlatform();
     if (!this.runtime) {
-      throw new ServiceError(
-        'no_platform',
-        `Platform ${platform.componentAppid} is not running${this.runtimeError ? `: ${this.runtimeError}` : ''}. ` +
-          'Check its settings under Setup and select it again.',
-      );
+      const why = this.runtimeErrorText;
+      throw new ServiceError('no_platform', {
+        en: `Platform ${platform.componentAppid} is not running${why ? `: ${why.en}` : ''}. Check its settings under Setup and select it again.`,
+        zh: `平台 ${platform.componentAppid} 没有运行${why ? `：${why.zh}` : ''}。请在“设置”中检查它的配置，然后重新选择。`,
+      });
     }
     return this.runtime;
   }
@@ -213,7 +223,7 @@ export class RuntimeHost {
   async deselect(): Promise<void> {
     await this.stopRuntime();
     this.selectedAppid = null;
-    this.runtimeError = null;
+    this.runtimeErrorText = null;
     this.store.settings.delete(SETTING_SELECTED);
     this.emit('platform:changed', { selectedAppid: null });
   }
@@ -248,6 +258,10 @@ export class RuntimeHost {
         ? 'This system offers no keyring (Electron safeStorage reports basic_text), so secrets would be obfuscated, ' +
           'not encrypted. Install and unlock a keyring (GNOME Keyring or KWallet) and restart, or allow insecure ' +
           'storage in Settings if this machine is trusted.'
+        : null,
+      warningZh: insecure
+        ? '本机没有可用的系统密钥库（Electron safeStorage 报告 basic_text），密钥只能混淆保存、不能加密。请安装并解锁密钥库' +
+          '（GNOME Keyring 或 KWallet）后重启；若这台机器可信，也可以在设置中允许不安全的保存方式。'
         : null,
     };
   }
@@ -302,8 +316,8 @@ export class RuntimeHost {
           this.emit('alert:new', {
             level: 'warning',
             code: 'demo_seed_failed',
-            message: `The demo accounts could not be loaded: ${(err as Error)?.message ?? String(err)}. Use Sync on the Authorizers page.`,
-            messageZh: `演示账号加载失败：${(err as Error)?.message ?? String(err)}。请在“授权账号”页点击同步。`,
+            message: `The demo accounts could not be loaded: ${errorText(err).en}. Use Sync on the Authorizers page.`,
+            messageZh: `演示账号加载失败：${errorText(err).zh}。请在“授权账号”页点击同步。`,
             at: Date.now(),
           });
           return;

@@ -101,6 +101,15 @@ export interface BatchRepo {
   cancelWaitingItems(runId: number): number;
 }
 
+/** What setOutcome writes; the Chinese fields may be left out (stored as null: the UI shows the English). */
+export interface EventOutcome {
+  status: EventStatus;
+  failReason: string | null;
+  failReasonZh?: string | null;
+  handledNote: string | null;
+  handledNoteZh?: string | null;
+}
+
 export interface PlatformsRepo {
   /** Creates or updates; secrets: undefined keeps, null clears, string sets (encrypted). Returns the public part. */
   upsert(input: PlatformInput): PlatformConfig;
@@ -175,9 +184,10 @@ export interface EventsRepo {
    */
   insert(event: EventInput): EventInsertResult;
   setReply(id: number, replyBody: string | null, replyMs: number | null): void;
-  setHandledNote(id: number, note: string | null): void;
-  /** The outcome of the push's handling, in one write: status, the failure (null when ok) and the note. */
-  setOutcome(id: number, outcome: { status: EventStatus; failReason: string | null; handledNote: string | null }): void;
+  /** The handling note in English, and in Chinese (null/absent: none, old callers). */
+  setHandledNote(id: number, note: string | null, noteZh?: string | null): void;
+  /** The outcome of the push's handling, in one write: status, the failure (null when ok) and the note, each also in Chinese. */
+  setOutcome(id: number, outcome: EventOutcome): void;
   get(id: number): EventRecord | null;
   getMany(ids: number[]): EventRecord[];
   /** Newest first, keyset pagination by id. */

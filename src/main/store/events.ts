@@ -11,7 +11,7 @@ import {
   type KeysetPage,
   type MinuteCount,
 } from '../../shared/domain';
-import type { EventsRepo } from './api';
+import type { EventOutcome, EventsRepo } from './api';
 import { StoreError, invalidArgument } from './errors';
 import type { SqlRelayCursor } from './relay-cursor';
 import { MAX_BUCKET_SPAN_MS, MINUTE_MS, StatementCache, likePattern } from './sql';
@@ -41,6 +41,7 @@ interface EventRow {
   plaintext: string | null;
   status: string;
   fail_reason: string | null;
+  fail_reason_zh: string | null;
   info_type: string | null;
   msg_type: string | null;
   event: string | null;
@@ -53,6 +54,7 @@ interface EventRow {
   reply_ms: number | null;
   verdicts: string | null;
   handled_note: string | null;
+  handled_note_zh: string | null;
   /** The relay queue epoch the seq belongs to (see relay-cursor.ts); not part of EventRecord. */
   queue_epoch: number;
 }
@@ -75,8 +77,8 @@ export class SqlEvents implements EventsRepo {
   private readonly selectByDedupe: Database.Statement<[string, string], { id: number }>;
   private readonly insertRow: Database.Statement;
   private readonly updateReply: Database.Statement<[string | null, number | null, number]>;
-  private readonly updateNote: Database.Statement<[string | null, number]>;
-  private readonly updateOutcome: Database.Statement<[string, string | null, string | null, number]>;
+  private readonly updateNote: Database.Statement<[string | null, string | null, number]>;
+  private readonly updateOutcome: Database.Statement<[string, string | null, string | null, string | null, string | null, number]>;
   private readonly selectOne: Database.Statement<[number], EventRow>;
   private readonly deleteOldest: Database.Statement<[string, number, number]>;
   private readonly selectMany: Database.Statement<[string], EventRow>;
@@ -103,14 +105,16 @@ export class SqlEvents implements EventsRepo {
     const columns = [
       'component_appid', 'seq', 'kind', 'appid', 'received_at', 'query', 'raw_body', 'plaintext', 'status',
       'fail_reason', 'info_type', 'msg_type', 'event', 'from_user', 'to_user', 'create_time', 'msg_id', 'dedupe_key',
-      'reply_body', 'reply_ms', 'verdicts', 'handled_note', 'queue_epoch',
+      'reply_body', 'reply_ms', 'verdicts', 'handled_note', 'queue_epoch', 'fail_reason_zh', 'handled_note_zh',
     ];
     this.insertRow = db.prepare(
       `INSERT INTO events (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`,
     );
     this.updateReply = db.prepare('UPDATE events SET reply_body = ?, reply_ms = ? WHERE id = ?');
-    this.updateNote = db.prepare('UPDATE events SET handled_note = ? WHERE id = ?');
-    this.updateOutcome = db.prepare('UPDATE events SET status = ?, fail_reason = ?, handled_note = ? WHERE id = ?');
+    this.updateNote = db.prepare('UPDATE events SET handled_note = ?, handled_note_zh = ? WHERE id = ?');
+    this.updateOutcome = db.prepare(
+      'UPDATE events SET status = ?, fail_reason = ?, handled_note = ?, fail_reason_zh = ?, handled_note_zh = ? WHERE id = ?',
+    );
     this.selectOne = db.prepare('SELECT * FROM events WHERE id = ?');
     this.deleteOldest = db.prepare(
       `DELETE FROM events WHERE id IN (
@@ -156,18 +160,22 @@ export class SqlEvents implements EventsRepo {
     if (this.updateReply.run(body, ms, id).changes === 0) throw notFound(id);
   }
 
-  setHandledNote(id: number, note: string | null): void {
+  setHandledNote(id: number, note: string | null, noteZh: string | null = null): void {
     intArg(id, 'event id', 1);
-    if (this.updateNote.run(optionalString(note, 'handledNote', FIELD_MAX * 10), id).changes === 0) throw notFound(id);
+    const en = optionalString(note, 'handledNote', FIELD_MAX * 10);
+    const zh = optionalString(noteZh, 'handledNoteZh', FIELD_MAX * 10);
+    if (this.updateNote.run(en, zh, id).changes === 0) throw notFound(id);
   }
 
-  setOutcome(id: number, outcome: { status: EventStatus; failReason: string | null; handledNote: string | null }): void {
+  setOutcome(id: number, outcome: EventOutcome): void {
     intArg(id, 'event id', 1);
     objectArg(outcome, 'event outcome');
     const status = enumArg(outcome.status, ['ok', 'failed'] as const, 'event status');
     const reason = optionalString(outcome.failReason, 'failReason', FIELD_MAX * 10);
     const note = optionalString(outcome.handledNote, 'handledNote', FIELD_MAX * 10);
-    if (this.updateOutcome.run(status, reason, note, id).changes === 0) throw notFound(id);
+    const reasonZh = optionalString(outcome.failReasonZh, 'failReasonZh', FIELD_MAX * 10);
+    const noteZh = optionalString(outcome.handledNoteZh, 'handledNoteZh', FIELD_MAX * 10);
+    if (this.updateOutcome.run(status, reason, note, reasonZh, noteZh, id).changes === 0) throw notFound(id);
   }
 
   get(id: number): EventRecord | null {
@@ -320,6 +328,7 @@ function validateEvent(e: EventInput): EventRow {
     plaintext: optionalString(e.plaintext, 'plaintext', BODY_MAX),
     status: e.status === undefined ? 'ok' : enumArg(e.status, ['ok', 'failed'] as const, 'event status'),
     fail_reason: optionalString(e.failReason, 'failReason', FIELD_MAX * 10),
+    fail_reason_zh: optionalString(e.failReasonZh, 'failReasonZh', FIELD_MAX * 10),
     info_type: optionalString(e.infoType, 'infoType', FIELD_MAX),
     msg_type: optionalString(e.msgType, 'msgType', FIELD_MAX),
     event: optionalString(e.event, 'event', FIELD_MAX),
@@ -332,6 +341,7 @@ function validateEvent(e: EventInput): EventRow {
     reply_ms: optionalInt(e.replyMs, 'replyMs', 0),
     verdicts,
     handled_note: optionalString(e.handledNote, 'handledNote', FIELD_MAX * 10),
+    handled_note_zh: optionalString(e.handledNoteZh, 'handledNoteZh', FIELD_MAX * 10),
     queue_epoch: 0,
   };
 }
@@ -349,6 +359,7 @@ function toRecord(row: EventRow): EventRecord {
     plaintext: row.plaintext,
     status: row.status as EventStatus,
     failReason: row.fail_reason,
+    failReasonZh: row.fail_reason_zh ?? null,
     infoType: row.info_type,
     msgType: row.msg_type,
     event: row.event,
@@ -361,5 +372,6 @@ function toRecord(row: EventRow): EventRecord {
     replyMs: row.reply_ms,
     verdicts: row.verdicts === null ? null : (JSON.parse(row.verdicts) as EventVerdicts),
     handledNote: row.handled_note,
+    handledNoteZh: row.handled_note_zh ?? null,
   };
 }

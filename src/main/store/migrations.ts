@@ -314,6 +314,12 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX menu_history_by_account ON menu_history (component_appid, appid, id);
   `,
+  // 7: an event's failure reason and handling note in Chinese beside the English ones. Events stored
+  //    before this step keep NULL here and show their English text.
+  `
+  ALTER TABLE events ADD COLUMN fail_reason_zh TEXT;
+  ALTER TABLE events ADD COLUMN handled_note_zh TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

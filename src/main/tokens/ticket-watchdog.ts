@@ -2,6 +2,8 @@
  * Watches component_verify_ticket freshness. WeChat pushes one every 10 minutes; when none has arrived for 20 minutes
  * (or none ever), ask for one with api_start_push_ticket (at most once per `retryEveryMs`) and raise an alert.
  */
+import { errorText } from '../errors';
+
 export interface TicketWatchdogDeps {
   /** When the newest ticket arrived (epoch ms), or null if none ever. */
   lastTicketAt: () => number | null;
@@ -78,8 +80,8 @@ export class TicketWatchdog {
         `${whyZh}：已请求微信立即推送（api_start_push_ticket）。如仍未收到，请检查中继和授权事件接收URL。`,
       );
     } catch (err) {
-      const reason = (err as Error)?.message ?? String(err);
-      this.deps.alert(`${why}, and api_start_push_ticket failed: ${reason}`, details, `${whyZh}，且 api_start_push_ticket 调用失败：${reason}`);
+      const reason = errorText(err);
+      this.deps.alert(`${why}, and api_start_push_ticket failed: ${reason.en}`, details, `${whyZh}，且 api_start_push_ticket 调用失败：${reason.zh}`);
     }
   }
 }

@@ -14,6 +14,8 @@ export interface SecretStorageInfo {
   secretsAllowed: boolean;
   /** A sentence to show the user when insecure, else null. */
   warning: string | null;
+  /** The same sentence in Chinese. */
+  warningZh: string | null;
 }
 
 /** Something the operator should know now (missed tickets, relay auth failure, insecure secret storage, …). */
@@ -21,7 +23,7 @@ export interface AppAlert {
   level: 'info' | 'warning' | 'error';
   code: string;
   message: string;
-  messageZh?: string;
+  messageZh: string;
   at: number;
   /** Names the condition (e.g. `token_refresh_failed:component`) so 'alert:resolved' can clear it; default: code. */
   key?: string;

@@ -11,12 +11,12 @@ export const authMethods = defineMethods({
     args: ({ z, appid }) =>
       z.strictObject({
         authType: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(6)], {
-          error: 'must be 1 (official accounts), 2 (mini programs), 3 (both), or 4–6',
+          error: 'must be 1 (official accounts), 2 (mini programs), 3 (both), or 4–6 / 须为 1（公众号）、2（小程序）、3（两者）或 4–6',
         }),
         bizAppid: appid.optional(),
         categoryIds: z
           .string()
-          .regex(/^\d+(\|\d+)*$/, 'must be category ids separated by "|", e.g. "1|2"')
+          .regex(/^\d+(\|\d+)*$/, 'must be category ids separated by "|", e.g. "1|2" / 须为用竖线分隔的权限集编号，例如 "1|2"')
           .optional(),
       }),
     result: returns<AuthLink>(),

@@ -13,7 +13,7 @@ export interface SyncResult {
   /** Refresh tokens that differ from WeChat's list (flagged). */
   refreshTokenMismatches: number;
   /** Accounts whose details could not be fetched; the rest were synced. */
-  failed: { appid: string; message: string }[];
+  failed: { appid: string; message: string; messageZh: string }[];
   startedAt: number;
   finishedAt: number;
 }
@@ -26,6 +26,8 @@ export interface RefreshTokenHealth {
   /** Present when WeChat refused it. */
   errcode: number | null;
   message: string;
+  /** The same sentence in Chinese. */
+  messageZh: string;
   /** The authorizer's status after the check (e.g. needs_reauth when WeChat refused the token). */
   status: AuthorizerStatus;
 }
@@ -69,7 +71,7 @@ export const authorizersMethods = defineMethods({
       z.strictObject({
         appid,
         optionName: z.enum(AUTHORIZER_OPTION_NAMES),
-        optionValue: z.string().regex(/^[0-9]{1,3}$/, 'must be the option value as WeChat expects it, e.g. "0" or "1"'),
+        optionValue: z.string().regex(/^[0-9]{1,3}$/, 'must be the option value as WeChat expects it, e.g. "0" or "1" / 须为微信要求的选项值，例如 "0" 或 "1"'),
       }),
     result: returns<AuthorizerOption>(),
   },

@@ -27,10 +27,18 @@ export const API_ERROR_CODES = [
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
+/** A sentence an operator reads, in both languages (Chinese first). */
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
 export interface ApiError {
   code: ApiErrorCode;
-  /** One sentence a person understands: what went wrong and what to do. */
+  /** One sentence a person understands: what went wrong and what to do (English). */
   message: string;
+  /** The same sentence in Chinese (the UI shows it when the language is zh-CN). */
+  messageZh: string;
   details?: unknown;
 }
 
@@ -48,5 +56,5 @@ export interface WechatErrorDetails {
 
 /** `details` of an `invalid_arguments` error: one entry per problem, `path` names the field (e.g. "limit"). */
 export interface InvalidArgumentsDetails {
-  issues: { path: string; message: string }[];
+  issues: { path: string; message: string; messageZh: string }[];
 }

@@ -76,12 +76,12 @@ export const exportMethods = defineMethods({
           .optional(),
         columns: z
           .array(z.enum(EXPORT_COLUMNS))
-          .min(1, 'choose at least one column')
+          .min(1, 'choose at least one column / 至少选择一列')
           .max(EXPORT_COLUMNS.length)
           .optional(),
         appids: z
           .array(appid)
-          .min(1, 'select at least one row, or leave appids out to export the filter')
+          .min(1, 'select at least one row, or leave appids out to export the filter / 至少选择一行；不传 appids 则导出当前筛选结果')
           .max(200_000)
           .optional(),
         kind: z.enum(AUTHORIZER_KINDS).optional(),

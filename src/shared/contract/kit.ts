@@ -5,7 +5,7 @@
 import { z } from 'zod';
 
 /** WeChat appids: "wx" + 16 hex digits (component and authorizer appids alike). */
-const appid = z.string().regex(/^wx[0-9a-f]{16}$/i, 'must be a WeChat appid: "wx" followed by 16 hex digits');
+const appid = z.string().regex(/^wx[0-9a-f]{16}$/i, 'must be a WeChat appid: "wx" followed by 16 hex digits / 须为微信 appid：wx 加 16 位十六进制字符');
 
 export const kit = {
   z,
@@ -17,11 +17,11 @@ export const kit = {
   shortText: (max: number) => z.string().max(max, `must be at most ${max} characters`),
   /** A secret in platform/save: omitted = keep, null = clear, string = set (and checked). */
   secret: (what: string, check?: z.ZodString) =>
-    (check ?? z.string().min(1, `${what} must not be empty (send null to clear it)`)).nullable().optional(),
+    (check ?? z.string().min(1, `${what} must not be empty (send null to clear it) / ${what} 不能为空（要清除请传 null）`)).nullable().optional(),
   relayUrl: z
     .string()
-    .url('must be a URL such as https://relay.example.com')
-    .refine((u) => /^(https?|wss?):\/\//i.test(u), 'must start with https://, http://, wss:// or ws://')
+    .url('must be a URL such as https://relay.example.com / 须为网址，例如 https://relay.example.com')
+    .refine((u) => /^(https?|wss?):\/\//i.test(u), 'must start with https://, http://, wss:// or ws:// / 须以 https://、http://、wss:// 或 ws:// 开头')
     .nullable()
     .optional(),
 };

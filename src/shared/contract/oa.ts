@@ -44,19 +44,19 @@ export interface MenuHistoryRow {
 }
 
 export const oaMethods = defineMethods({
-  'oa/menu/get': { args: ({ z, appid }) => z.strictObject({ appid }), result: returns<MenuOverview>() },
+  'oa/getMenu': { args: ({ z, appid }) => z.strictObject({ appid }), result: returns<MenuOverview>() },
   /** Checks WeChat's rules (invalid_arguments names each broken one), publishes, reads back, records the history. */
-  'oa/menu/publish': {
+  'oa/publishMenu': {
     args: ({ z, appid }) => z.strictObject({ appid, menu: z.strictObject({ button: z.array(z.unknown()).max(10) }) }),
     result: returns<PublishResult>(),
   },
   /** Deletes the default menu and every conditional one. */
-  'oa/menu/delete': { args: ({ z, appid }) => z.strictObject({ appid }), result: returns<{ deleted: true }>() },
-  'oa/menu/history': {
+  'oa/deleteMenu': { args: ({ z, appid }) => z.strictObject({ appid }), result: returns<{ deleted: true }>() },
+  'oa/menuHistory': {
     args: ({ z, appid }) => z.strictObject({ appid, limit: z.number().int().min(1).max(50).optional() }),
     result: returns<MenuHistoryRow[]>(),
   },
-  'oa/menu/addConditional': {
+  'oa/addConditionalMenu': {
     args: ({ z, appid }) =>
       z.strictObject({
         appid,
@@ -70,12 +70,12 @@ export const oaMethods = defineMethods({
       }),
     result: returns<{ menuid: string }>(),
   },
-  'oa/menu/deleteConditional': {
+  'oa/deleteConditionalMenu': {
     args: ({ z, appid }) => z.strictObject({ appid, menuid: z.string().regex(/^\d{1,20}$/, 'must be a menuid') }),
     result: returns<{ deleted: true }>(),
   },
   /** The menu this user (openid or WeChat ID) sees. */
-  'oa/menu/tryMatch': {
+  'oa/tryMatchMenu': {
     args: ({ z, appid, shortText }) => z.strictObject({ appid, userId: shortText(64).min(1, 'give an openid or a WeChat ID') }),
     result: returns<{ button: MenuButton[] }>(),
   },

@@ -14,6 +14,8 @@ export interface RelayStatus {
   cursor: number;
   /** The last connection problem, as a sentence, or null. */
   lastError: string | null;
+  /** lastError in Chinese. */
+  lastErrorZh: string | null;
   /** When the next reconnect attempt is due, while disconnected. */
   nextRetryAt: number | null;
 }

@@ -32,7 +32,7 @@ export interface SetupCheckResult {
   /** One sentence: what was checked and the outcome, with what to do when it failed. */
   message: string;
   /** The same sentence in Chinese (the UI shows it when the language is zh-CN). */
-  messageZh?: string;
+  messageZh: string;
   /** e.g. the decrypted plaintext, the token's expiry, the relay's healthz. Never secrets. */
   details?: Record<string, unknown>;
   explanation?: ErrcodeExplanation | null;
@@ -57,19 +57,19 @@ export const setupMethods = defineMethods({
     args: ({ z, appid, relayUrl, secret }) =>
       z.strictObject({
         componentAppid: appid,
-        name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+        name: z.string().trim().min(1, 'must not be empty / 不能为空').max(100, 'must be at most 100 characters / 最多 100 个字符'),
         relayUrl,
         egress: z.enum(EGRESS_MODES).optional(),
-        appSecret: secret('AppSecret', z.string().regex(/^[0-9a-zA-Z]{16,64}$/, 'must be the 32-character AppSecret')),
+        appSecret: secret('AppSecret', z.string().regex(/^[0-9a-zA-Z]{16,64}$/, 'must be the 32-character AppSecret / 须为 32 位的 AppSecret')),
         token: secret(
           'Token',
-          z.string().regex(/^[0-9a-zA-Z]{3,32}$/, 'must be the message-check Token: 3–32 letters or digits'),
+          z.string().regex(/^[0-9a-zA-Z]{3,32}$/, 'must be the message-check Token: 3–32 letters or digits / 须为消息校验Token：3–32 个英文字母或数字'),
         ),
         encodingAesKey: secret(
           'EncodingAESKey',
-          z.string().regex(/^[0-9a-zA-Z]{43}$/, 'must be the 43-character EncodingAESKey (letters and digits)'),
+          z.string().regex(/^[0-9a-zA-Z]{43}$/, 'must be the 43-character EncodingAESKey (letters and digits) / 须为 43 位的 EncodingAESKey（英文字母和数字）'),
         ),
-        deskKey: secret('desk key', z.string().min(16, 'must be at least 16 characters').max(512)),
+        deskKey: secret('desk key', z.string().min(16, 'must be at least 16 characters / 至少 16 个字符').max(512)),
       }),
     result: returns<PlatformConfig>(),
   },
@@ -94,10 +94,10 @@ export const setupMethods = defineMethods({
         check: z.enum(SETUP_CHECKS),
         sample: z
           .strictObject({
-            timestamp: z.string().regex(/^\d{1,12}$/, 'must be the timestamp query parameter (digits)'),
-            nonce: shortText(64).min(1, 'must not be empty'),
-            msgSignature: z.string().regex(/^[0-9a-f]{40}$/i, 'must be the 40-hex-digit msg_signature'),
-            body: z.string().min(1, 'must not be empty').max(65536, 'must be at most 64 KiB'),
+            timestamp: z.string().regex(/^\d{1,12}$/, 'must be the timestamp query parameter (digits) / 须为 timestamp 查询参数（数字）'),
+            nonce: shortText(64).min(1, 'must not be empty / 不能为空'),
+            msgSignature: z.string().regex(/^[0-9a-f]{40}$/i, 'must be the 40-hex-digit msg_signature / 须为 40 位十六进制的 msg_signature'),
+            body: z.string().min(1, 'must not be empty / 不能为空').max(65536, 'must be at most 64 KiB / 最多 64 KiB'),
           })
           .optional(),
       }),

@@ -39,10 +39,10 @@ export function appHandlers(host: RuntimeHost) {
     'shell/openExternal': async ({ url }) => {
       const relayUrl = host.selected ? (store.platforms.get(host.selected)?.relayUrl ?? null) : null;
       if (!isAllowedExternalUrl(url, relayUrl)) {
-        throw new ServiceError(
-          'forbidden',
-          'Only https links to WeChat (weixin.qq.com, qq.com), the configured relay or loopback can be opened.',
-        );
+        throw new ServiceError('forbidden', {
+          en: 'Only https links to WeChat (weixin.qq.com, qq.com), the configured relay or loopback can be opened.',
+          zh: '只能打开指向微信（weixin.qq.com、qq.com）、已配置的中继或本机的 https 链接。',
+        });
       }
       if (!host.openExternal) return { opened: false };
       await host.openExternal(url);

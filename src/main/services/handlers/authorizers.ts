@@ -12,7 +12,10 @@ export function authorizersHandlers(host: RuntimeHost) {
   function requireAuthorizer(componentAppid: string, appid: string): Authorizer {
     const found = store.authorizers.get(componentAppid, appid);
     if (!found) {
-      throw new ServiceError('not_found', `No authorizer ${appid} is stored for this platform; run a sync first.`);
+      throw new ServiceError('not_found', {
+        en: `No authorizer ${appid} is stored for this platform; run a sync first.`,
+        zh: `本平台没有保存授权方 ${appid}：请先同步。`,
+      });
     }
     return found;
   }
@@ -26,7 +29,7 @@ export function authorizersHandlers(host: RuntimeHost) {
     'authorizers/get': async ({ appid }) => requireAuthorizer(host.requirePlatform().componentAppid, appid),
     'authorizers/sync': async () => {
       const runtime = host.requireRuntime();
-      if (syncRunning) throw new ServiceError('conflict', 'A sync is already running; wait for it to finish.');
+      if (syncRunning) throw new ServiceError('conflict', { en: 'A sync is already running; wait for it to finish.', zh: '同步正在进行中，请等它完成。' });
       syncRunning = true;
       try {
         const result = await runtime.syncAuthorizers((progress) => host.emit('sync:progress', progress));

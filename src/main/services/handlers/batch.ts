@@ -17,7 +17,7 @@ export function batchHandlers(host: RuntimeHost) {
     } catch (err) {
       if (!(err instanceof BatchInputError)) throw err;
       const code = /^There is no batch run/.test(err.words.en) ? 'not_found' : /only a planned or paused run|was cancelled/.test(err.words.en) ? 'conflict' : 'invalid_arguments';
-      throw new ServiceError(code, err.words.en, { messageZh: err.words.zh, ...(err.details as object | undefined) });
+      throw new ServiceError(code, err.words, err.details);
     }
   }
 

@@ -44,6 +44,7 @@ export function dashboardHandlers(host: RuntimeHost) {
           since: now,
           cursor: 0,
           lastError: runtime ? null : 'the platform runtime is not running',
+          lastErrorZh: runtime ? null : '平台运行时没有运行',
           nextRetryAt: null,
         },
         authorizers: store.authorizers.countsByStatus(appid),

@@ -7,8 +7,9 @@ import type { HandlersOf } from '../../ipc/types';
 import { ServiceError } from '../../errors';
 import type { RuntimeHost } from '../host';
 
-function explainFailReason(reason: string | null): EventDetail['explanation'] {
-  const match = reason?.match(/errcode[\s=:]*(-?\d+)/i);
+/** The errcode a failure names ("errcode 40029"; crypto failures stored before that wording say "(-40007)"). */
+export function explainFailReason(reason: string | null): EventDetail['explanation'] {
+  const match = reason?.match(/errcode[\s=:]*(-?\d+)/i) ?? reason?.match(/\((-400\d\d)\)/);
   return match ? explainErrcode(Number(match[1])) : null;
 }
 
@@ -28,7 +29,7 @@ export function eventsHandlers(host: RuntimeHost) {
       const appid = host.requirePlatform().componentAppid;
       const event = store.events.get(id);
       if (!event || event.componentAppid !== appid) {
-        throw new ServiceError('not_found', `Event ${id} does not exist for this platform.`);
+        throw new ServiceError('not_found', { en: `Event ${id} does not exist for this platform.`, zh: `本平台没有推送 #${id}。` });
       }
       return toDetail(event);
     },
@@ -36,7 +37,7 @@ export function eventsHandlers(host: RuntimeHost) {
       const runtime = host.requireRuntime();
       const event = store.events.get(id);
       if (!event || event.componentAppid !== runtime.componentAppid) {
-        throw new ServiceError('not_found', `Event ${id} does not exist for this platform.`);
+        throw new ServiceError('not_found', { en: `Event ${id} does not exist for this platform.`, zh: `本平台没有推送 #${id}。` });
       }
       return toDetail(await runtime.rerunEvent(id));
     },

@@ -11,8 +11,8 @@ export function oaHandlers(host: RuntimeHost) {
   function officialAccount(appid: string): { call: CallAs; componentAppid: string } {
     const runtime = host.requireRuntime();
     const account = host.store.authorizers.get(runtime.componentAppid, appid);
-    if (!account) throw new ServiceError('not_found', `No authorizer ${appid} is stored for this platform; run a sync first.`, { messageZh: `本平台没有授权账号 ${appid}，请先同步。` });
-    if (account.kind !== 'OA') throw new ServiceError('invalid_arguments', `${appid} is a mini program; menus belong to official accounts.`, { messageZh: `${appid} 是小程序；菜单只属于公众号。` });
+    if (!account) throw new ServiceError('not_found', { en: `No authorizer ${appid} is stored for this platform; run a sync first.`, zh: `本平台没有授权账号 ${appid}，请先同步。` });
+    if (account.kind !== 'OA') throw new ServiceError('invalid_arguments', { en: `${appid} is a mini program; menus belong to official accounts.`, zh: `${appid} 是小程序；菜单只属于公众号。` });
     return { call: (spec, id, req) => runtime.invokeAs(spec, id, req), componentAppid: runtime.componentAppid };
   }
 
@@ -20,29 +20,29 @@ export function oaHandlers(host: RuntimeHost) {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof MenuRulesError) throw new ServiceError('invalid_arguments', err.message, { messageZh: err.messageZh, issues: err.issues });
+      if (err instanceof MenuRulesError) throw new ServiceError('invalid_arguments', { en: err.message, zh: err.messageZh }, { issues: err.issues });
       throw err;
     }
   }
 
   return {
-    'oa/menu/get': ({ appid }) => readMenus(officialAccount(appid).call, appid),
-    'oa/menu/publish': ({ appid, menu }) =>
+    'oa/getMenu': ({ appid }) => readMenus(officialAccount(appid).call, appid),
+    'oa/publishMenu': ({ appid, menu }) =>
       rules(() => {
         const { call, componentAppid } = officialAccount(appid);
         return publishMenu(call, host.store, componentAppid, appid, menu as { button: MenuButton[] });
       }),
-    'oa/menu/delete': async ({ appid }) => {
+    'oa/deleteMenu': async ({ appid }) => {
       await removeMenu(officialAccount(appid).call, appid);
       return { deleted: true as const };
     },
-    'oa/menu/history': async ({ appid, limit }) => host.store.menuHistory.list(officialAccount(appid).componentAppid, appid, limit ?? 50),
-    'oa/menu/addConditional': ({ appid, menu, matchrule }) =>
+    'oa/menuHistory': async ({ appid, limit }) => host.store.menuHistory.list(officialAccount(appid).componentAppid, appid, limit ?? 50),
+    'oa/addConditionalMenu': ({ appid, menu, matchrule }) =>
       rules(async () => ({ menuid: await addConditional(officialAccount(appid).call, appid, menu as { button: MenuButton[] }, matchrule) })),
-    'oa/menu/deleteConditional': async ({ appid, menuid }) => {
+    'oa/deleteConditionalMenu': async ({ appid, menuid }) => {
       await removeConditional(officialAccount(appid).call, appid, menuid);
       return { deleted: true as const };
     },
-    'oa/menu/tryMatch': ({ appid, userId }) => tryMatch(officialAccount(appid).call, appid, userId),
+    'oa/tryMatchMenu': ({ appid, userId }) => tryMatch(officialAccount(appid).call, appid, userId),
   } satisfies HandlersOf<typeof oaMethods>;
 }

@@ -19,20 +19,26 @@ export function setupHandlers(host: RuntimeHost) {
     'platform/list': async () => ({ platforms: store.platforms.list(), selectedAppid: host.selected }),
     'platform/get': async ({ componentAppid }) => {
       const platform = store.platforms.get(componentAppid);
-      if (!platform) throw new ServiceError('not_found', `There is no platform ${componentAppid}.`);
+      if (!platform) throw new ServiceError('not_found', { en: `There is no platform ${componentAppid}.`, zh: `没有平台 ${componentAppid}。` });
       return platform;
     },
     'platform/save': async (args) => {
       const existing = store.platforms.get(args.componentAppid);
       if (existing?.isDemo) {
-        throw new ServiceError('conflict', 'The demo platform is generated and cannot be edited; add your own platform.');
+        throw new ServiceError('conflict', {
+          en: 'The demo platform is generated and cannot be edited; add your own platform.',
+          zh: '演示平台是自动生成的，不能修改；请添加你自己的平台。',
+        });
       }
       const setsSecret = [args.appSecret, args.token, args.encodingAesKey, args.deskKey].some(
         (v) => typeof v === 'string',
       );
       const storage = host.secretStorage();
       if (setsSecret && !storage.secretsAllowed) {
-        throw new ServiceError('secret_storage', storage.warning ?? 'Secrets cannot be stored safely here.');
+        throw new ServiceError('secret_storage', {
+          en: storage.warning ?? 'Secrets cannot be stored safely here.',
+          zh: storage.warningZh ?? '这台机器无法安全地保存密钥。',
+        });
       }
       const saved = store.platforms.upsert({ ...args, isDemo: false });
       if (host.selected === saved.componentAppid) await host.restartSelected();
@@ -46,7 +52,10 @@ export function setupHandlers(host: RuntimeHost) {
       if (!platform) return { deleted: false };
       if (host.selected === componentAppid) {
         if (platform.isDemo) {
-          throw new ServiceError('conflict', 'The demo platform is in use; select another platform before deleting it.');
+          throw new ServiceError('conflict', {
+            en: 'The demo platform is in use; select another platform before deleting it.',
+            zh: '演示平台正在使用中；请先选择其他平台再删除它。',
+          });
         }
         await host.deselect();
       }

@@ -8,6 +8,13 @@ export const zhCN = {
     to: '结束时间',
     close: '关闭',
   },
+  // Errors the renderer's transport makes itself (no answer from the backend); the backend's own come in both languages.
+  transport: {
+    noToken: '没有会话令牌：请用 `wxopen console`（或 `wxopen demo`）打印的完整网址打开控制台，它以 ?token=… 结尾。',
+    unreachable: '无法连接控制台后端（{why}）。',
+    malformed: '{method} 的应答格式不对。',
+    httpStatus: '{method} 返回了 HTTP {status}：{text}',
+  },
   validation: {
     required: '必填',
     appidPrefix: 'appid 必须以 wx 开头',
@@ -38,6 +45,12 @@ export const en: typeof zhCN = {
     from: 'From',
     to: 'To',
     close: 'Close',
+  },
+  transport: {
+    noToken: 'No session token: open the console with the exact URL that `wxopen console` (or `wxopen demo`) printed; it ends with ?token=…',
+    unreachable: 'Could not reach the console backend ({why}).',
+    malformed: 'Malformed answer to {method}.',
+    httpStatus: 'HTTP {status} from {method}: {text}',
   },
   validation: {
     required: 'Required',

@@ -58,6 +58,9 @@ export function initialLocale(stored: string | null | undefined, browser: string
   return browser && !browser.toLowerCase().startsWith('zh') && browser.toLowerCase().startsWith('en') ? 'en' : 'zh-CN';
 }
 
+/** The app's current language, read by code outside components; set by the latest i18n created. */
+let activeLocale: { value: unknown } | null = null;
+
 export function createAppI18n(locale?: Locale) {
   let stored: string | null = null;
   try {
@@ -65,7 +68,7 @@ export function createAppI18n(locale?: Locale) {
   } catch {
     stored = null;
   }
-  return createI18n({
+  const i18n = createI18n({
     legacy: false,
     locale: locale ?? initialLocale(stored, globalThis.navigator?.language),
     fallbackLocale: 'zh-CN',
@@ -73,6 +76,40 @@ export function createAppI18n(locale?: Locale) {
     missingWarn: false,
     fallbackWarn: false,
   });
+  activeLocale = i18n.global.locale as unknown as { value: unknown };
+  return i18n;
+}
+
+/** The language shown now (of the latest i18n created: the app's), for code outside components (stores). */
+export function currentLocale(): Locale {
+  return activeLocale?.value === 'en' ? 'en' : 'zh-CN';
+}
+
+/**
+ * A sentence the main process sent in both languages, for the current (or given) locale: Chinese unless English is
+ * chosen. Events stored before the Chinese columns existed have only English, which is shown then.
+ */
+export function pick(en: string | null | undefined, zh: string | null | undefined, locale: string = currentLocale()): string {
+  if (locale === 'en') return en ?? zh ?? '';
+  return zh || en || '';
+}
+
+/**
+ * A catalogue sentence in both languages, for code that builds an error outside any component (the transport):
+ * `{name}` parameters only.
+ */
+export function bothLanguages(key: string, params: Record<string, string | number> = {}): { message: string; messageZh: string } {
+  const lookup = (tree: unknown): string => {
+    const text = key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], tree);
+    return String(text ?? key).replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  };
+  return { message: lookup(messages.en), messageZh: lookup(messages['zh-CN']) };
+}
+
+/** What to show for a caught error: an API error's sentence in the current language (its messageZh in zh-CN). */
+export function errorText(err: unknown, locale: string = currentLocale()): string {
+  if (err instanceof Error) return pick(err.message, (err as { messageZh?: string }).messageZh, locale);
+  return typeof err === 'string' ? err : String(err);
 }
 
 export function rememberLocale(locale: Locale): void {

@@ -37,9 +37,3 @@ export function downloadBlob(data: BlobPart, filename: string, type: string): vo
   // Revoke later: some browsers start the download asynchronously.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
-
-export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  if (typeof err === 'string') return err;
-  return JSON.stringify(err);
-}

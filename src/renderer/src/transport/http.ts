@@ -11,6 +11,7 @@ import {
   type ApiEnvelope,
   type AppEventMessage,
 } from '../../../shared/contract';
+import { bothLanguages } from '../i18n';
 import type { ConnectionState, Transport } from './types';
 
 export interface HttpTransportDeps {
@@ -116,7 +117,7 @@ export function createHttpTransport(opts: Partial<HttpTransportDeps> & { origin:
       const code = res.status === 401 || res.status === 403 ? 'forbidden' : res.status === 404 ? 'unknown_method' : 'internal';
       return {
         ok: false,
-        error: { code, message: `HTTP ${res.status} from ${method}: ${text.slice(0, 200) || res.statusText}` },
+        error: { code, ...bothLanguages('transport.httpStatus', { method, status: res.status, text: text.slice(0, 200) || res.statusText }) },
       } as ApiEnvelope<never>;
     },
     on(event, cb) {

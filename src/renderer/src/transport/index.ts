@@ -16,6 +16,7 @@ import type {
   AppEvents,
   WindowApi,
 } from '../../../shared/contract';
+import { bothLanguages } from '../i18n';
 import { createHttpTransport, type HttpTransportDeps } from './http';
 import type { ConnectionState, Transport, TransportKind } from './types';
 
@@ -55,10 +56,10 @@ export function tokenFromUrl(href: string): string | null {
   return null;
 }
 
-function unavailableTransport(message: string): Transport {
+function unavailableTransport(text: { message: string; messageZh: string }): Transport {
   return {
     kind: 'none',
-    invoke: async () => ({ ok: false, error: { code: 'forbidden', message } }) as ApiEnvelope<never>,
+    invoke: async () => ({ ok: false, error: { code: 'forbidden', ...text } }) as ApiEnvelope<never>,
     on: () => () => undefined,
     onConnection: (cb) => {
       cb('disconnected');
@@ -84,17 +85,19 @@ export function selectTransport(env: TransportEnv): Transport {
   if (token) env.storage?.setItem(TOKEN_STORAGE_KEY, token);
   else token = env.storage?.getItem(TOKEN_STORAGE_KEY) ?? null;
   if (!token) {
-    return unavailableTransport(
-      'No session token: open the console with the exact URL that `wxopen console` (or `wxopen demo`) printed; it ends with ?token=…',
-    );
+    return unavailableTransport(bothLanguages('transport.noToken'));
   }
   const url = new URL(env.href);
   return createHttpTransport({ origin: url.origin, token, ...env.deps });
 }
 
-/** An API error as thrown by `api.invoke`: `code` from the contract, `message` for people, `details` as sent. */
+/**
+ * An API error as thrown by `api.invoke`: `code` from the contract, `message` (English) and `messageZh` for people
+ * (show it with errorText from i18n), `details` as sent.
+ */
 export class ApiCallError extends Error {
   readonly code: ApiErrorCode;
+  readonly messageZh: string;
   readonly details: unknown;
   readonly method: ApiMethod;
 
@@ -102,6 +105,8 @@ export class ApiCallError extends Error {
     super(error.message);
     this.name = 'ApiCallError';
     this.code = error.code;
+    // A backend older than the Chinese messages sends none: show its English.
+    this.messageZh = typeof error.messageZh === 'string' && error.messageZh ? error.messageZh : error.message;
     this.details = error.details;
     this.method = method;
   }
@@ -122,13 +127,11 @@ export function createApi(transport: Transport): Api {
       try {
         envelope = await transport.invoke(method, args);
       } catch (err) {
-        throw new ApiCallError(method, {
-          code: 'unavailable',
-          message: `Could not reach the console backend (${err instanceof Error ? err.message : String(err)}).`,
-        });
+        const why = err instanceof Error ? err.message : String(err);
+        throw new ApiCallError(method, { code: 'unavailable', ...bothLanguages('transport.unreachable', { why }) });
       }
       if (!envelope || typeof envelope !== 'object' || typeof envelope.ok !== 'boolean') {
-        throw new ApiCallError(method, { code: 'internal', message: `Malformed answer to ${method}.` });
+        throw new ApiCallError(method, { code: 'internal', ...bothLanguages('transport.malformed', { method }) });
       }
       if (!envelope.ok) throw new ApiCallError(method, envelope.error);
       return envelope.result;

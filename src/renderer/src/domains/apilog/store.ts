@@ -1,3 +1,4 @@
+import { errorText } from '../../i18n';
 /** API log domain: every WeChat API call, newest first, with its errcode explained. */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
@@ -28,7 +29,7 @@ export const useApiLogStore = defineStore('apilog', () => {
       nextBeforeId.value = page.nextBeforeId;
       error.value = null;
     } catch (err) {
-      error.value = err instanceof Error ? err.message : String(err);
+      error.value = errorText(err);
     } finally {
       loading.value = false;
     }

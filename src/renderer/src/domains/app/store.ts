@@ -1,3 +1,4 @@
+import { errorText } from '../../i18n';
 /** App domain: info (mode, demo, secret storage), platforms and the selected one, live connection, alerts. */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
@@ -48,7 +49,7 @@ export const useAppStore = defineStore('app', () => {
       selectedAppid.value = list.selectedAppid;
       loadError.value = null;
     } catch (err) {
-      loadError.value = err instanceof Error ? err.message : String(err);
+      loadError.value = errorText(err);
     } finally {
       loaded.value = true;
     }

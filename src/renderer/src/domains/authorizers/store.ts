@@ -1,3 +1,4 @@
+import { errorText } from '../../i18n';
 /**
  * Authorizers domain. The table is virtual: rows live in a bounded page cache and pages are fetched from the main
  * process as the user scrolls, so 100,000 authorizers never sit in memory or the DOM at once.
@@ -63,7 +64,7 @@ export const useAuthorizersStore = defineStore('authorizers', () => {
       }
     } catch (err) {
       cache.release(page, generation);
-      error.value = err instanceof Error ? err.message : String(err);
+      error.value = errorText(err);
     }
   }
 
@@ -99,7 +100,7 @@ export const useAuthorizersStore = defineStore('authorizers', () => {
       await reload();
       return syncResult.value;
     } catch (err) {
-      syncError.value = err instanceof Error ? err.message : String(err);
+      syncError.value = errorText(err);
       return null;
     } finally {
       off();

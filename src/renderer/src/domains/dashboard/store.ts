@@ -1,3 +1,4 @@
+import { errorText } from '../../i18n';
 /** Dashboard domain: the status snapshot, refreshed on a timer and when live events say something changed. */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
@@ -24,7 +25,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
       refusals.value = refused;
       error.value = null;
     } catch (err) {
-      error.value = err instanceof Error ? err.message : String(err);
+      error.value = errorText(err);
     }
   }
 

@@ -1,3 +1,4 @@
+import { errorText } from '../../i18n';
 /** Events domain: history (keyset pages, newest first), the live tail, and the detail of one event. */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
@@ -36,7 +37,7 @@ export const useEventsStore = defineStore('events', () => {
       newWhilePaused.value = 0;
       error.value = null;
     } catch (err) {
-      if (gen === generation) error.value = err instanceof Error ? err.message : String(err);
+      if (gen === generation) error.value = errorText(err);
     } finally {
       if (gen === generation) loading.value = false;
     }
@@ -56,7 +57,7 @@ export const useEventsStore = defineStore('events', () => {
       rows.value = [...rows.value, ...page.rows];
       nextBeforeId.value = page.nextBeforeId;
     } catch (err) {
-      error.value = err instanceof Error ? err.message : String(err);
+      error.value = errorText(err);
     } finally {
       loading.value = false;
     }

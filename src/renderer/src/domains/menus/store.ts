@@ -62,7 +62,7 @@ export const useMenusStore = defineStore('menus', () => {
     error.value = null;
     loading.value = true;
     try {
-      const [o, h] = await Promise.all([api.invoke('oa/menu/get', { appid: next }), api.invoke('oa/menu/history', { appid: next })]);
+      const [o, h] = await Promise.all([api.invoke('oa/getMenu', { appid: next }), api.invoke('oa/menuHistory', { appid: next })]);
       if (appid.value !== next) return;
       overview.value = o;
       history.value = h;
@@ -79,9 +79,9 @@ export const useMenusStore = defineStore('menus', () => {
     if (!appid.value) throw new Error('no account');
     publishing.value = true;
     try {
-      const result = await api.invoke('oa/menu/publish', { appid: appid.value, menu: cloneButton(draft.value) });
+      const result = await api.invoke('oa/publishMenu', { appid: appid.value, menu: cloneButton(draft.value) });
       lastPublish.value = result;
-      const [o, h] = await Promise.all([api.invoke('oa/menu/get', { appid: appid.value }), api.invoke('oa/menu/history', { appid: appid.value })]);
+      const [o, h] = await Promise.all([api.invoke('oa/getMenu', { appid: appid.value }), api.invoke('oa/menuHistory', { appid: appid.value })]);
       overview.value = o;
       history.value = h;
       return result;
@@ -92,8 +92,8 @@ export const useMenusStore = defineStore('menus', () => {
 
   async function remove(): Promise<void> {
     if (!appid.value) return;
-    await api.invoke('oa/menu/delete', { appid: appid.value });
-    overview.value = await api.invoke('oa/menu/get', { appid: appid.value });
+    await api.invoke('oa/deleteMenu', { appid: appid.value });
+    overview.value = await api.invoke('oa/getMenu', { appid: appid.value });
   }
 
   function replaceDraft(next: Draft): void {

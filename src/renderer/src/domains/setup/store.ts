@@ -1,3 +1,4 @@
+import { errorText } from '../../i18n';
 /** Setup domain: save a platform's configuration and run the per-part checks. */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
@@ -9,7 +10,7 @@ import { useAppStore } from '../app/store';
 
 export const useSetupStore = defineStore('setup', () => {
   const api = useApi();
-  const results = ref<Partial<Record<SetupCheck, SetupCheckResult | { ok: false; message: string; check: SetupCheck }>>>({});
+  const results = ref<Partial<Record<SetupCheck, SetupCheckResult | { ok: false; message: string; messageZh: string; check: SetupCheck }>>>({});
   const running = ref<Partial<Record<SetupCheck, boolean>>>({});
 
   /**
@@ -40,7 +41,7 @@ export const useSetupStore = defineStore('setup', () => {
       const result = await api.invoke('setup/test', sample ? { check, sample } : { check });
       results.value = { ...results.value, [check]: result };
     } catch (err) {
-      results.value = { ...results.value, [check]: { check, ok: false, message: err instanceof Error ? err.message : String(err) } };
+      results.value = { ...results.value, [check]: { check, ok: false, message: errorText(err, 'en'), messageZh: errorText(err, 'zh-CN') } };
     } finally {
       running.value = { ...running.value, [check]: false };
     }
