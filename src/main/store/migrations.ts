@@ -266,6 +266,14 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX events_seq;
   CREATE UNIQUE INDEX events_seq ON events (component_appid, queue_epoch, seq);
   `,
+  // 5: the API log keeps what was sent and answered (bounded, secrets redacted) for its detail view.
+  `
+  ALTER TABLE api_calls ADD COLUMN method TEXT;
+  ALTER TABLE api_calls ADD COLUMN token_param TEXT;
+  ALTER TABLE api_calls ADD COLUMN request_body TEXT;
+  ALTER TABLE api_calls ADD COLUMN response_body TEXT;
+  ALTER TABLE api_calls ADD COLUMN response_binary INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
