@@ -5,15 +5,17 @@
  * register on the Open Platform with copy buttons, and the API-log detail. Skipped when Chromium is not installed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainErrcode } from '../../src/shared/errcodes';
 import { ensureRendererBuilt, haveChromium, launchChromium } from '../helpers/browser';
-import { cliBundle } from '../helpers/paths';
+import { cliBundle, repoRoot } from '../helpers/paths';
 
+/** Screenshots refresh docs/screenshots only when asked (WXOPEN_SCREENSHOTS=1), so a test run leaves the tree clean. */
+const SHOTS = process.env['WXOPEN_SCREENSHOTS'] === '1' ? join(repoRoot, 'docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'wxopen-shots-'));
 const UI_TIMEOUT = 20_000;
 
 interface SimAccount {
@@ -47,6 +49,7 @@ describe.skipIf(!haveChromium)('what the screens show (demo sandbox in a browser
 
   beforeAll(async () => {
     await ensureRendererBuilt();
+    mkdirSync(SHOTS, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), 'wxopen-screens-'));
     demo = spawn(process.execPath, [cliBundle, 'demo', '--no-open', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     demo.stderr!.on('data', (c: Buffer) => (demoStderr += c.toString()));
@@ -77,6 +80,8 @@ describe.skipIf(!haveChromium)('what the screens show (demo sandbox in a browser
       await exited;
     }
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (!SHOTS.startsWith(repoRoot) && !process.env['WXOPEN_KEEP_SHOTS']) rmSync(SHOTS, { recursive: true, force: true });
+    else process.stderr.write(`screenshots: ${SHOTS}\n`);
   });
 
   async function go(hash: string): Promise<void> {
@@ -129,6 +134,8 @@ describe.skipIf(!haveChromium)('what the screens show (demo sandbox in a browser
     await expect.poll(clipboard).toBe(messageUrl);
     await page.locator('[data-test=reg-authEventUrl] [data-test=copy]').click();
     await expect.poll(clipboard).toBe(authEventUrl);
+    await page.locator('[data-test=registration]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'setup-registration.png') });
   }, 60_000);
 
   it('copies the authorization links', async () => {
@@ -205,6 +212,7 @@ describe.skipIf(!haveChromium)('what the screens show (demo sandbox in a browser
     await state.waitFor();
     expect(await state.innerText()).toContain('61023');
     expect(await state.getAttribute('class')).toContain('bad');
+    await page.screenshot({ path: join(SHOTS, 'authorizer-dead-token.png') });
     await closeDrawer('[data-test=authorizer-detail]');
 
     // An account that cancels with its push delivered is revoked: red, saying so.
@@ -249,6 +257,7 @@ describe.skipIf(!haveChromium)('what the screens show (demo sandbox in a browser
     expect(await detail.locator('[data-test=apilog-errcode]').innerText()).toContain(explainErrcode(61023).zh);
     expect(await detail.innerText()).toMatch(/\d+ ms/);
     expect(await detail.innerText()).toContain('Asia/Shanghai (UTC+08:00)');
+    await page.screenshot({ path: join(SHOTS, 'apilog-detail.png') });
     const shanghai = await detail.locator('[data-test=apilog-detail-at]').innerText();
     await closeDrawer('[data-test=apilog-detail]');
 
@@ -303,6 +312,7 @@ describe.skipIf(!haveChromium)('what the screens show (demo sandbox in a browser
     expect(await detail.locator('[data-test=detail-account] [data-test=nick]').innerText()).toBe(nick);
     expect(await detail.locator('[data-test=detail-account] [data-test=appid]').innerText()).toBe(appid);
     expect(await detail.innerText()).toContain('America/New_York');
+    await page.screenshot({ path: join(SHOTS, 'events-nickname.png') });
     await closeDrawer('[data-test=event-detail]');
   }, 60_000);
 
@@ -317,6 +327,9 @@ describe.skipIf(!haveChromium)('what the screens show (demo sandbox in a browser
     await go('#/apilog');
     const system = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
     await expect.poll(() => page.locator('[data-test=apilog-at-header]').innerText()).toContain(system);
+    await go('#/setup?new=0');
+    await page.locator('[data-test=registration]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'setup-registration-en.png') });
   }, 60_000);
 
   it('logged no console errors on any screen', () => {

@@ -82,11 +82,6 @@ export const zhCN = {
     revokedAt: '取消授权时间',
     refreshTokenMismatch: 'refresh_token 不一致',
   },
-  option: {
-    location_report: { '0': '关闭', '1': '进入会话时上报', '2': '每 5 秒上报' },
-    voice_recognize: { '0': '关闭', '1': '开启' },
-    customer_service: { '0': '关闭', '1': '开启' },
-  },
 };
 
 export const en: typeof zhCN = {
@@ -171,10 +166,5 @@ export const en: typeof zhCN = {
     authorizedAt: 'Authorized at',
     revokedAt: 'Revoked at',
     refreshTokenMismatch: 'Refresh-token mismatch',
-  },
-  option: {
-    location_report: { '0': 'off', '1': 'on entering a session', '2': 'every 5 seconds' },
-    voice_recognize: { '0': 'off', '1': 'on' },
-    customer_service: { '0': 'off', '1': 'on' },
   },
 };
