@@ -498,13 +498,13 @@ type Answer = { json: Record<string, unknown> } | { binary: BinaryAnswer };
 /** The request body for the API log: JSON redacted (AppSecret, tokens, ticket, codes), a file as its name and size. */
 function logRequestBody(p: Prepared): string | null {
   if (p.body.kind === 'json') return redactBody(p.body.value);
-  if (p.body.kind === 'form') return '(multipart/form-data: a file upload)';
+  if (p.body.kind === 'form') return '(multipart/form-data：文件上传 / a file upload)';
   return null;
 }
 
 /** WeChat's answer for the API log: the JSON redacted (it carries tokens), or a file's type and size. */
 function logResponseBody(answer: Answer): string {
-  if ('binary' in answer) return `${answer.binary.contentType || 'application/octet-stream'}, ${answer.binary.bytes.byteLength} bytes`;
+  if ('binary' in answer) return `${answer.binary.contentType || 'application/octet-stream'}, ${answer.binary.bytes.byteLength} B`;
   return redactBody(answer.json);
 }
 
