@@ -76,7 +76,22 @@ export class PlatformEngine implements PlatformRuntime {
       baseUrl: options.apiBaseUrl,
       ...(egress ? { dispatcher: egress } : {}),
       onCall: (c) =>
-        store.apiLog.insert({ componentAppid, at: c.at, path: c.path, appid: c.appid, errcode: c.errcode, errmsg: c.errmsg, rid: c.rid, latencyMs: c.latencyMs, attempt: c.attempt }),
+        store.apiLog.insert({
+          componentAppid,
+          at: c.at,
+          path: c.path,
+          appid: c.appid,
+          errcode: c.errcode,
+          errmsg: c.errmsg,
+          rid: c.rid,
+          latencyMs: c.latencyMs,
+          attempt: c.attempt,
+          method: c.method,
+          tokenParam: c.tokenParam,
+          requestBody: c.requestBody,
+          responseBody: c.responseBody,
+          responseBinary: c.responseBinary,
+        }),
       onNeedsReauth: (appid) => this.authorization.markNeedsReauth(appid),
     });
     this.tokens = new TokenManager({

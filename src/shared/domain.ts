@@ -322,8 +322,23 @@ export interface ApiCallRecord {
   attempt: number;
 }
 
+/** One API call with what was sent and answered (apilog/get). Bodies are bounded and have their secrets redacted. */
+export interface ApiCallFull extends ApiCallRecord {
+  /** null for calls logged before bodies were kept. */
+  method: 'GET' | 'POST' | null;
+  /** The query parameter the token went in (access_token / component_access_token), or null for none. */
+  tokenParam: string | null;
+  requestBody: string | null;
+  /** WeChat's answer; for a file, its type and size (responseBinary). */
+  responseBody: string | null;
+  responseBinary: boolean;
+}
+
+type ApiCallBodies = Partial<Pick<ApiCallFull, 'method' | 'tokenParam' | 'requestBody' | 'responseBody' | 'responseBinary'>>;
+
 export type ApiCallInput = Omit<ApiCallRecord, 'id' | 'appid' | 'errcode' | 'errmsg' | 'rid' | 'attempt'> &
-  Partial<Pick<ApiCallRecord, 'appid' | 'errcode' | 'errmsg' | 'rid' | 'attempt'>>;
+  Partial<Pick<ApiCallRecord, 'appid' | 'errcode' | 'errmsg' | 'rid' | 'attempt'>> &
+  ApiCallBodies;
 
 export interface ApiCallFilter {
   componentAppid: string;

@@ -184,6 +184,18 @@ describe('insecure secret storage (Linux basic_text)', () => {
 describe('use cases over the store and runtime', () => {
   beforeEach(() => setup());
 
+  it('keeps the time-zone setting, refuses an unknown zone in English and Chinese, and loses nothing', async () => {
+    expect(await ok('settings/get')).toMatchObject({ timeZone: null });
+    expect(await ok('settings/set', { timeZone: 'Europe/Berlin' })).toMatchObject({ timeZone: 'Europe/Berlin' });
+    const bad = await call('settings/set', { timeZone: 'Mars/Olympus', language: 'en' });
+    expect(!bad.ok && bad.error.code).toBe('invalid_arguments');
+    expect(!bad.ok && bad.error.message).toContain('Mars/Olympus');
+    expect(!bad.ok && bad.error.messageZh).toContain('未知时区');
+    // The refused call changed nothing, not even its valid part.
+    expect(await ok('settings/get')).toMatchObject({ timeZone: 'Europe/Berlin', language: null });
+    expect(await ok('settings/set', { timeZone: null })).toMatchObject({ timeZone: null });
+  });
+
   it('reports no_platform with a way forward when nothing is configured', async () => {
     await fx.cleanup();
     await setup({ withPlatform: false });

@@ -6,7 +6,7 @@ import { argSchemas } from '../../src/main/ipc/schemas';
 const VALID: { [M in ApiMethod]: ApiArgs<M> } = {
   'app/info': {},
   'settings/get': {},
-  'settings/set': { allowInsecureSecretStorage: true, language: 'zh-CN' },
+  'settings/set': { allowInsecureSecretStorage: true, language: 'zh-CN', timeZone: 'Europe/Berlin' },
   'shell/openExternal': { url: 'https://mp.weixin.qq.com/' },
   'platform/list': {},
   'platform/get': { componentAppid: 'wx0123456789abcdef' },
@@ -34,9 +34,11 @@ const VALID: { [M in ApiMethod]: ApiArgs<M> } = {
   'authorizers/getOption': { appid: 'wx570bc396a51b8ff8', optionName: 'location_report' },
   'authorizers/setOption': { appid: 'wx570bc396a51b8ff8', optionName: 'location_report', optionValue: '2' },
   'authorizers/checkRefreshToken': { appid: 'wx570bc396a51b8ff8' },
+  'authorizers/names': { appids: ['wx570bc396a51b8ff8'] },
   'auth/createLink': { authType: 3, bizAppid: 'wx570bc396a51b8ff8', categoryIds: '1|2' },
   'auth/listLinks': { limit: 20 },
   'apilog/list': { path: '/cgi-bin/component/api_query_auth', errcode: 40001, errorsOnly: true, limit: 500 },
+  'apilog/get': { id: 1 },
   'errcode/explain': { errcode: -1 },
   'setup/test': {
     check: 'decrypt',
@@ -73,6 +75,15 @@ describe('argument schemas', () => {
       const parsed = argSchemas[method].safeParse(VALID[method]);
       expect(parsed.success, `${method}: ${parsed.success ? '' : parsed.error.message}`).toBe(true);
     }
+  });
+
+  it('refuse a time zone Intl does not know, in English and Chinese', () => {
+    const schema = argSchemas['settings/set'];
+    expect(schema.safeParse({ timeZone: null }).success).toBe(true);
+    const bad = schema.safeParse({ timeZone: 'Mars/Olympus' });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.message).toContain('unknown time zone');
+    expect(bad.error?.message).toContain('未知时区');
   });
 
   it('clear secrets with null but refuse empty strings', () => {

@@ -46,6 +46,9 @@ const ALLOWED_TEXT = new Set([
 const ALLOWED_SCRIPT_LITERALS: Record<string, string[]> = {
   'lib/virtual-list.ts': ['rowHeight must be positive', 'pageSize must be positive', 'pageSize and capacity must be positive'],
   'i18n/index.ts': ['i18n: the string ${path}${key} is defined by two domains'],
+  // Word tables with both languages side by side, chosen by the locale argument (no catalogue lookup outside components).
+  'lib/format.ts': ['天', '小时', '分', '秒'],
+  'domains/authorizers/funcscope.ts': ['未知 (${code})', 'Unknown permission set (#${id})', '未知权限集 (#${id})'],
   // The shell command copied to the clipboard: its option names and variables are the CLI's, not sentences.
   'domains/events/decrypt-command.ts': ['*'],
 };

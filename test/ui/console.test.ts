@@ -76,7 +76,7 @@ describe.skipIf(!haveChromium)('console in a browser against the demo sandbox', 
   it('first run opens the demo sandbox and a component_verify_ticket arrives', async () => {
     await page.goto(url);
     await page.locator('[data-test=demo-banner]').waitFor();
-    expect(await page.locator('[data-test=demo-banner]').innerText()).toContain('演示沙箱');
+    expect(await page.locator('[data-test=demo-banner]').innerText()).toContain('演示沙盒');
     expect(await page.locator('[data-test=add-real-platform]').getAttribute('href')).toContain('#/setup');
     // The ticket card shows an age (green) once the first ticket push went simulator → relay → inbox.
     await page.locator('[data-test=ticket-card] .big.ok').waitFor({ timeout: 30_000 });

@@ -65,6 +65,8 @@ describe('binary answers: wxa/get_qrcode', () => {
     const sof = Buffer.from(qr.bytes).indexOf(Buffer.from([0xff, 0xc0]));
     expect(Buffer.from(qr.bytes).readUInt16BE(sof + 5)).toBe(264);
     expect(records.map((r) => [r.path, r.errcode])).toEqual([['/wxa/get_qrcode?path=pages%2Findex%3Faction%3D1', 0]]);
+    // The API log notes the file (its type and size), never its bytes.
+    expect(records[0]).toMatchObject({ method: 'GET', tokenParam: 'access_token', requestBody: null, responseBinary: true, responseBody: `image/jpeg, ${qr.bytes.byteLength} B` });
     // The same page gives the same image; another page another one.
     expect(Buffer.from((await client.invoke(mpCode.getTrialQrcode, tokens.mp, { path: 'pages/index?action=1' })).bytes)).toEqual(Buffer.from(qr.bytes));
     expect(Buffer.from((await client.invoke(mpCode.getTrialQrcode, tokens.mp, {})).bytes)).not.toEqual(Buffer.from(qr.bytes));

@@ -53,7 +53,7 @@ import { sendCustomMessage, type CustomMessage } from '../../wechat/endpoints/oa
 import * as quota from '../../wechat/endpoints/quota';
 import type { ApiQuotaRequest, ApiQuotaResponse, ClearQuotaRequest, ClearQuotaV2Request, RidRequest, RidResponse } from '../../wechat/endpoints/quota';
 import { PROXY_REFUSED, WeChatApiError, WeChatInputError, WeChatTransportError, toTransportError } from './errors';
-import { TOKEN_QUERY_PARAMS, parseRid, sanitizePath, scrubSecrets, type ApiCallRecord } from './log';
+import { TOKEN_QUERY_PARAMS, parseRid, redactBody, sanitizePath, scrubSecrets, type ApiCallRecord } from './log';
 import { withTokenRetry, type TokenArg } from './tokens';
 
 export const DEFAULT_API_BASE_URL = 'https://api.weixin.qq.com';
@@ -328,11 +328,12 @@ export class WeChatClient {
     for (const name of TOKEN_QUERY_PARAMS) url.searchParams.delete(name);
     if (token !== undefined) url.searchParams.set(p.tokenParam, token);
 
+    const requestBody = logRequestBody(p);
     for (let tries = 1; ; tries++) {
       counter.attempt++;
       const at = this.now();
       const started = performance.now();
-      const record = (errcode: number | null, errmsg: string, rid: string | null): void => {
+      const record = (errcode: number | null, errmsg: string, rid: string | null, answer?: Answer): void => {
         const entry: ApiCallRecord = {
           path: logPath,
           appid,
@@ -342,6 +343,11 @@ export class WeChatClient {
           latencyMs: Math.round(performance.now() - started),
           attempt: counter.attempt,
           at,
+          method: p.method,
+          tokenParam: token !== undefined ? p.tokenParam : null,
+          requestBody,
+          responseBody: answer ? logResponseBody(answer) : null,
+          responseBinary: answer !== undefined && 'binary' in answer,
         };
         try {
           this.onCall?.(entry);
@@ -377,7 +383,7 @@ export class WeChatClient {
         throw outcome.transport;
       }
       if ('binary' in outcome) {
-        record(0, 'ok', null);
+        record(0, 'ok', null, outcome);
         return outcome.binary as T;
       }
 
@@ -392,13 +398,13 @@ export class WeChatClient {
             : answerProblem(p, json);
         if (typeof problem === 'string') {
           const bad = new WeChatTransportError('bad_response', logPath, problem);
-          record(null, bad.message, rid);
+          record(null, bad.message, rid, outcome);
           throw bad;
         }
-        record(errcode, errmsg, rid);
+        record(errcode, errmsg, rid, outcome);
         return (problem?.data ?? json) as T;
       }
-      record(errcode, errmsg, rid);
+      record(errcode, errmsg, rid, outcome);
 
       if (errcode === -1 && tries < this.retry.maxAttempts) {
         await this.backoff(tries);
@@ -488,6 +494,19 @@ interface Prepared {
 }
 
 type Answer = { json: Record<string, unknown> } | { binary: BinaryAnswer };
+
+/** The request body for the API log: JSON redacted (AppSecret, tokens, ticket, codes), a file as its name and size. */
+function logRequestBody(p: Prepared): string | null {
+  if (p.body.kind === 'json') return redactBody(p.body.value);
+  if (p.body.kind === 'form') return '(multipart/form-data：文件上传 / a file upload)';
+  return null;
+}
+
+/** WeChat's answer for the API log: the JSON redacted (it carries tokens), or a file's type and size. */
+function logResponseBody(answer: Answer): string {
+  if ('binary' in answer) return `${answer.binary.contentType || 'application/octet-stream'}, ${answer.binary.bytes.byteLength} B`;
+  return redactBody(answer.json);
+}
 
 /** Parse a successful answer with the spec's schema: the parsed value, a problem in words, or null (no schema). */
 function answerProblem(p: Prepared, json: Record<string, unknown>): { data: unknown } | string | null {

@@ -15,6 +15,54 @@ export interface ApiCallRecord {
   attempt: number;
   /** Epoch ms when the attempt started. */
   at: number;
+  method?: 'GET' | 'POST';
+  /** The query parameter the token went in (its value never reaches the log), or null when the call took none. */
+  tokenParam?: string | null;
+  /** The request body as sent, secrets redacted (redactJson), at most BODY_LOG_LIMIT characters; null for none. */
+  requestBody?: string | null;
+  /** WeChat's answer, secrets redacted and bounded the same way; for a file, its type and size (responseBinary). */
+  responseBody?: string | null;
+  /** The answer was a file (an image, …): responseBody says its type and size, not its bytes. */
+  responseBinary?: boolean;
+}
+
+/** The most of a request or response body the API log keeps (characters); the rest is cut with a note. */
+export const BODY_LOG_LIMIT = 8_192;
+
+/**
+ * JSON keys whose values are secrets or credentials (AppSecret, every token, the ticket, pre-auth and authorization
+ * codes): their values are replaced with *** before a body reaches the log.
+ */
+const SECRET_KEY = /secret|token|ticket|^pre_auth_code$|^authorization_code$|^auth_code$|aes_?key|password/i;
+
+function redactValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactValue);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) && (typeof v === 'string' || typeof v === 'number') ? '***' : redactValue(v);
+    return out;
+  }
+  return value;
+}
+
+/** Cuts text to BODY_LOG_LIMIT characters, saying how long it was. */
+export function boundBody(text: string): string {
+  return text.length <= BODY_LOG_LIMIT ? text : `${text.slice(0, BODY_LOG_LIMIT)}… (${text.length} characters, cut)`;
+}
+
+/**
+ * A body for the log: JSON with the values of secret keys replaced by *** (pretty-printed), other text with token and
+ * secret assignments scrubbed; bounded in size either way.
+ */
+export function redactBody(body: unknown): string {
+  if (typeof body === 'string') {
+    try {
+      return boundBody(JSON.stringify(redactValue(JSON.parse(body)), null, 2));
+    } catch {
+      return boundBody(scrubSecrets(body));
+    }
+  }
+  return boundBody(JSON.stringify(redactValue(body), null, 2) ?? '');
 }
 
 export const TOKEN_QUERY_PARAMS = ['access_token', 'component_access_token'];

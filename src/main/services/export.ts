@@ -86,6 +86,14 @@ export const COLUMN_DEFS: Record<ExportColumn, ColumnDef> = {
   },
 };
 
+/** An unknown zone, in both languages (exports and the time-zone setting). */
+export function timeZoneError(timeZone: string): { en: string; zh: string } {
+  return {
+    en: `Unknown time zone "${timeZone}": use an IANA name such as Asia/Shanghai or Europe/Berlin`,
+    zh: `未知时区“${timeZone}”：请使用 IANA 时区名，例如 Asia/Shanghai`,
+  };
+}
+
 /** The zone an export's times are shown in when none is chosen: China's for Chinese headers, the system's otherwise. */
 export function defaultExportTimeZone(style: ExportHeaderStyle): string {
   return style === 'zh-CN' ? 'Asia/Shanghai' : Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -195,10 +203,7 @@ export function buildExport(rows: Iterable<Authorizer>, opts: ExportOptions): Ex
     makers = defs.map((d) => d.value);
   } else {
     const timeZone = opts.timeZone ?? defaultExportTimeZone(style);
-    if (!isTimeZone(timeZone)) throw new ServiceError('invalid_arguments', {
-      en: `Unknown time zone "${timeZone}": use an IANA name such as Asia/Shanghai or Europe/Berlin`,
-      zh: `未知时区“${timeZone}”：请使用 IANA 时区名，例如 Asia/Shanghai`,
-    });
+    if (!isTimeZone(timeZone)) throw new ServiceError('invalid_arguments', timeZoneError(timeZone));
     const lang: Lang = style === 'zh-CN' ? 'zh' : 'en';
     const clock = zoneClock(timeZone);
     const asDate = opts.format === 'xlsx';

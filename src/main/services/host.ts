@@ -16,6 +16,8 @@ import type { PlatformConfig } from '../../shared/domain';
 import { ServiceError, errorText } from '../errors';
 import type { IntegrityReport, Store } from '../store';
 import { databaseDamagedAlert } from './data-folder';
+import { isTimeZone } from '../../shared/contract';
+import { timeZoneError } from './export';
 import type { EmitEvent, PlatformRuntime, PlatformRuntimeFactory } from '../runtime';
 
 export const WECHAT_API_BASE_URL = 'https://api.weixin.qq.com';
@@ -25,6 +27,7 @@ const DEMO_SEED_RETRY_MS = 2_000;
 const SETTING_SELECTED = 'app.selectedPlatform';
 const SETTING_ALLOW_INSECURE = 'app.allowInsecureSecretStorage';
 const SETTING_LANGUAGE = 'app.language';
+const SETTING_TIME_ZONE = 'app.timeZone';
 
 /** The demo sandbox as the host sees it: something that makes sure the simulator and relay run. */
 export interface DemoLauncher {
@@ -230,9 +233,11 @@ export class RuntimeHost {
 
   settings(): AppSettings {
     const language = this.store.settings.get<string>(SETTING_LANGUAGE);
+    const timeZone = this.store.settings.get<string>(SETTING_TIME_ZONE);
     return {
       allowInsecureSecretStorage: this.store.settings.get<boolean>(SETTING_ALLOW_INSECURE) === true,
       language: language === 'zh-CN' || language === 'en' ? language : null,
+      timeZone: typeof timeZone === 'string' && isTimeZone(timeZone) ? timeZone : null,
     };
   }
 
@@ -243,6 +248,11 @@ export class RuntimeHost {
     if (patch.language !== undefined) {
       if (patch.language === null) this.store.settings.delete(SETTING_LANGUAGE);
       else this.store.settings.set(SETTING_LANGUAGE, patch.language);
+    }
+    if (patch.timeZone !== undefined) {
+      if (patch.timeZone === null) this.store.settings.delete(SETTING_TIME_ZONE);
+      else if (!isTimeZone(patch.timeZone)) throw new ServiceError('invalid_arguments', timeZoneError(patch.timeZone));
+      else this.store.settings.set(SETTING_TIME_ZONE, patch.timeZone);
     }
     return this.settings();
   }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ApiCallFilter, ApiCallInput, ApiCallRecord, ErrcodeMinuteCount, KeysetPage } from '../../shared/domain';
+import type { ApiCallFilter, ApiCallFull, ApiCallInput, ApiCallRecord, ErrcodeMinuteCount, KeysetPage } from '../../shared/domain';
 import type { ApiLogRepo } from './api';
 import { invalidArgument } from './errors';
 import { MAX_BUCKET_SPAN_MS, MINUTE_MS, StatementCache } from './sql';
@@ -28,6 +28,19 @@ interface ApiCallRow {
   attempt: number;
 }
 
+interface ApiCallFullRow extends ApiCallRow {
+  method: string | null;
+  token_param: string | null;
+  request_body: string | null;
+  response_body: string | null;
+  response_binary: number;
+}
+
+/** The columns of a list row: everything but the bodies (a page of 500 would otherwise carry megabytes). */
+const LIST_COLUMNS = 'id, component_appid, at, path, appid, errcode, errmsg, rid, latency_ms, attempt';
+/** The most of a body the log keeps, whatever the caller passes (the client already cuts and redacts). */
+const BODY_LIMIT = 16_384;
+
 /** The automatic prune runs once per this many inserts per platform, so its cost is spread thin. */
 const PRUNE_EVERY = 1000;
 
@@ -39,6 +52,7 @@ export class SqlApiLog implements ApiLogRepo {
     [string, number, number],
     ErrcodeMinuteCount
   >;
+  private readonly selectOne: Database.Statement<[number, string], ApiCallFullRow>;
   private readonly cache: StatementCache;
   private readonly insertsSincePrune = new Map<string, number>();
 
@@ -48,9 +62,12 @@ export class SqlApiLog implements ApiLogRepo {
   ) {
     this.cache = new StatementCache(db);
     this.insertRow = db.prepare(
-      `INSERT INTO api_calls (component_appid, at, path, appid, errcode, errmsg, rid, latency_ms, attempt)
-       VALUES (@component_appid, @at, @path, @appid, @errcode, @errmsg, @rid, @latency_ms, @attempt)`,
+      `INSERT INTO api_calls (component_appid, at, path, appid, errcode, errmsg, rid, latency_ms, attempt,
+         method, token_param, request_body, response_body, response_binary)
+       VALUES (@component_appid, @at, @path, @appid, @errcode, @errmsg, @rid, @latency_ms, @attempt,
+         @method, @token_param, @request_body, @response_body, @response_binary)`,
     );
+    this.selectOne = db.prepare('SELECT * FROM api_calls WHERE id = ? AND component_appid = ?');
     this.selectCutoff = db.prepare(
       'SELECT id FROM api_calls WHERE component_appid = ? ORDER BY id DESC LIMIT 1 OFFSET ?',
     );
@@ -77,6 +94,11 @@ export class SqlApiLog implements ApiLogRepo {
       rid: optionalString(call.rid, 'rid', 200),
       latency_ms: intArg(call.latencyMs, 'latencyMs', 0),
       attempt: call.attempt === undefined ? 1 : intArg(call.attempt, 'attempt', 1, 100),
+      method: call.method === 'GET' || call.method === 'POST' ? call.method : null,
+      token_param: call.tokenParam === 'access_token' || call.tokenParam === 'component_access_token' ? call.tokenParam : null,
+      request_body: bodyArg(call.requestBody),
+      response_body: bodyArg(call.responseBody),
+      response_binary: call.responseBinary === true ? 1 : 0,
     };
     const id = Number(this.insertRow.run(row).lastInsertRowid);
     const n = (this.insertsSincePrune.get(row.component_appid) ?? 0) + 1;
@@ -122,11 +144,24 @@ export class SqlApiLog implements ApiLogRepo {
     }
     params.limit = limitArg(filter.limit, 50, 500);
     const rows = this.cache
-      .get<ApiCallRow>(`SELECT * FROM api_calls WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT @limit`)
+      .get<ApiCallRow>(`SELECT ${LIST_COLUMNS} FROM api_calls WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT @limit`)
       .all(params);
     return {
       rows: rows.map(toRecord),
       nextBeforeId: rows.length === params.limit ? rows[rows.length - 1]!.id : null,
+    };
+  }
+
+  get(componentAppid: string, id: number): ApiCallFull | null {
+    const row = this.selectOne.get(intArg(id, 'id', 1), appidArg(componentAppid));
+    if (!row) return null;
+    return {
+      ...toRecord(row),
+      method: row.method === 'GET' || row.method === 'POST' ? row.method : null,
+      tokenParam: row.token_param,
+      requestBody: row.request_body,
+      responseBody: row.response_body,
+      responseBinary: row.response_binary === 1,
     };
   }
 
@@ -147,6 +182,13 @@ export class SqlApiLog implements ApiLogRepo {
     const cutoff = this.selectCutoff.get(c, n);
     return cutoff ? this.deleteUpTo.run(c, cutoff.id).changes : 0;
   }
+}
+
+/** A body to keep: text cut to BODY_LIMIT characters, or null. */
+function bodyArg(v: unknown): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string') throw invalidArgument('API log bodies must be text');
+  return v.length > BODY_LIMIT ? `${v.slice(0, BODY_LIMIT)}…` : v;
 }
 
 function toRecord(row: ApiCallRow): ApiCallRecord {

@@ -5,6 +5,7 @@
  */
 import type {
   ApiCallFilter,
+  ApiCallFull,
   ApiCallInput,
   ApiCallRecord,
   AuthLink,
@@ -154,6 +155,11 @@ export interface AuthorizersRepo {
   countsByStatus(componentAppid: string): AuthorizerStatusCounts;
   /** All authorizer appids of a platform, in appid order. */
   listAllIds(componentAppid: string): string[];
+  /**
+   * The nicknames of these appids (one primary-key lookup each, in one statement: for a page of events or API calls).
+   * Appids without a stored account or nickname are left out. At most 1000 appids.
+   */
+  nickNames(componentAppid: string, appids: readonly string[]): Map<string, string>;
   /** Streams the authorizers of a platform matching the filter (appid order) without loading them all. */
   iterate(componentAppid: string, filter?: Omit<AuthorizerFilter, 'componentAppid' | 'sort' | 'dir' | 'offset' | 'limit'>): IterableIterator<Authorizer>;
   /** How many authorizers are flagged with a refresh token that differs from WeChat's list. */
@@ -204,7 +210,10 @@ export interface EventsRepo {
 
 export interface ApiLogRepo {
   insert(call: ApiCallInput): number;
+  /** Newest first, without the bodies (get() has them). */
   list(filter: ApiCallFilter): KeysetPage<ApiCallRecord>;
+  /** One call with its bodies, or null when there is no such call for this platform (or it was pruned). */
+  get(componentAppid: string, id: number): ApiCallFull | null;
   /** Per-minute, per-errcode call counts in [from, to) (at most 31 days). */
   errcodesPerMinute(componentAppid: string, from: number, to: number): ErrcodeMinuteCount[];
   /** Deletes all but the newest `keep` rows of a platform (default: the store's apiLogKeep). Returns rows deleted. */

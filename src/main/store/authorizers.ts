@@ -74,6 +74,7 @@ export class SqlAuthorizers implements AuthorizersRepo {
   private readonly updateStatus: Database.Statement;
   private readonly selectCounts: Database.Statement<[string], { status: string; n: number }>;
   private readonly selectIds: Database.Statement<[string], { appid: string }>;
+  private readonly selectNickNames: Database.Statement<[{ c: string; ids: string }], { appid: string; nick_name: string | null }>;
   private readonly selectMismatches: Database.Statement<[string], { n: number }>;
   private readonly clearHits: Database.Statement<[]>;
   private readonly cache: StatementCache;
@@ -121,6 +122,12 @@ export class SqlAuthorizers implements AuthorizersRepo {
       'SELECT status, count(*) AS n FROM authorizers WHERE component_appid = ? GROUP BY status',
     );
     this.selectIds = db.prepare('SELECT appid FROM authorizers WHERE component_appid = ? ORDER BY appid');
+    this.selectNickNames = db.prepare(
+      // Driven by the appid list (json_each) into the primary key: one lookup per appid. A condition on nick_name
+      // here would tempt the planner into scanning the platform's whole nickname index instead.
+      `SELECT a.appid, a.nick_name FROM json_each(@ids) AS j CROSS JOIN authorizers AS a
+       WHERE a.component_appid = @c AND a.appid = j.value`,
+    );
     db.exec('CREATE TEMP TABLE IF NOT EXISTS authorizer_hits (id INTEGER PRIMARY KEY)');
     this.clearHits = db.prepare('DELETE FROM temp.authorizer_hits');
     this.selectMismatches = db.prepare(
@@ -329,6 +336,17 @@ export class SqlAuthorizers implements AuthorizersRepo {
 
   listAllIds(componentAppid: string): string[] {
     return this.selectIds.all(appidArg(componentAppid)).map((r) => r.appid);
+  }
+
+  nickNames(componentAppid: string, appids: readonly string[]): Map<string, string> {
+    const c = appidArg(componentAppid);
+    if (!Array.isArray(appids)) throw invalidArgument('nickNames: appids must be an array');
+    if (appids.length > 1000) throw invalidArgument('nickNames: at most 1000 appids at a time');
+    const unique = [...new Set(appids.filter((a): a is string => typeof a === 'string' && a !== ''))];
+    if (unique.length === 0) return new Map();
+    const names = new Map<string, string>();
+    for (const r of this.selectNickNames.all({ c, ids: JSON.stringify(unique) })) if (r.nick_name !== null) names.set(r.appid, r.nick_name);
+    return names;
   }
 
   *iterate(componentAppid: string, filter: Omit<AuthorizerFilter, 'componentAppid' | 'sort' | 'dir' | 'offset' | 'limit'> = {}): IterableIterator<Authorizer> {

@@ -320,6 +320,14 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE events ADD COLUMN fail_reason_zh TEXT;
   ALTER TABLE events ADD COLUMN handled_note_zh TEXT;
   `,
+  // 8: the API log keeps what was sent and answered (bounded, secrets redacted) for its detail view.
+  `
+  ALTER TABLE api_calls ADD COLUMN method TEXT;
+  ALTER TABLE api_calls ADD COLUMN token_param TEXT;
+  ALTER TABLE api_calls ADD COLUMN request_body TEXT;
+  ALTER TABLE api_calls ADD COLUMN response_body TEXT;
+  ALTER TABLE api_calls ADD COLUMN response_binary INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

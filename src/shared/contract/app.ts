@@ -1,5 +1,6 @@
 /** The app and its settings: what the UI needs to start, language and secret-storage opt-in, alerts. */
 import { defineEvents, defineMethods, payload, returns } from './define';
+import { isTimeZone } from './export';
 
 /** Where this UI runs. */
 export type AppMode = 'electron' | 'console';
@@ -54,6 +55,11 @@ export interface AppSettings {
   allowInsecureSecretStorage: boolean;
   /** UI language; null = follow the system. */
   language: 'zh-CN' | 'en' | null;
+  /**
+   * IANA zone every time on screen is shown in; null = the default (Asia/Shanghai when the UI is in Chinese, the
+   * system's zone otherwise).
+   */
+  timeZone: string | null;
 }
 
 export const appMethods = defineMethods({
@@ -66,6 +72,15 @@ export const appMethods = defineMethods({
       z.strictObject({
         allowInsecureSecretStorage: z.boolean().optional(),
         language: z.enum(['zh-CN', 'en']).nullable().optional(),
+        timeZone: z
+          .string()
+          .max(64, 'must be an IANA time zone name such as Asia/Shanghai / 时区须为 IANA 时区名，例如 Asia/Shanghai')
+          .refine(isTimeZone, {
+            error: (issue) =>
+              `unknown time zone ${JSON.stringify(issue.input)}: use an IANA name such as Asia/Shanghai or Europe/Berlin / 未知时区：请使用 IANA 时区名，例如 Asia/Shanghai`,
+          })
+          .nullable()
+          .optional(),
       }),
     result: returns<AppSettings>(),
   },

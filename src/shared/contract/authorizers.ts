@@ -75,6 +75,11 @@ export const authorizersMethods = defineMethods({
       }),
     result: returns<AuthorizerOption>(),
   },
+  /** The nicknames of these accounts (for rows that arrive live without one); unknown appids are left out. */
+  'authorizers/names': {
+    args: ({ z, appid }) => z.strictObject({ appids: z.array(appid).max(500) }),
+    result: returns<{ names: Record<string, string> }>(),
+  },
   /** Tests the stored refresh token by obtaining an authorizer token with it. */
   'authorizers/checkRefreshToken': {
     args: ({ z, appid }) => z.strictObject({ appid }),

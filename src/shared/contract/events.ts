@@ -10,7 +10,12 @@ export type EventSummary = Omit<EventRecord, 'rawBody' | 'plaintext' | 'replyBod
 export interface EventDetail extends EventRecord {
   /** Explanation of `failReason` or of a WeChat error the handling hit, when there is one. */
   explanation: ErrcodeExplanation | null;
+  /** The nickname of the account `appid` names, when it is stored. */
+  nickName?: string | null;
 }
+
+/** A row of events/list: the summary and the nickname of the account it is for (looked up once per page). */
+export type EventListRow = EventSummary & { nickName?: string | null };
 
 /** The summary of a stored event (what lists and 'event:new' carry). */
 export function toSummary(event: EventRecord): EventSummary {
@@ -35,7 +40,7 @@ export const eventsMethods = defineMethods({
         beforeId: rowId.optional(),
         limit: z.number().int().min(1).max(500).optional(),
       }),
-    result: returns<KeysetPage<EventSummary>>(),
+    result: returns<KeysetPage<EventListRow>>(),
   },
   'events/get': { args: ({ z, rowId }) => z.strictObject({ id: rowId }), result: returns<EventDetail>() },
   /** Runs a stored event through the pipeline again (e.g. after fixing a key); returns the event as now stored. */

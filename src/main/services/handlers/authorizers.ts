@@ -26,6 +26,9 @@ export function authorizersHandlers(host: RuntimeHost) {
       const page = store.authorizers.list({ ...args, componentAppid: appid });
       return { ...page, counts: store.authorizers.countsByStatus(appid) };
     },
+    'authorizers/names': async ({ appids }) => ({
+      names: Object.fromEntries(store.authorizers.nickNames(host.requirePlatform().componentAppid, appids)),
+    }),
     'authorizers/get': async ({ appid }) => requireAuthorizer(host.requirePlatform().componentAppid, appid),
     'authorizers/sync': async () => {
       const runtime = host.requireRuntime();

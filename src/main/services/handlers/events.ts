@@ -23,7 +23,11 @@ export function eventsHandlers(host: RuntimeHost) {
     'events/list': async (args) => {
       const appid = host.requirePlatform().componentAppid;
       const page = store.events.list({ ...args, componentAppid: appid });
-      return { rows: page.rows.map(toSummary), nextBeforeId: page.nextBeforeId };
+      const names = store.authorizers.nickNames(appid, page.rows.map((r) => r.appid ?? ''));
+      return {
+        rows: page.rows.map((r) => ({ ...toSummary(r), nickName: (r.appid && names.get(r.appid)) ?? null })),
+        nextBeforeId: page.nextBeforeId,
+      };
     },
     'events/get': async ({ id }) => {
       const appid = host.requirePlatform().componentAppid;
@@ -31,7 +35,8 @@ export function eventsHandlers(host: RuntimeHost) {
       if (!event || event.componentAppid !== appid) {
         throw new ServiceError('not_found', { en: `Event ${id} does not exist for this platform.`, zh: `本平台没有推送 #${id}。` });
       }
-      return toDetail(event);
+      const nickName = event.appid ? (store.authorizers.nickNames(appid, [event.appid]).get(event.appid) ?? null) : null;
+      return { ...toDetail(event), nickName };
     },
     'events/rerun': async ({ id }) => {
       const runtime = host.requireRuntime();

@@ -7,6 +7,9 @@ export const zhCN = {
     from: '开始时间',
     to: '结束时间',
     close: '关闭',
+    copy: '复制',
+    copied: '已复制',
+    copyFailed: '复制失败：请手动选中文本复制',
   },
   // Errors the renderer's transport makes itself (no answer from the backend); the backend's own come in both languages.
   transport: {
@@ -45,6 +48,9 @@ export const en: typeof zhCN = {
     from: 'From',
     to: 'To',
     close: 'Close',
+    copy: 'Copy',
+    copied: 'Copied',
+    copyFailed: 'Could not copy: select the text and copy it by hand',
   },
   transport: {
     noToken: 'No session token: open the console with the exact URL that `wxopen console` (or `wxopen demo`) printed; it ends with ?token=…',

@@ -1,17 +1,102 @@
-/** Small display helpers shared by the views. Locale-aware parts take the locale as an argument. */
+/**
+ * Every time and duration the renderer shows goes through here: times in one IANA zone (the setting, or the default:
+ * China's for Chinese, this computer's otherwise), durations in the UI's language. Pure functions; views use them via
+ * useFormat() (lib/use-format.ts), which supplies the locale and the zone.
+ */
 
-export function formatTime(ms: number | null | undefined, locale: string): string {
-  if (ms === null || ms === undefined) return '—';
-  return new Date(ms).toLocaleString(locale, { hour12: false });
+export const CHINA_TIME_ZONE = 'Asia/Shanghai';
+
+/** This computer's zone (the browser's, in console mode). */
+export function systemTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
-export function formatDate(ms: number | null | undefined, locale: string): string {
-  if (ms === null || ms === undefined) return '—';
-  return new Date(ms).toLocaleDateString(locale);
+/** The zone used when the setting is empty: Asia/Shanghai for a Chinese UI, the system's otherwise. */
+export function defaultTimeZone(locale: string): string {
+  return locale === 'en' ? systemTimeZone() : CHINA_TIME_ZONE;
 }
 
-/** A duration like "1h 52m", "4m 10s", "12s" (units are universal enough to not translate). */
-export function formatDuration(ms: number): string {
+/** The zone times are shown in: the setting when it is a zone Intl knows, else the default for the locale. */
+export function effectiveTimeZone(setting: string | null | undefined, locale: string): string {
+  if (setting) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: setting });
+      return setting;
+    } catch {
+      // an unknown zone (saved by an older build?) falls back to the default
+    }
+  }
+  return defaultTimeZone(locale);
+}
+
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock fields of `ms` in `timeZone` (formatters are cached: the tables format thousands of cells). */
+function wallClock(ms: number, timeZone: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
+  let f = partsFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    partsFormatters.set(timeZone, f);
+  }
+  const out = { year: '', month: '', day: '', hour: '', minute: '', second: '' };
+  for (const p of f.formatToParts(ms)) if (p.type in out) out[p.type as keyof typeof out] = p.value;
+  return out;
+}
+
+/**
+ * A date and time such as 2026-11-30 21:01:00 in `timeZone` (the same unambiguous order in both languages; the
+ * locale argument is kept for callers and future use).
+ */
+export function formatTime(ms: number | null | undefined, _locale: string, timeZone: string): string {
+  if (ms === null || ms === undefined) return '—';
+  const w = wallClock(ms, timeZone);
+  return `${w.year}-${w.month}-${w.day} ${w.hour}:${w.minute}:${w.second}`;
+}
+
+/** A date such as 2026-11-30 in `timeZone`. */
+export function formatDate(ms: number | null | undefined, _locale: string, timeZone: string): string {
+  if (ms === null || ms === undefined) return '—';
+  const w = wallClock(ms, timeZone);
+  return `${w.year}-${w.month}-${w.day}`;
+}
+
+/** Hours and minutes such as 21:01 in `timeZone` (chart axes). */
+export function formatClock(ms: number, timeZone: string): string {
+  const w = wallClock(ms, timeZone);
+  return `${w.hour}:${w.minute}`;
+}
+
+/** The zone as shown beside times: "Asia/Shanghai (UTC+08:00)". */
+export function zoneLabel(timeZone: string, at: number = Date.now()): string {
+  let offset = '';
+  try {
+    const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+      .formatToParts(at)
+      .find((p) => p.type === 'timeZoneName')?.value;
+    offset = name ? name.replace(/^GMT$/, 'UTC+00:00').replace(/^GMT/, 'UTC') : '';
+  } catch {
+    offset = '';
+  }
+  return offset ? `${timeZone} (${offset})` : timeZone;
+}
+
+const DURATION_UNITS = {
+  'zh-CN': { d: '天', h: '小时', m: '分', s: '秒' },
+  en: { d: 'd', h: 'h', m: 'min', s: 's' },
+} as const;
+
+/** A duration in the UI's language: "1 小时 58 分", "16 秒" / "1 h 58 min", "16 s" (the two largest units). */
+export function formatDuration(ms: number, locale: string): string {
+  const u = locale === 'en' ? DURATION_UNITS.en : DURATION_UNITS['zh-CN'];
   const negative = ms < 0;
   let s = Math.floor(Math.abs(ms) / 1000);
   const d = Math.floor(s / 86400);
@@ -20,7 +105,8 @@ export function formatDuration(ms: number): string {
   s -= h * 3600;
   const m = Math.floor(s / 60);
   s -= m * 60;
-  const text = d > 0 ? `${d}d ${h}h` : h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${s}s` : `${s}s`;
+  const text =
+    d > 0 ? `${d} ${u.d} ${h} ${u.h}` : h > 0 ? `${h} ${u.h} ${m} ${u.m}` : m > 0 ? `${m} ${u.m} ${s} ${u.s}` : `${s} ${u.s}`;
   return negative ? `-${text}` : text;
 }
 

@@ -2,6 +2,7 @@
 export const zhCN = {
   nav: { apilog: 'API 日志' },
   apilog: {
+    errmsg: '微信原文（errmsg）：{errmsg}',
     at: '时间',
     path: '接口路径',
     meaning: '含义',
@@ -12,12 +13,24 @@ export const zhCN = {
     ok: '成功',
     transport: '网络错误（微信未应答）',
     errcodeNumber: 'errcode 必须是整数',
+    account: '账号',
+    detailTitle: 'API 调用详情',
+    request: '请求',
+    attemptN: '第 {n} 次尝试',
+    requestBody: '请求内容',
+    responseBody: '微信应答',
+    noBody: '（无请求体：GET 请求或参数在地址中）',
+    noAnswer: '（没有收到微信的应答：见 errmsg 中的网络错误）',
+    notKept: '（此调用记录于保存请求与应答内容之前）',
+    binary: '微信返回的是文件（{what}），不显示其内容',
+    redacted: 'AppSecret、各类 token、ticket 与授权码已替换为 ***；内容超过 8 KB 的部分已截断。',
   },
 };
 
 export const en: typeof zhCN = {
   nav: { apilog: 'API log' },
   apilog: {
+    errmsg: 'WeChat said (errmsg): {errmsg}',
     at: 'Time',
     path: 'API path',
     meaning: 'Meaning',
@@ -28,5 +41,16 @@ export const en: typeof zhCN = {
     ok: 'ok',
     transport: 'Network error (no answer from WeChat)',
     errcodeNumber: 'errcode must be an integer',
+    account: 'Account',
+    detailTitle: 'API call',
+    request: 'Request',
+    attemptN: 'attempt {n}',
+    requestBody: 'Request body',
+    responseBody: 'WeChat’s answer',
+    noBody: '(no body: a GET, or the parameters are in the URL)',
+    noAnswer: '(no answer from WeChat: see the network error in errmsg)',
+    notKept: '(logged before request and answer bodies were kept)',
+    binary: 'WeChat answered with a file ({what}); its bytes are not shown',
+    redacted: 'The AppSecret, tokens, tickets and authorization codes are replaced by ***; anything past 8 KB is cut.',
   },
 };

@@ -52,6 +52,17 @@ export const zhCN = {
     unknown: '未读取',
     optionSaved: '选项已保存',
     info: '账号信息（authorizer_info）',
+    serviceType: '服务类型',
+    verifyType: '认证类型',
+    accountStatus: '账号状态',
+    optionsOaOnly: '账号选项（地理位置上报、语音识别、多客服）只适用于公众号，小程序没有这些设置。',
+    tokenState: {
+      stored: '已保存',
+      missing: '缺失：没有保存 refresh_token，需要管理员重新授权',
+      dead: '已失效：刷新时微信返回 61023（refresh_token 无效），需要管理员重新授权',
+      revoked: '已失效：该账号已取消授权',
+      checkFailed: '检查未通过：微信拒绝了保存的 refresh_token',
+    },
   },
   kind: { OA: '公众号', MP: '小程序' },
   status: { active: '正常', revoked: '已取消授权', needs_reauth: '需重新授权' },
@@ -70,11 +81,6 @@ export const zhCN = {
     authorizedAt: '授权时间',
     revokedAt: '取消授权时间',
     refreshTokenMismatch: 'refresh_token 不一致',
-  },
-  option: {
-    location_report: { '0': '关闭', '1': '进入会话时上报', '2': '每 5 秒上报' },
-    voice_recognize: { '0': '关闭', '1': '开启' },
-    customer_service: { '0': '关闭', '1': '开启' },
   },
 };
 
@@ -131,6 +137,17 @@ export const en: typeof zhCN = {
     unknown: 'not read',
     optionSaved: 'Option saved',
     info: 'Account info (authorizer_info)',
+    serviceType: 'Service type',
+    verifyType: 'Verification',
+    accountStatus: 'Account status',
+    optionsOaOnly: 'Account options (location reporting, voice recognition, customer service) apply to official accounts only; mini programs have no such settings.',
+    tokenState: {
+      stored: 'Stored',
+      missing: 'Missing: no refresh_token is stored; an administrator must authorize again',
+      dead: 'Dead: WeChat answered 61023 (invalid refresh_token) to a refresh; an administrator must authorize again',
+      revoked: 'Dead: the account revoked the authorization',
+      checkFailed: 'Check failed: WeChat refused the stored refresh_token',
+    },
   },
   kind: { OA: 'Official account', MP: 'Mini program' },
   status: { active: 'active', revoked: 'revoked', needs_reauth: 'needs re-auth' },
@@ -149,10 +166,5 @@ export const en: typeof zhCN = {
     authorizedAt: 'Authorized at',
     revokedAt: 'Revoked at',
     refreshTokenMismatch: 'Refresh-token mismatch',
-  },
-  option: {
-    location_report: { '0': 'off', '1': 'on entering a session', '2': 'every 5 seconds' },
-    voice_recognize: { '0': 'off', '1': 'on' },
-    customer_service: { '0': 'off', '1': 'on' },
   },
 };

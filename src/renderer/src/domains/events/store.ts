@@ -25,6 +25,36 @@ export const useEventsStore = defineStore('events', () => {
   const rerunning = ref(false);
   let unsubscribers: (() => void)[] = [];
   let generation = 0;
+  /** Account nicknames by appid: from each page (the main side joins them), and looked up for rows that arrive live. */
+  const names = shallowRef<Record<string, string>>({});
+  const pendingNames = new Set<string>();
+  let namesTimer: ReturnType<typeof setTimeout> | null = null;
+
+  function learnNames(list: readonly { appid: string | null; nickName?: string | null }[]): void {
+    const add: Record<string, string> = {};
+    for (const r of list) if (r.appid && r.nickName && names.value[r.appid] !== r.nickName) add[r.appid] = r.nickName;
+    if (Object.keys(add).length > 0) names.value = { ...names.value, ...add };
+  }
+
+  /** Live rows carry no nickname: look the unknown appids up in one call per burst. */
+  function wantName(appid: string | null): void {
+    if (!appid || appid in names.value || pendingNames.has(appid)) return;
+    pendingNames.add(appid);
+    namesTimer ??= setTimeout(() => {
+      namesTimer = null;
+      const appids = [...pendingNames].slice(0, 500);
+      for (const a of appids) pendingNames.delete(a);
+      api
+        .invoke('authorizers/names', { appids })
+        .then((r) => (names.value = { ...names.value, ...r.names }))
+        .catch(() => undefined);
+    }, 100);
+  }
+
+  /** The nickname of the account a row is for, when known. */
+  function nameOf(appid: string | null): string | null {
+    return appid ? (names.value[appid] ?? null) : null;
+  }
 
   async function reload(): Promise<void> {
     const gen = ++generation;
@@ -32,6 +62,7 @@ export const useEventsStore = defineStore('events', () => {
     try {
       const page = await api.invoke('events/list', { ...compactFilter(filter.value), limit: PAGE });
       if (gen !== generation) return;
+      learnNames(page.rows);
       rows.value = page.rows;
       nextBeforeId.value = page.nextBeforeId;
       newWhilePaused.value = 0;
@@ -54,6 +85,7 @@ export const useEventsStore = defineStore('events', () => {
         limit: PAGE,
       });
       if (gen !== generation) return;
+      learnNames(page.rows);
       rows.value = [...rows.value, ...page.rows];
       nextBeforeId.value = page.nextBeforeId;
     } catch (err) {
@@ -70,6 +102,7 @@ export const useEventsStore = defineStore('events', () => {
       return;
     }
     if (rows.value.some((r) => r.id === e.id)) return;
+    wantName(e.appid);
     const next = [e, ...rows.value];
     if (next.length > MAX_ROWS) {
       next.length = MAX_ROWS;
@@ -134,6 +167,8 @@ export const useEventsStore = defineStore('events', () => {
     detail,
     detailLoading,
     rerunning,
+    names,
+    nameOf,
     reload,
     loadMore,
     startLive,

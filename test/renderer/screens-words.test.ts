@@ -1,0 +1,104 @@
+// @vitest-environment happy-dom
+/** What the screens show for times, durations, codes and the Open Platform registration values. */
+import { describe, expect, it } from 'vitest';
+import { FUNC_SCOPE_KIND, FUNC_SCOPE_NAMES, OPTION_KINDS, OPTION_WORDS } from '../../src/shared/authorizer-words';
+import { accountStatusText, funcScopeName, KNOWN_FUNC_IDS, serviceTypeText, verifyTypeText } from '../../src/renderer/src/domains/authorizers/funcscope';
+import { refreshTokenState } from '../../src/renderer/src/domains/authorizers/token-state';
+import { registrationValues } from '../../src/renderer/src/domains/setup/registration';
+import { defaultTimeZone, effectiveTimeZone, formatClock, formatDate, formatDuration, formatTime, systemTimeZone, zoneLabel } from '../../src/renderer/src/lib/format';
+
+const AT = Date.UTC(2026, 10, 30, 21, 1, 5); // 2026-11-30 21:01:05 UTC
+
+describe('times and durations', () => {
+  it('durations read in the UI language, two units at most', () => {
+    const h = 3_600_000;
+    expect(formatDuration(h + 58 * 60_000 + 30_000, 'zh-CN')).toBe('1 小时 58 分');
+    expect(formatDuration(16_400, 'zh-CN')).toBe('16 秒');
+    expect(formatDuration(4 * 60_000 + 10_000, 'zh-CN')).toBe('4 分 10 秒');
+    expect(formatDuration(2 * 86_400_000 + 3 * h, 'zh-CN')).toBe('2 天 3 小时');
+    expect(formatDuration(h + 58 * 60_000, 'en')).toBe('1 h 58 min');
+    expect(formatDuration(16_000, 'en')).toBe('16 s');
+    expect(formatDuration(-90_000, 'en')).toBe('-1 min 30 s');
+  });
+
+  it('times are shown in the chosen zone, the same instant', () => {
+    expect(formatTime(AT, 'zh-CN', 'Asia/Shanghai')).toBe('2026-12-01 05:01:05');
+    expect(formatTime(AT, 'en', 'UTC')).toBe('2026-11-30 21:01:05');
+    expect(formatTime(AT, 'en', 'America/New_York')).toBe('2026-11-30 16:01:05');
+    expect(formatDate(AT, 'zh-CN', 'Asia/Shanghai')).toBe('2026-12-01');
+    expect(formatClock(AT, 'Europe/Berlin')).toBe('22:01');
+    expect(formatTime(null, 'zh-CN', 'UTC')).toBe('—');
+    expect(zoneLabel('Asia/Shanghai', AT)).toBe('Asia/Shanghai (UTC+08:00)');
+    expect(zoneLabel('UTC', AT)).toBe('UTC (UTC+00:00)');
+  });
+
+  it('the default zone is China’s for Chinese and the system’s for English; the setting wins when Intl knows it', () => {
+    expect(defaultTimeZone('zh-CN')).toBe('Asia/Shanghai');
+    expect(defaultTimeZone('en')).toBe(systemTimeZone());
+    expect(effectiveTimeZone(null, 'zh-CN')).toBe('Asia/Shanghai');
+    expect(effectiveTimeZone('Europe/Berlin', 'zh-CN')).toBe('Europe/Berlin');
+    expect(effectiveTimeZone('Mars/Olympus', 'zh-CN')).toBe('Asia/Shanghai');
+  });
+});
+
+describe('names, not codes', () => {
+  it('names every permission set of both lists, official accounts first, and says when one is unknown', () => {
+    for (const id of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 22, 23, 24, 26, 27, 33, 34, 35, 44, 46, 47, 54]) expect(FUNC_SCOPE_KIND[id]).toBe('OA');
+    for (const id of [17, 18, 19, 25, 30, 31, 36, 37, 40, 41, 45, 48, 49, 51, 52]) expect(FUNC_SCOPE_KIND[id]).toBe('MP');
+    for (const id of KNOWN_FUNC_IDS) {
+      expect(funcScopeName(id, 'zh-CN')).toMatch(/[\u4e00-\u9fff]/);
+      expect(funcScopeName(id, 'en')).toMatch(/^[A-Z][^\u4e00-\u9fff]+ \(#\d+\)$/);
+    }
+    expect(KNOWN_FUNC_IDS.length).toBe(Object.keys(FUNC_SCOPE_NAMES).length);
+    expect(FUNC_SCOPE_KIND[KNOWN_FUNC_IDS[0]!]).toBe('OA');
+    expect(FUNC_SCOPE_KIND[KNOWN_FUNC_IDS.at(-1)!]).toBe('MP');
+    expect(funcScopeName(1, 'zh-CN')).toBe('消息管理 (#1)');
+    expect(funcScopeName(999, 'zh-CN')).toBe('未知权限集 (#999)');
+    expect(funcScopeName(999, 'en')).toBe('Unknown permission set (#999)');
+  });
+
+  it('service type, verification and account status in words', () => {
+    expect(serviceTypeText('OA', 2, 'zh-CN')).toBe('服务号');
+    expect(serviceTypeText('OA', 0, 'en')).toBe('Subscription account');
+    expect(serviceTypeText('MP', 0, 'zh-CN')).toBe('小程序');
+    expect(serviceTypeText('OA', 7, 'zh-CN')).toBe('未知 (7)');
+    expect(serviceTypeText('OA', null, 'zh-CN')).toBe('—');
+    expect(verifyTypeText(-1, 'zh-CN')).toBe('未认证');
+    expect(verifyTypeText(0, 'en')).toBe('WeChat verified');
+    expect(accountStatusText(1, 'zh-CN')).toBe('正常');
+  });
+
+  it('account options have a meaning in both languages and apply to official accounts only', () => {
+    expect(OPTION_KINDS).toEqual(['OA']);
+    for (const o of Object.values(OPTION_WORDS)) {
+      expect(o.meaning.zh).toMatch(/[\u4e00-\u9fff]/);
+      expect(o.meaning.en).toMatch(/^[A-Z]/);
+      expect(Object.keys(o.values)).toContain('0');
+    }
+  });
+
+  it('a refresh token is green only when stored and not known to be dead', () => {
+    expect(refreshTokenState({ hasRefreshToken: true, status: 'active' })).toBe('stored');
+    expect(refreshTokenState({ hasRefreshToken: false, status: 'active' })).toBe('missing');
+    expect(refreshTokenState({ hasRefreshToken: true, status: 'needs_reauth' })).toBe('dead');
+    expect(refreshTokenState({ hasRefreshToken: true, status: 'revoked' })).toBe('revoked');
+    expect(refreshTokenState({ hasRefreshToken: true, status: 'active' }, { ok: false })).toBe('checkFailed');
+  });
+});
+
+describe('what to register on the Open Platform', () => {
+  it('derives the relay routes from its URL', () => {
+    expect(registrationValues('wss://relay.example.com/')).toEqual({
+      authEventUrl: 'https://relay.example.com/wechat/component',
+      messageUrl: 'https://relay.example.com/wechat/authorizer/$APPID$',
+      startPageDomain: 'relay.example.com',
+      webDomain: 'relay.example.com',
+      whitelistIp: null,
+    });
+    expect(registrationValues('https://relay.example.com/wx?x=1')?.authEventUrl).toBe('https://relay.example.com/wx/wechat/component');
+    expect(registrationValues('http://203.0.113.7:8787')?.whitelistIp).toBe('203.0.113.7');
+    expect(registrationValues('https://relay.example.com', { egressIp: '198.51.100.4' })?.whitelistIp).toBe('198.51.100.4');
+    expect(registrationValues(null)).toBeNull();
+    expect(registrationValues('not a url')).toBeNull();
+  });
+});
