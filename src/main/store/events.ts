@@ -14,7 +14,8 @@ import {
 import type { EventsRepo } from './api';
 import { StoreError, invalidArgument } from './errors';
 import type { SqlRelayCursor } from './relay-cursor';
-import { MAX_BUCKET_SPAN_MS, MINUTE_MS, StatementCache, likePattern } from './sql';
+import { FAILED_WORD, appidWord, kindWord, pairWords, termWord } from './event-grams';
+import { MAX_BUCKET_SPAN_MS, MINUTE_MS, StatementCache } from './sql';
 import {
   appidArg,
   boolArg,
@@ -59,10 +60,15 @@ interface EventRow {
 
 const BODY_MAX = 4 * 1024 * 1024;
 const FIELD_MAX = 1000;
-/** Trigram FTS needs at least 3 characters; shorter terms fall back to LIKE. */
+/** Trigram FTS needs at least 3 characters; shorter terms go to the grams index (event-grams.ts). */
 const TRIGRAM = 3;
-// Same columns as the FTS index; raw_body only when there is no plaintext (see the migration).
-const LIKE_COLUMNS = ['plaintext', 'appid', 'info_type', 'msg_type', 'event', 'from_user', 'to_user', 'fail_reason'];
+/** Pairs of each 3+ character term that narrow the grams index's candidates (more cost more seeks, rarely help). */
+const PAIRS_PER_TERM = 6;
+/**
+ * When the grams index (filters, short terms, pairs of the long ones) leaves at most this many candidates, it drives
+ * and the trigram index confirms each by rowid; counting them stops here, so the check costs at most this many rowids.
+ */
+const FEW_CANDIDATES = 5000;
 /**
  * Above this many events in a time range, pages walk the rowid order and test the time per row (matches are dense,
  * LIMIT stops early); below it they read the range from the received_at index and sort it (a narrow window deep in
@@ -85,18 +91,24 @@ export class SqlEvents implements EventsRepo {
     { minute: number; count: number; failed: number }
   >;
   private readonly selectRangeSize: Database.Statement<[string, number, number, number], { n: number }>;
+  private readonly selectCandidates: Database.Statement<[string, number], { n: number }>;
   private readonly cache: StatementCache;
 
   constructor(
     private readonly db: Database.Database,
     private readonly cursor: SqlRelayCursor,
     private readonly denseRange = DENSE_RANGE,
+    private readonly fewCandidates = FEW_CANDIDATES,
   ) {
     intArg(denseRange, 'denseRangeRows', 1);
+    intArg(fewCandidates, 'fewCandidates', 0);
     this.cache = new StatementCache(db);
     this.selectRangeSize = db.prepare(
       `SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE component_appid = ? AND received_at >= ? AND received_at < ?
        LIMIT ?)`,
+    );
+    this.selectCandidates = db.prepare(
+      'SELECT count(*) AS n FROM (SELECT 1 FROM events_grams WHERE events_grams MATCH ? LIMIT ?)',
     );
     this.selectBySeq = db.prepare('SELECT id FROM events WHERE component_appid = ? AND queue_epoch = ? AND seq = ?');
     this.selectByDedupe = db.prepare('SELECT id FROM events WHERE component_appid = ? AND dedupe_key = ?');
@@ -188,8 +200,12 @@ export class SqlEvents implements EventsRepo {
   }
 
   list(filter: EventFilter): KeysetPage<EventRecord> {
-    const q = buildQuery(filter, true, (c, from, to) =>
-      this.selectRangeSize.get(c, from, to, this.denseRange + 1)!.n > this.denseRange);
+    const q = buildQuery(
+      filter,
+      true,
+      (c, from, to) => this.selectRangeSize.get(c, from, to, this.denseRange + 1)!.n > this.denseRange,
+      this.isFewCandidates,
+    );
     const limit = limitArg(filter.limit, 50, 500);
     const rows = this.cache.get<EventRow>(`${q.select} ORDER BY ${q.order} DESC LIMIT @limit`).all({ ...q.params, limit });
     return {
@@ -199,9 +215,12 @@ export class SqlEvents implements EventsRepo {
   }
 
   count(filter: Omit<EventFilter, 'beforeId' | 'limit'>): number {
-    const q = buildQuery(filter, false, () => false);
+    const q = buildQuery(filter, false, () => false, this.isFewCandidates);
     return this.cache.get<{ n: number }>(q.count).get(q.params)!.n;
   }
+
+  private readonly isFewCandidates = (gramsQuery: string): boolean =>
+    this.selectCandidates.get(gramsQuery, this.fewCandidates + 1)!.n <= this.fewCandidates;
 
   countPerMinute(componentAppid: string, from: number, to: number): MinuteCount[] {
     const c = appidArg(componentAppid);
@@ -230,6 +249,7 @@ function buildQuery(
   filter: Omit<EventFilter, 'beforeId' | 'limit'> & { beforeId?: number },
   withBefore: boolean,
   isDenseRange: (componentAppid: string, from: number, to: number) => boolean,
+  isFewCandidates: (gramsQuery: string) => boolean,
 ): BuiltQuery {
   objectArg(filter, 'event filter');
   const params: Record<string, string | number> = { c: appidArg(filter.componentAppid) };
@@ -253,34 +273,55 @@ function buildQuery(
     const column = isDenseRange(params.c as string, from, to) ? '+e.received_at' : 'e.received_at';
     where.push(`${column} >= @from AND ${column} < @to`);
   }
-  if (filter.failedOnly !== undefined && boolArg(filter.failedOnly, 'failedOnly')) where.push(`e.status = 'failed'`);
+  const failedOnly = filter.failedOnly !== undefined && boolArg(filter.failedOnly, 'failedOnly');
+  if (failedOnly) where.push(`e.status = 'failed'`);
 
-  const ftsTerms: string[] = [];
+  let from = 'events e';
+  let idColumn = 'e.id';
   if (filter.search !== undefined) {
     const terms = stringArg(filter.search, 'search', 200).split(/\s+/).filter(Boolean);
     if (terms.length > 8) throw invalidArgument('search takes at most 8 words');
-    terms.forEach((term, i) => {
+    const phrases: string[] = []; // 3+ characters: trigram index
+    const shortWords: string[] = []; // 1–2 characters: grams index, exact
+    const pairs: string[] = []; // pairs of the 3+ character terms: grams index, a superset of their matches
+    for (const term of terms) {
       if ([...term].length >= TRIGRAM) {
-        ftsTerms.push(`"${term.replace(/"/g, '""')}"`);
+        phrases.push(quote(term));
+        pairs.push(...pairWords(term, PAIRS_PER_TERM).map(quote));
       } else {
-        params[`t${i}`] = likePattern(term);
-        where.push(
-          '(' +
-            LIKE_COLUMNS.map((col) => `e.${col} LIKE @t${i} ESCAPE '\\'`).join(' OR ') +
-            ` OR (e.plaintext IS NULL AND e.raw_body LIKE @t${i} ESCAPE '\\'))`,
-        );
+        shortWords.push(quote(termWord(term)));
       }
-    });
-  }
-  // With FTS terms the FTS table drives the query: it yields rowids newest-first and honours rowid < @before,
-  // so a page stops after LIMIT matches instead of collecting every match first.
-  let from = 'events e';
-  let idColumn = 'e.id';
-  if (ftsTerms.length > 0) {
-    params.fts = ftsTerms.join(' AND ');
-    from = 'events_fts f JOIN events e ON e.id = f.rowid';
-    idColumn = 'f.rowid';
-    where.unshift('events_fts MATCH @fts');
+    }
+    const filterWords: string[] = [];
+    if (params.appid !== undefined) filterWords.push(quote(appidWord(params.appid as string)));
+    if (params.kind !== undefined) filterWords.push(quote(kindWord(params.kind as string)));
+    if (failedOnly) filterWords.push(quote(FAILED_WORD));
+    const grams = [...shortWords, ...filterWords];
+    // One FTS table drives the query, yielding rowids newest-first and honouring rowid < @before, so a page stops after
+    // LIMIT matches. Without 3+ character terms the grams index answers everything, filters included. With them, the
+    // grams index drives when it narrows to few candidates (a rare appid, failures, pairs of a rare term), and the
+    // trigram index confirms each; otherwise the trigram index drives and the grams index confirms the short terms.
+    const gramsDrive =
+      phrases.length === 0 || (grams.length > 0 && isFewCandidates([...grams, ...pairs].join(' AND ')));
+    if (gramsDrive) {
+      params.grams = (phrases.length ? [...grams, ...pairs] : grams).join(' AND ');
+      from = 'events_grams g JOIN events e ON e.id = g.rowid';
+      idColumn = 'g.rowid';
+      where.unshift('events_grams MATCH @grams');
+      if (phrases.length) {
+        params.fts = phrases.join(' AND ');
+        where.push('EXISTS (SELECT 1 FROM events_fts WHERE events_fts MATCH @fts AND rowid = e.id)');
+      }
+    } else {
+      params.fts = phrases.join(' AND ');
+      from = 'events_fts f JOIN events e ON e.id = f.rowid';
+      idColumn = 'f.rowid';
+      where.unshift('events_fts MATCH @fts');
+      if (shortWords.length) {
+        params.grams = shortWords.join(' AND ');
+        where.push('EXISTS (SELECT 1 FROM events_grams WHERE events_grams MATCH @grams AND rowid = e.id)');
+      }
+    }
   }
   if (withBefore && filter.beforeId !== undefined) {
     params.before = intArg(filter.beforeId, 'beforeId', 1);
@@ -293,6 +334,11 @@ function buildQuery(
     order: idColumn,
     params,
   };
+}
+
+/** An FTS5 string literal. */
+function quote(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
 }
 
 function validateEvent(e: EventInput): EventRow {
