@@ -264,13 +264,15 @@ function buildQuery(
   eq(filter.msgType, 'msg_type', 'msgType', (v) => stringArg(v, 'msgType filter', FIELD_MAX));
   eq(filter.event, 'event', 'event', (v) => stringArg(v, 'event filter', FIELD_MAX));
   eq(filter.appid, 'appid', 'appid', (v) => appidArg(v, 'appid filter'));
+  let sparseRange = false;
   if (filter.from !== undefined || filter.to !== undefined) {
     const from = filter.from === undefined ? 0 : timeArg(filter.from, 'from');
     const to = filter.to === undefined ? Number.MAX_SAFE_INTEGER : timeArg(filter.to, 'to');
     params.from = from;
     params.to = to;
     // unary + keeps SQLite off the received_at index, so the rowid order drives the page
-    const column = isDenseRange(params.c as string, from, to) ? '+e.received_at' : 'e.received_at';
+    sparseRange = !isDenseRange(params.c as string, from, to);
+    const column = sparseRange ? 'e.received_at' : '+e.received_at';
     where.push(`${column} >= @from AND ${column} < @to`);
   }
   const failedOnly = filter.failedOnly !== undefined && boolArg(filter.failedOnly, 'failedOnly');
@@ -301,11 +303,14 @@ function buildQuery(
     // LIMIT matches. Without 3+ character terms the grams index answers everything, filters included. With them, the
     // grams index drives when it narrows to few candidates (a rare appid, failures, pairs of a rare term), and the
     // trigram index confirms each; otherwise the trigram index drives and the grams index confirms the short terms.
+    // The chosen index drives (CROSS JOIN keeps the planner from driving by the appid or status index and probing the
+    // FTS table row by row), except in a narrow time range, where reading the range from its index may be cheaper.
+    const join = sparseRange ? 'JOIN' : 'CROSS JOIN';
     const gramsDrive =
       phrases.length === 0 || (grams.length > 0 && isFewCandidates([...grams, ...pairs].join(' AND ')));
     if (gramsDrive) {
       params.grams = (phrases.length ? [...grams, ...pairs] : grams).join(' AND ');
-      from = 'events_grams g JOIN events e ON e.id = g.rowid';
+      from = `events_grams g ${join} events e ON e.id = g.rowid`;
       idColumn = 'g.rowid';
       where.unshift('events_grams MATCH @grams');
       if (phrases.length) {
@@ -314,7 +319,7 @@ function buildQuery(
       }
     } else {
       params.fts = phrases.join(' AND ');
-      from = 'events_fts f JOIN events e ON e.id = f.rowid';
+      from = `events_fts f ${join} events e ON e.id = f.rowid`;
       idColumn = 'f.rowid';
       where.unshift('events_fts MATCH @fts');
       if (shortWords.length) {
