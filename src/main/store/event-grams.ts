@@ -30,6 +30,16 @@ function isSpace(ch: string): boolean {
   return code < 128 ? code === 32 || (code >= 9 && code <= 13) : SPACE.test(ch);
 }
 
+/** Text lower-cased per code point, as foldedCode does (whole-string toLowerCase when that gives the same). */
+export function foldText(text: string): string {
+  const lower = text.toLowerCase();
+  // only İ lengthens, and only Σ depends on its neighbours (final ς); otherwise both ways agree
+  if (lower.length === text.length && !text.includes('Σ')) return lower;
+  let out = '';
+  for (const ch of text) out += String.fromCodePoint(foldedCode(ch));
+  return out;
+}
+
 /** The folded code points of text, with -1 for whitespace. */
 function codes(text: string): number[] {
   const out: number[] = [];
@@ -98,8 +108,25 @@ export function eventGrams(e: GramsSource): string {
   return [...words].join(' ');
 }
 
-/** Registers event_grams(kind, appid, status, plaintext, raw_body, info_type, msg_type, event, from_user, to_user, fail_reason). */
+/**
+ * Whether an event's searched columns contain `foldedTerm` (already folded): the check of a search word on a row that
+ * another index found, cheaper than asking an FTS table about one rowid.
+ */
+export function eventContains(foldedTerm: string, columns: readonly (string | null)[]): boolean {
+  const [plaintext, rawBody, ...rest] = columns;
+  const texts = [plaintext ?? rawBody ?? null, ...rest];
+  return texts.some((t) => t !== null && t !== undefined && foldText(t).includes(foldedTerm));
+}
+
+/**
+ * Registers event_grams(kind, appid, status, plaintext, raw_body, info_type, msg_type, event, from_user, to_user,
+ * fail_reason) and event_contains(folded term, plaintext, raw_body, appid, info_type, msg_type, event, from_user,
+ * to_user, fail_reason).
+ */
 export function registerEventGrams(db: Database.Database): void {
+  db.function('event_contains', { deterministic: true }, (term, plaintext, rawBody, appid, infoType, msgType, event, fromUser, toUser, failReason) =>
+    eventContains(term as string, [plaintext, rawBody, appid, infoType, msgType, event, fromUser, toUser, failReason] as (string | null)[]) ? 1 : 0,
+  );
   db.function(
     GRAMS_FUNCTION,
     { deterministic: true },

@@ -68,7 +68,7 @@ export interface StoreOptions {
    */
   nativeBinding?: string;
   /** Query-planning thresholds; tests lower them to reach both plans on small data. */
-  tuning?: { denseRangeRows?: number; fewCandidates?: number };
+  tuning?: { denseRangeRows?: number; searchCountCap?: number; searchDriver?: 'grams' | 'trigram' };
   /**
    * SQLite `synchronous` (default FULL): with FULL every commit is on disk before it returns, which the relay link
    * relies on (a push is acknowledged after its commit, and the relay drops acknowledged pushes once retention
@@ -119,7 +119,13 @@ export class Store {
     this.tokens = new SqlTokens(db, secrets);
     this.authorizers = new SqlAuthorizers(db, secrets, now);
     this.authLinks = new SqlAuthLinks(db, now);
-    this.events = new SqlEvents(db, this.relay as SqlRelayCursor, options.tuning?.denseRangeRows, options.tuning?.fewCandidates);
+    this.events = new SqlEvents(
+      db,
+      this.relay as SqlRelayCursor,
+      options.tuning?.denseRangeRows,
+      options.tuning?.searchCountCap,
+      options.tuning?.searchDriver,
+    );
     this.apiLog = new SqlApiLog(db, apiLogKeep);
     this.settings = new SqlSettings(db);
   }
