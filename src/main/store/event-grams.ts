@@ -15,51 +15,84 @@ import type Database from 'better-sqlite3';
 
 export const GRAMS_FUNCTION = 'event_grams';
 
-/** Lower case per code point, as the trigram tokenizer folds; a character whose lower case is longer stays as is. */
-function foldedCode(ch: string): number {
-  const code = ch.codePointAt(0)!;
-  if (code < 128) return code >= 65 && code <= 90 ? code + 32 : code;
-  const lower = ch.toLowerCase();
-  return lower.length === ch.length ? lower.codePointAt(0)! : code;
+/** JS's \s outside ASCII: searches are split on it, so a gram holding it is never asked for (not indexed). */
+const WIDE_SPACES = new Set([0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]);
+const SPACE = -1;
+/** Folded code of the BMP, filled on first use (-2: not yet); folding per character costs a string otherwise. */
+const FOLDED = new Int32Array(0x10000).fill(-2);
+
+/**
+ * Lower case per code point, as the trigram tokenizer folds (a character whose lower case is longer stays as is), or
+ * SPACE for whitespace.
+ */
+function foldCode(code: number): number {
+  if (code < 128) return code >= 65 && code <= 90 ? code + 32 : code === 32 || (code >= 9 && code <= 13) ? SPACE : code;
+  if (code < 0x10000 && FOLDED[code]! !== -2) return FOLDED[code]!;
+  let folded: number;
+  if (WIDE_SPACES.has(code) || (code >= 0x2000 && code <= 0x200a)) folded = SPACE;
+  else {
+    const ch = String.fromCodePoint(code);
+    const lower = ch.toLowerCase();
+    folded = lower.length === ch.length ? lower.codePointAt(0)! : code;
+  }
+  if (code < 0x10000) FOLDED[code] = folded;
+  return folded;
 }
 
-const SPACE = /\s/;
-/** Searches are split on whitespace, so a gram holding whitespace is never asked for: not indexed. */
-function isSpace(ch: string): boolean {
-  const code = ch.charCodeAt(0);
-  return code < 128 ? code === 32 || (code >= 9 && code <= 13) : SPACE.test(ch);
-}
-
-/** Text lower-cased per code point, as foldedCode does (whole-string toLowerCase when that gives the same). */
+/** Text lower-cased per code point, as foldCode does (whole-string toLowerCase when that gives the same). */
 export function foldText(text: string): string {
   const lower = text.toLowerCase();
   // only İ lengthens, and only Σ depends on its neighbours (final ς); otherwise both ways agree
   if (lower.length === text.length && !text.includes('Σ')) return lower;
   let out = '';
-  for (const ch of text) out += String.fromCodePoint(foldedCode(ch));
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    const folded = foldCode(code);
+    out += folded === SPACE ? ch : String.fromCodePoint(folded);
+  }
   return out;
 }
 
-/** The folded code points of text, with -1 for whitespace. */
+/** Calls fn with each folded code point of text (SPACE for whitespace). */
+function eachCode(text: string, fn: (code: number) => void): void {
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        code = ((code - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
+        i++;
+      }
+    }
+    fn(foldCode(code));
+  }
+}
+
 function codes(text: string): number[] {
   const out: number[] = [];
-  for (const ch of text) out.push(isSpace(ch) ? -1 : foldedCode(ch));
+  eachCode(text, (c) => out.push(c));
   return out;
 }
 
-function addGrams(text: string | null, into: Set<string>): void {
+/** Grams as numbers while collecting (a character: its code; a pair: (first + 1) × PAIR + second). */
+const PAIR = 0x110000;
+
+function addGrams(text: string | null, into: Set<number>): void {
   if (text === null) return;
-  let prev = '';
-  for (const code of codes(text)) {
-    if (code < 0) {
-      prev = '';
-      continue;
+  let prev = SPACE;
+  eachCode(text, (code) => {
+    if (code !== SPACE) {
+      into.add(code);
+      if (prev !== SPACE) into.add((prev + 1) * PAIR + code);
     }
-    const hex = code.toString(16);
-    into.add(hex);
-    if (prev) into.add(prev + 'x' + hex);
-    prev = hex;
-  }
+    prev = code;
+  });
+}
+
+const HEX: string[] = [];
+const hex = (code: number) => (code < 0x10000 ? (HEX[code] ??= code.toString(16)) : code.toString(16));
+function gramWord(gram: number): string {
+  return gram < PAIR ? hex(gram) : hex(Math.floor(gram / PAIR) - 1) + 'x' + hex(gram % PAIR);
 }
 
 const hexOf = (text: string) => Buffer.from(text, 'utf8').toString('hex');
@@ -99,13 +132,14 @@ export interface GramsSource {
 
 /** The events_grams document of one event. */
 export function eventGrams(e: GramsSource): string {
-  const words = new Set<string>();
-  addGrams(e.plaintext ?? e.raw_body, words);
-  for (const text of [e.appid, e.info_type, e.msg_type, e.event, e.from_user, e.to_user, e.fail_reason]) addGrams(text, words);
-  words.add(kindWord(e.kind));
-  if (e.appid !== null) words.add(appidWord(e.appid));
-  if (e.status === 'failed') words.add(FAILED_WORD);
-  return [...words].join(' ');
+  const grams = new Set<number>();
+  addGrams(e.plaintext ?? e.raw_body, grams);
+  for (const text of [e.appid, e.info_type, e.msg_type, e.event, e.from_user, e.to_user, e.fail_reason]) addGrams(text, grams);
+  const words = Array.from(grams, gramWord);
+  words.push(kindWord(e.kind));
+  if (e.appid !== null) words.push(appidWord(e.appid));
+  if (e.status === 'failed') words.push(FAILED_WORD);
+  return words.join(' ');
 }
 
 /**
