@@ -3,7 +3,8 @@
  * (a) console cold start → first screen interactive, beside a blank page from a bare node:http server (the floor);
  * (b) authorizer table at 100,000 rows: search response and scroll response in the browser, beside the store query alone;
  * (c) CSV / XLSX / JSON export of 100,000 authorizers through the real 'authorizers/export' handler, with peak RSS;
- * (d) event search over 1,000,000 events (FTS5 trigram; 1–2 character terms fall back to LIKE), beside the newest page.
+ * (d) event search over 1,000,000 events (FTS5 trigram for 3+ characters, the grams index for 1–2 and filters), beside
+ *     the newest page and the LIKE scan short terms used before, with the grams index's size and insert cost.
  * The 1M-event database is cached under .bench-data/ keyed by schema version and generator version.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -11,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { AuthorizerInput, EventInput, EventKind } from '../src/shared/domain';
 import { NodeSecretStore, openStore, SCHEMA_VERSION, type Store } from '../src/main/store';
@@ -54,6 +56,8 @@ export async function run(): Promise<BenchSection[]> {
     process.stdout.write(`@@export ${JSON.stringify(await exportChild(dir, format))}\n`);
     process.exit(0);
   }
+  // `npm run bench console` with WXOPEN_BENCH_SEARCH_ONLY=1: the event search alone (no browser, no CLI build needed)
+  if (process.env['WXOPEN_BENCH_SEARCH_ONLY']) return [await searchBench()];
   if (!existsSync(CHROMIUM)) throw new Error(`console bench needs Chromium at ${CHROMIUM} (apt-get install chromium, or set WXOPEN_CHROMIUM)`);
   if (!existsSync(CLI)) throw new Error(`console bench needs ${CLI}: run "npm run build:cli"`);
   ensureRendererBuilt();
@@ -710,35 +714,114 @@ export function eventsDatabase(): { path: string; keyPath: string; reused: boole
   return { path, keyPath, reused: false, seedMs: performance.now() - t0 };
 }
 
+/**
+ * The search before the grams index, for the 1–2 character cases: a LIKE over the searched columns of every row,
+ * newest first, until a page is full (run on a second, read-only connection to the same file).
+ */
+const LIKE_COLUMNS_BEFORE = ['plaintext', 'appid', 'info_type', 'msg_type', 'event', 'from_user', 'to_user', 'fail_reason'];
+function likeSearchBefore(raw: Database.Database, f: { search: string; appid?: string; failedOnly?: boolean }): () => number {
+  const where = ['component_appid = @c'];
+  const params: Record<string, string> = { c: PLATFORM };
+  if (f.appid) (where.push('appid = @appid'), (params.appid = f.appid));
+  if (f.failedOnly) where.push(`status = 'failed'`);
+  f.search.split(/\s+/).forEach((term, i) => {
+    params[`t${i}`] = '%' + term.replace(/[\\%_]/g, (ch) => '\\' + ch) + '%';
+    const like = (col: string) => `${col} LIKE @t${i} ESCAPE '\\'`;
+    where.push(`(${LIKE_COLUMNS_BEFORE.map(like).join(' OR ')} OR (plaintext IS NULL AND ${like('raw_body')}))`);
+  });
+  const stmt = raw.prepare(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT 100`);
+  return () => stmt.all(params).length;
+}
+
+/** Bytes of the FTS5 tables whose shadow tables start with `prefix` (dbstat, one b-tree at a time). */
+function ftsBytes(raw: Database.Database, prefix: string): number {
+  const names = raw.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE ? || '\\_%' ESCAPE '\\'`).pluck().all(prefix) as string[];
+  const size = raw.prepare('SELECT sum(pgsize) FROM dbstat WHERE name = ? AND aggregate = 1').pluck();
+  return names.reduce((sum, name) => sum + ((size.get(name) as number | null) ?? 0), 0);
+}
+
+/**
+ * µs per store.events.insert with and without the grams index: two fresh stores on files beside each other, the same
+ * generated events into both in 1,000-event transactions, rounds interleaved so load falls on both alike.
+ */
+function insertCost(dir: string): { withGrams: number; without: number; events: number } {
+  const open = (name: string) => openStore({ path: join(dir, `${name}.db`), secrets: new NodeSecretStore(join(dir, `${name}.key`)) });
+  const stores = { withGrams: open('with-grams'), without: open('without-grams') };
+  const raw = new Database(join(dir, 'without-grams.db'));
+  raw.exec('DROP TRIGGER events_grams_insert; DROP TRIGGER events_grams_update; DROP TRIGGER events_grams_delete;');
+  raw.close();
+  const r = rng(99);
+  const noise = Buffer.from(Array.from({ length: 96_000 }, () => Math.floor(r() * 256))).toString('base64');
+  const base = Date.UTC(2026, 9, 1);
+  const ROUNDS = 8;
+  const BATCH = 1000;
+  const times = { withGrams: [] as number[], without: [] as number[] };
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      const from = round * 2 * BATCH;
+      for (const name of round % 2 ? (['without', 'withGrams'] as const) : (['withGrams', 'without'] as const)) {
+        const events = Array.from({ length: 2 * BATCH }, (_, k) => eventAt(from + k, rng(from + k), noise, base));
+        const t0 = performance.now();
+        for (let b = 0; b < 2; b++) {
+          stores[name].transaction(() => {
+            for (const e of events.slice(b * BATCH, (b + 1) * BATCH)) stores[name].events.insert(e);
+          });
+        }
+        times[name].push(((performance.now() - t0) * 1000) / (2 * BATCH));
+      }
+    }
+  } finally {
+    stores.withGrams.close();
+    stores.without.close();
+  }
+  return { withGrams: median(times.withGrams), without: median(times.without), events: ROUNDS * 2 * BATCH };
+}
+
 async function searchBench(): Promise<BenchSection> {
   const db = eventsDatabase();
   const openT0 = performance.now();
   const store: Store = openStore({ path: db.path, secrets: new NodeSecretStore(db.keyPath) });
   const openMs = performance.now() - openT0;
+  const raw = new Database(db.path, { readonly: true });
+  const tmp = mkdtempSync(join(tmpdir(), 'wxopen-bench-insert-'));
   try {
     // A mid-popularity account for the appid filter (the busiest hold a large share of the traffic).
     const appid = APPIDS[40]!;
+    // The least busy account (≈0.2% of the pushes).
+    const quietAppid = APPIDS[199]!;
     // For the rare term, an account that did receive it (so the filter has something to find).
     const rareAppid = store.events.list({ componentAppid: PLATFORM, search: RARE_CHINESE, limit: 1 }).rows[0]?.appid ?? appid;
-    const cases: { name: string; search?: string; appid?: string; reps: number; aim: boolean }[] = [
+    type Case = { name: string; search?: string; appid?: string; failedOnly?: boolean; reps: number; aim: boolean; before?: boolean };
+    const cases: Case[] = [
       { name: 'no search: newest page (floor)', reps: 20, aim: false },
-      { name: 'common ASCII term "order" (FTS)', search: 'order', reps: 20, aim: true },
-      { name: 'common Chinese "优惠券" (FTS)', search: '优惠券', reps: 20, aim: true },
-      { name: 'Chinese 4 chars "物流信息" (FTS)', search: '物流信息', reps: 20, aim: true },
-      { name: `rare Chinese "${RARE_CHINESE}" (FTS)`, search: RARE_CHINESE, reps: 20, aim: true },
-      { name: `rare ASCII "${RARE_ASCII}" (FTS)`, search: RARE_ASCII, reps: 20, aim: true },
-      { name: 'no match "zzqxw" (FTS)', search: 'zzqxw', reps: 20, aim: true },
-      { name: 'two words "退款什么 到账" (FTS AND)', search: '退款什么 到账', reps: 20, aim: true },
-      { name: '"优惠券" + appid filter (FTS)', search: '优惠券', appid, reps: 20, aim: true },
-      { name: `"${RARE_CHINESE}" + appid filter (FTS)`, search: RARE_CHINESE, appid: rareAppid, reps: 20, aim: true },
-      { name: '2 chars "订单" (LIKE fallback, common)', search: '订单', reps: 20, aim: true },
-      { name: '2 chars "qz" (LIKE fallback, no match: full scan)', search: 'qz', reps: 3, aim: true },
+      { name: 'common ASCII term "order" (trigram)', search: 'order', reps: 20, aim: true },
+      { name: 'common Chinese "优惠券" (trigram)', search: '优惠券', reps: 20, aim: true },
+      { name: 'Chinese 4 chars "物流信息" (trigram)', search: '物流信息', reps: 20, aim: true },
+      { name: `rare Chinese "${RARE_CHINESE}" (trigram)`, search: RARE_CHINESE, reps: 20, aim: true },
+      { name: `rare ASCII "${RARE_ASCII}" (trigram)`, search: RARE_ASCII, reps: 20, aim: true },
+      { name: 'no match "zzqxw" (trigram)', search: 'zzqxw', reps: 20, aim: true },
+      { name: 'two words "退款什么 到账" (trigram + grams)', search: '退款什么 到账', reps: 20, aim: true },
+      { name: '"优惠券" + appid filter', search: '优惠券', appid, reps: 20, aim: true },
+      { name: '"order" + quiet appid filter', search: 'order', appid: quietAppid, reps: 20, aim: true },
+      { name: `"${RARE_CHINESE}" + appid filter`, search: RARE_CHINESE, appid: rareAppid, reps: 20, aim: true },
+      { name: '"优惠券" + failed only (none match)', search: '优惠券', failedOnly: true, reps: 20, aim: true },
+      { name: '1 char Chinese "订" (grams, common)', search: '订', reps: 20, aim: true, before: true },
+      { name: '1 char ASCII "k" (grams, common)', search: 'k', reps: 20, aim: true, before: true },
+      { name: '1 char "鲸" (grams, no match)', search: '鲸', reps: 20, aim: true, before: true },
+      { name: '2 chars "订单" (grams, common)', search: '订单', reps: 20, aim: true, before: true },
+      { name: '2 chars "SF" (grams, ASCII upper case)', search: 'SF', reps: 20, aim: true, before: true },
+      { name: '2 chars "qz" (grams, no match)', search: 'qz', reps: 20, aim: true, before: true },
+      { name: '2 chars "鲸鱼" (grams, no match)', search: '鲸鱼', reps: 20, aim: true, before: true },
+      { name: '2 chars "订单" + quiet appid filter', search: '订单', appid: quietAppid, reps: 20, aim: true, before: true },
+      { name: '2 chars "订单" + failed only (none match)', search: '订单', failedOnly: true, reps: 20, aim: true, before: true },
+      { name: '1 char "d" + failed only', search: 'd', failedOnly: true, reps: 20, aim: true, before: true },
+      { name: 'two short words "订单 吗"', search: '订单 吗', reps: 20, aim: true, before: true },
     ];
     const rows: (string | number)[][] = [];
     let met = 0;
     let aimed = 0;
     for (const c of cases) {
-      const filter = { componentAppid: PLATFORM, limit: 100, ...(c.search ? { search: c.search } : {}), ...(c.appid ? { appid: c.appid } : {}) };
+      const filter = { componentAppid: PLATFORM, limit: 100, ...(c.search ? { search: c.search } : {}), ...(c.appid ? { appid: c.appid } : {}), ...(c.failedOnly ? { failedOnly: true } : {}) };
       const times: number[] = [];
       let hits = 0;
       let first = 0;
@@ -750,25 +833,46 @@ async function searchBench(): Promise<BenchSection> {
         else times.push(ms);
         hits = page.rows.length;
       }
+      let before = '—';
+      if (c.before) {
+        const like = likeSearchBefore(raw, { search: c.search!, appid: c.appid, failedOnly: c.failedOnly });
+        const beforeTimes: number[] = [];
+        let beforeHits = 0;
+        for (let i = 0; i < 2; i++) {
+          const t0 = performance.now();
+          beforeHits = like();
+          beforeTimes.push(performance.now() - t0);
+        }
+        if (beforeHits !== hits) throw new Error(`${c.name}: the grams index found ${hits} rows, the LIKE scan ${beforeHits}`);
+        before = fmt.ms(median(beforeTimes));
+      }
       const p95 = percentile(times, 95);
       if (c.aim) {
         aimed++;
         if (p95 < 100) met++;
       }
-      rows.push([c.name, hits === 100 ? '100 (full page)' : hits, fmt.ms(first), fmt.ms(percentile(times, 50)), fmt.ms(p95), c.aim ? verdict(p95 < 100) : '—']);
+      rows.push([c.name, hits === 100 ? '100 (full page)' : hits, fmt.ms(first), fmt.ms(percentile(times, 50)), fmt.ms(p95), before, c.aim ? verdict(p95 < 100) : '—']);
     }
+    const fileBytes = statSync(db.path).size;
+    const gramsBytes = ftsBytes(raw, 'events_grams');
+    const trigramBytes = ftsBytes(raw, 'events_fts');
+    const cost = insertCost(tmp);
     return {
       title: `Console: event search over ${fmt.int(EVENTS)} events (one 100-row page, as the Events screen asks)`,
-      columns: ['query', 'rows', 'first (cold)', 'p50', 'p95', 'aim p95 < 100 ms'],
+      columns: ['query', 'rows', 'first (cold)', 'p50', 'p95', 'before: LIKE scan (median of 2)', 'aim p95 < 100 ms'],
       rows,
       notes: [
         db.reused
           ? `database reused from ${db.path.replace(ROOT + '/', '')} (${fmt.mb(statSync(db.path).size)}); opened in ${fmt.ms(openMs)}`
           : `database seeded this run in ${(db.seedMs / 1000).toFixed(1)} s through store.events.insert in 10,000-event transactions (${fmt.mb(statSync(db.path).size)}), cached at ${db.path.replace(ROOT + '/', '')}`,
-        `store.events.list in this process, p50/p95 over the reps after one cold call; ${met}/${aimed} queries meet the aim; 1–2 character terms cannot use the trigram index and scan with LIKE until a page is full`,
+        `store.events.list in this process, p50/p95 over the reps after one cold call; ${met}/${aimed} queries meet the aim; "before" is the LIKE scan 1–2 character terms used before the grams index (same rows checked)`,
+        `index size: grams (events_grams) ${fmt.mb(gramsBytes)} beside the trigram index (events_fts) ${fmt.mb(trigramBytes)}, in a ${fmt.mb(fileBytes)} file (${((gramsBytes / fileBytes) * 100).toFixed(1)}% of it; ${fmt.mb(fileBytes - gramsBytes)} without it); dbstat page bytes`,
+        `insert cost: ${cost.withGrams.toFixed(1)} µs per store.events.insert with the grams index beside ${cost.without.toFixed(1)} µs without it (${fmt.ratio(cost.withGrams / cost.without)}; ${fmt.int(cost.events)} generated events into each of two fresh stores, 1,000 per transaction, synchronous=FULL, median of 8 interleaved rounds)`,
       ],
     };
   } finally {
+    raw.close();
     store.close();
+    rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -14,7 +14,8 @@ import {
 import type { EventOutcome, EventsRepo } from './api';
 import { StoreError, invalidArgument } from './errors';
 import type { SqlRelayCursor } from './relay-cursor';
-import { MAX_BUCKET_SPAN_MS, MINUTE_MS, StatementCache, likePattern } from './sql';
+import { FAILED_WORD, appidWord, foldText, kindWord, pairWords, termWord } from './event-grams';
+import { MAX_BUCKET_SPAN_MS, MINUTE_MS, StatementCache } from './sql';
 import {
   appidArg,
   boolArg,
@@ -61,10 +62,22 @@ interface EventRow {
 
 const BODY_MAX = 4 * 1024 * 1024;
 const FIELD_MAX = 1000;
-/** Trigram FTS needs at least 3 characters; shorter terms fall back to LIKE. */
+/** Trigram FTS needs at least 3 characters; shorter terms go to the grams index (event-grams.ts). */
 const TRIGRAM = 3;
-// Same columns as the FTS index; raw_body only when there is no plaintext (see the migration).
-const LIKE_COLUMNS = ['plaintext', 'appid', 'info_type', 'msg_type', 'event', 'from_user', 'to_user', 'fail_reason'];
+/**
+ * Pairs of each 3+ character term added to the grams query when it drives: they drop most rows without the term before
+ * the row is read; each costs a seek per candidate, so a few.
+ */
+const PAIRS_PER_TERM = 3;
+/**
+ * With both 3+ character terms and grams words (short terms, filters), each index counts its matches up to this many
+ * and the smaller drives; above it on both sides the trigram index drives (both are common, pages fill early).
+ */
+const SEARCH_COUNT_CAP = 10_000;
+/** event_contains's columns after the term (event-grams.ts); raw_body counts only without plaintext, as in the FTS. */
+const CONTAINS_COLUMNS = ['plaintext', 'raw_body', 'appid', 'info_type', 'msg_type', 'event', 'from_user', 'to_user', 'fail_reason']
+  .map((c) => 'e.' + c)
+  .join(', ');
 /**
  * Above this many events in a time range, pages walk the rowid order and test the time per row (matches are dense,
  * LIMIT stops early); below it they read the range from the received_at index and sort it (a narrow window deep in
@@ -87,19 +100,28 @@ export class SqlEvents implements EventsRepo {
     { minute: number; count: number; failed: number }
   >;
   private readonly selectRangeSize: Database.Statement<[string, number, number, number], { n: number }>;
+  private readonly countGrams: Database.Statement<[string, number], { n: number }>;
+  private readonly countTrigram: Database.Statement<[string, number], { n: number }>;
   private readonly cache: StatementCache;
 
   constructor(
     private readonly db: Database.Database,
     private readonly cursor: SqlRelayCursor,
     private readonly denseRange = DENSE_RANGE,
+    private readonly searchCountCap = SEARCH_COUNT_CAP,
+    private readonly searchDriver?: 'grams' | 'trigram',
   ) {
     intArg(denseRange, 'denseRangeRows', 1);
+    intArg(searchCountCap, 'searchCountCap', 0);
     this.cache = new StatementCache(db);
     this.selectRangeSize = db.prepare(
       `SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE component_appid = ? AND received_at >= ? AND received_at < ?
        LIMIT ?)`,
     );
+    this.countGrams = db.prepare(
+      'SELECT count(*) AS n FROM (SELECT 1 FROM events_grams WHERE events_grams MATCH ? LIMIT ?)',
+    );
+    this.countTrigram = db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM events_fts WHERE events_fts MATCH ? LIMIT ?)');
     this.selectBySeq = db.prepare('SELECT id FROM events WHERE component_appid = ? AND queue_epoch = ? AND seq = ?');
     this.selectByDedupe = db.prepare('SELECT id FROM events WHERE component_appid = ? AND dedupe_key = ?');
     const columns = [
@@ -196,8 +218,12 @@ export class SqlEvents implements EventsRepo {
   }
 
   list(filter: EventFilter): KeysetPage<EventRecord> {
-    const q = buildQuery(filter, true, (c, from, to) =>
-      this.selectRangeSize.get(c, from, to, this.denseRange + 1)!.n > this.denseRange);
+    const q = buildQuery(
+      filter,
+      true,
+      (c, from, to) => this.selectRangeSize.get(c, from, to, this.denseRange + 1)!.n > this.denseRange,
+      this.gramsDrive,
+    );
     const limit = limitArg(filter.limit, 50, 500);
     const rows = this.cache.get<EventRow>(`${q.select} ORDER BY ${q.order} DESC LIMIT @limit`).all({ ...q.params, limit });
     return {
@@ -207,9 +233,17 @@ export class SqlEvents implements EventsRepo {
   }
 
   count(filter: Omit<EventFilter, 'beforeId' | 'limit'>): number {
-    const q = buildQuery(filter, false, () => false);
+    const q = buildQuery(filter, false, () => false, this.gramsDrive);
     return this.cache.get<{ n: number }>(q.count).get(q.params)!.n;
   }
+
+  /** Whether the grams index drives a search that both indexes could drive (see SEARCH_COUNT_CAP). */
+  private readonly gramsDrive = (gramsQuery: string, trigramQuery: string): boolean => {
+    if (this.searchDriver) return this.searchDriver === 'grams';
+    const cap = this.searchCountCap;
+    const grams = this.countGrams.get(gramsQuery, cap + 1)!.n;
+    return grams <= cap && grams <= this.countTrigram.get(trigramQuery, cap + 1)!.n;
+  };
 
   countPerMinute(componentAppid: string, from: number, to: number): MinuteCount[] {
     const c = appidArg(componentAppid);
@@ -238,6 +272,7 @@ function buildQuery(
   filter: Omit<EventFilter, 'beforeId' | 'limit'> & { beforeId?: number },
   withBefore: boolean,
   isDenseRange: (componentAppid: string, from: number, to: number) => boolean,
+  gramsDrive: (gramsQuery: string, trigramQuery: string) => boolean,
 ): BuiltQuery {
   objectArg(filter, 'event filter');
   const params: Record<string, string | number> = { c: appidArg(filter.componentAppid) };
@@ -252,43 +287,75 @@ function buildQuery(
   eq(filter.msgType, 'msg_type', 'msgType', (v) => stringArg(v, 'msgType filter', FIELD_MAX));
   eq(filter.event, 'event', 'event', (v) => stringArg(v, 'event filter', FIELD_MAX));
   eq(filter.appid, 'appid', 'appid', (v) => appidArg(v, 'appid filter'));
+  let sparseRange = false;
   if (filter.from !== undefined || filter.to !== undefined) {
     const from = filter.from === undefined ? 0 : timeArg(filter.from, 'from');
     const to = filter.to === undefined ? Number.MAX_SAFE_INTEGER : timeArg(filter.to, 'to');
     params.from = from;
     params.to = to;
     // unary + keeps SQLite off the received_at index, so the rowid order drives the page
-    const column = isDenseRange(params.c as string, from, to) ? '+e.received_at' : 'e.received_at';
+    sparseRange = !isDenseRange(params.c as string, from, to);
+    const column = sparseRange ? 'e.received_at' : '+e.received_at';
     where.push(`${column} >= @from AND ${column} < @to`);
   }
-  if (filter.failedOnly !== undefined && boolArg(filter.failedOnly, 'failedOnly')) where.push(`e.status = 'failed'`);
+  const failedOnly = filter.failedOnly !== undefined && boolArg(filter.failedOnly, 'failedOnly');
+  if (failedOnly) where.push(`e.status = 'failed'`);
 
-  const ftsTerms: string[] = [];
-  if (filter.search !== undefined) {
-    const terms = stringArg(filter.search, 'search', 200).split(/\s+/).filter(Boolean);
-    if (terms.length > 8) throw invalidArgument('search takes at most 8 words');
-    terms.forEach((term, i) => {
-      if ([...term].length >= TRIGRAM) {
-        ftsTerms.push(`"${term.replace(/"/g, '""')}"`);
-      } else {
-        params[`t${i}`] = likePattern(term);
-        where.push(
-          '(' +
-            LIKE_COLUMNS.map((col) => `e.${col} LIKE @t${i} ESCAPE '\\'`).join(' OR ') +
-            ` OR (e.plaintext IS NULL AND e.raw_body LIKE @t${i} ESCAPE '\\'))`,
-        );
-      }
-    });
-  }
-  // With FTS terms the FTS table drives the query: it yields rowids newest-first and honours rowid < @before,
-  // so a page stops after LIMIT matches instead of collecting every match first.
   let from = 'events e';
   let idColumn = 'e.id';
-  if (ftsTerms.length > 0) {
-    params.fts = ftsTerms.join(' AND ');
-    from = 'events_fts f JOIN events e ON e.id = f.rowid';
-    idColumn = 'f.rowid';
-    where.unshift('events_fts MATCH @fts');
+  const terms =
+    filter.search === undefined ? [] : stringArg(filter.search, 'search', 200).split(/\s+/).filter(Boolean);
+  if (terms.length > 8) throw invalidArgument('search takes at most 8 words');
+  if (terms.length > 0) {
+    const phrases: string[] = []; // 3+ characters: trigram index
+    const longTerms: string[] = [];
+    const shortTerms: string[] = [];
+    const shortWords: string[] = []; // 1–2 characters: grams index, exact
+    const pairs: string[] = []; // pairs of the 3+ character terms: grams index, a superset of their matches
+    for (const term of terms) {
+      if ([...term].length >= TRIGRAM) {
+        phrases.push(quote(term));
+        longTerms.push(term);
+        pairs.push(...pairWords(term, PAIRS_PER_TERM).map(quote));
+      } else {
+        shortTerms.push(term);
+        shortWords.push(quote(termWord(term)));
+      }
+    }
+    const filterWords: string[] = [];
+    if (params.appid !== undefined) filterWords.push(quote(appidWord(params.appid as string)));
+    if (params.kind !== undefined) filterWords.push(quote(kindWord(params.kind as string)));
+    if (failedOnly) filterWords.push(quote(FAILED_WORD));
+    const grams = [...shortWords, ...filterWords];
+    // One FTS table drives the query, yielding rowids newest-first and honouring rowid < @before, so a page stops after
+    // LIMIT matches. Without 3+ character terms the grams index answers everything, filters included. With them and
+    // grams words too, the index with fewer matches drives (a rare appid or failures: grams, plus pairs of the long
+    // terms; a rare long term: trigram), and each row it yields is checked for the other index's words.
+    // The checks read the row (event_contains, event-grams.ts): asking an FTS table about one rowid costs far more.
+    // CROSS JOIN keeps the planner from driving by the appid or status index instead, except in a narrow time range,
+    // where reading the range from its index may be cheaper.
+    const join = sparseRange ? 'JOIN' : 'CROSS JOIN';
+    const byGrams =
+      phrases.length === 0 || (grams.length > 0 && gramsDrive(grams.join(' AND '), phrases.join(' AND ')));
+    const check = (checked: string[]) =>
+      checked.forEach((term, i) => {
+        const name = `t${i}`;
+        params[name] = foldText(term);
+        where.push(`event_contains(@${name}, ${CONTAINS_COLUMNS})`);
+      });
+    if (byGrams) {
+      params.grams = [...grams, ...pairs].join(' AND ');
+      from = `events_grams g ${join} events e ON e.id = g.rowid`;
+      idColumn = 'g.rowid';
+      where.unshift('events_grams MATCH @grams');
+      check(longTerms);
+    } else {
+      params.fts = phrases.join(' AND ');
+      from = `events_fts f ${join} events e ON e.id = f.rowid`;
+      idColumn = 'f.rowid';
+      where.unshift('events_fts MATCH @fts');
+      check(shortTerms);
+    }
   }
   if (withBefore && filter.beforeId !== undefined) {
     params.before = intArg(filter.beforeId, 'beforeId', 1);
@@ -301,6 +368,11 @@ function buildQuery(
     order: idColumn,
     params,
   };
+}
+
+/** An FTS5 string literal. */
+function quote(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
 }
 
 function validateEvent(e: EventInput): EventRow {

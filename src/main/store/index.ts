@@ -18,6 +18,7 @@ import type {
 } from './api';
 import { StoreError, invalidArgument } from './errors';
 import { createPrivateFile, ensurePrivateFolder, narrowToPrivate } from './file-modes';
+import { registerEventGrams } from './event-grams';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
 import type { SecretStore } from './secret-store';
 import { SqlPlatforms } from './platforms';
@@ -71,7 +72,7 @@ export interface StoreOptions {
    */
   nativeBinding?: string;
   /** Query-planning thresholds; tests lower them to reach both plans on small data. */
-  tuning?: { denseRangeRows?: number };
+  tuning?: { denseRangeRows?: number; searchCountCap?: number; searchDriver?: 'grams' | 'trigram' };
   /**
    * SQLite `synchronous` (default FULL): with FULL every commit is on disk before it returns, which the relay link
    * relies on (a push is acknowledged after its commit, and the relay drops acknowledged pushes once retention
@@ -124,7 +125,13 @@ export class Store {
     this.tokens = new SqlTokens(db, secrets);
     this.authorizers = new SqlAuthorizers(db, secrets, now);
     this.authLinks = new SqlAuthLinks(db, now);
-    this.events = new SqlEvents(db, this.relay as SqlRelayCursor, options.tuning?.denseRangeRows);
+    this.events = new SqlEvents(
+      db,
+      this.relay as SqlRelayCursor,
+      options.tuning?.denseRangeRows,
+      options.tuning?.searchCountCap,
+      options.tuning?.searchDriver,
+    );
     this.apiLog = new SqlApiLog(db, apiLogKeep);
     this.settings = new SqlSettings(db);
     this.batch = new SqlBatch(db, now);
@@ -231,6 +238,7 @@ function openDatabase(path: string, nativeBinding: string | undefined, synchrono
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     db.pragma('temp_store = MEMORY'); // search hits and sorts: small, and never worth a file
+    registerEventGrams(db); // before migrating: step 5 and the events triggers call it
     migrate(db, version);
     // SQLite gives -wal/-shm the main file's 0600; this catches a file system or build that does not.
     if (onDisk) for (const side of SIDE_FILES) narrowToPrivate(path + side);

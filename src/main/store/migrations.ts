@@ -328,6 +328,31 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE api_calls ADD COLUMN response_body TEXT;
   ALTER TABLE api_calls ADD COLUMN response_binary INTEGER NOT NULL DEFAULT 0;
   `,
+  // 9: event search for 1- and 2-character terms (the trigram index needs 3+; they were LIKE scans, 1.6 s over 1M
+  //    events for no match): each event's distinct characters and character pairs, plus its appid / kind / failed as
+  //    words, in a contentless FTS5 table without positions (see event-grams.ts; event_grams() is registered by the
+  //    store before migrating). The triggers keep it, so every writer of events does; the last statement backfills.
+  `
+  CREATE VIRTUAL TABLE events_grams USING fts5 (
+    grams, content = '', contentless_delete = 1, detail = none, tokenize = 'ascii'
+  );
+  CREATE TRIGGER events_grams_insert AFTER INSERT ON events BEGIN
+    INSERT INTO events_grams (rowid, grams) VALUES (new.id, event_grams(new.kind, new.appid, new.status, new.plaintext,
+      new.raw_body, new.info_type, new.msg_type, new.event, new.from_user, new.to_user, new.fail_reason));
+  END;
+  CREATE TRIGGER events_grams_delete AFTER DELETE ON events BEGIN
+    DELETE FROM events_grams WHERE rowid = old.id;
+  END;
+  CREATE TRIGGER events_grams_update AFTER UPDATE OF kind, appid, status, plaintext, raw_body, info_type, msg_type, event,
+                                             from_user, to_user, fail_reason ON events BEGIN
+    DELETE FROM events_grams WHERE rowid = old.id;
+    INSERT INTO events_grams (rowid, grams) VALUES (new.id, event_grams(new.kind, new.appid, new.status, new.plaintext,
+      new.raw_body, new.info_type, new.msg_type, new.event, new.from_user, new.to_user, new.fail_reason));
+  END;
+  INSERT INTO events_grams (rowid, grams)
+    SELECT id, event_grams(kind, appid, status, plaintext, raw_body, info_type, msg_type, event, from_user, to_user,
+                           fail_reason) FROM events;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
