@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, test } from 'vitest';
 import type { EventFilter, EventInput } from '../../src/shared/domain';
 import { tempStore, track } from './temp-store';
-import { NodeSecretStore, openStore, type Store } from '../../src/main/store/index';
+import { NodeSecretStore, openStore, SCHEMA_VERSION, type Store } from '../../src/main/store/index';
 
 /**
  * Event search must mean what it always meant — every word is an ASCII-case-insensitive substring of one of the
@@ -188,21 +188,21 @@ describe('event search equals a brute-force LIKE scan', () => {
   });
 });
 
-describe('migration 5 builds the grams index for events stored before it', () => {
-  test('a schema-4 file with events answers 1- and 2-character searches after opening, and keeps indexing', () => {
+describe('the grams migration builds the index for events stored before it', () => {
+  test('a file from just before the grams step answers 1- and 2-character searches after opening, and keeps indexing', () => {
     const { store, dbPath, keyPath } = tempStore();
     seed(store, 200);
     store.close();
-    // back to schema 4, as an older app left it: no grams table, no triggers calling event_grams()
+    // back to the schema before the grams step (the last one), as an older app left it: no grams table, no triggers
     const raw = new Database(dbPath);
     raw.exec(`DROP TRIGGER events_grams_insert; DROP TRIGGER events_grams_delete; DROP TRIGGER events_grams_update;
-              DROP TABLE events_grams; PRAGMA user_version = 4;`);
+              DROP TABLE events_grams; PRAGMA user_version = ${SCHEMA_VERSION - 1};`);
     const searches = ['订', '订单', 'o', '<E', '券 order', '吗 wx'];
     const scan = oracle(raw);
     const want = searches.map((search) => scan({ componentAppid: C, search }));
     raw.close();
     const reopened = track(openStore({ path: dbPath, secrets: new NodeSecretStore(keyPath) }));
-    expect(reopened.schemaVersion).toBe(5);
+    expect(reopened.schemaVersion).toBe(SCHEMA_VERSION);
     expect(searches.map((search) => reopened.events.list({ componentAppid: C, search, limit: 500 }).rows.map((r) => r.id))).toEqual(want);
     expect(want.every((ids) => ids.length > 0)).toBe(true);
     const { id } = reopened.events.insert({ componentAppid: C, kind: 'local', receivedAt: BASE, rawBody: '戊己' });
