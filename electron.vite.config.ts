@@ -1,12 +1,16 @@
 import { resolve } from 'node:path';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'electron-vite';
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
+import Components from 'unplugin-vue-components/vite';
 
 /**
  * main: src/main/index.ts (ESM; node_modules stay external, better-sqlite3 is native), and the relay queue's writer
  *   thread beside it as out/main/queue-writer.js.
  * preload: src/preload/index.ts as CommonJS, self-contained, because sandboxed preloads cannot load ESM or modules.
  * renderer: src/renderer/index.html with Vue; relative base so the app:// protocol and console mode both serve it.
+ *   Element Plus components are imported where a template uses them (with their CSS), so each screen's chunk carries
+ *   its own and the first screen loads only the shell's and the dashboard's (issue 9: cold start).
  */
 export default defineConfig({
   main: {
@@ -36,7 +40,7 @@ export default defineConfig({
   renderer: {
     root: resolve(import.meta.dirname, 'src/renderer'),
     base: './',
-    plugins: [vue()],
+    plugins: [vue(), Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false, dirs: [] })],
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       // electron-vite leaves output unminified; minified, the renderer loads about 2× less script at start.

@@ -1,7 +1,9 @@
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';
-import { installElementPlus } from './element';
+// Element Plus components are imported per template by unplugin-vue-components (electron.vite.config.ts). The
+// toast's CSS is global because any screen may call ElMessage, which no template names.
+import 'element-plus/es/components/message/style/css';
 import { createAppI18n } from './i18n';
 import { createAppRouter } from './router';
 import './styles.css';
@@ -10,5 +12,4 @@ const app = createApp(App);
 app.use(createPinia());
 app.use(createAppI18n());
 app.use(createAppRouter());
-installElementPlus(app);
 app.mount('#app');
