@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
 import Components from 'unplugin-vue-components/vite';
 
@@ -12,6 +13,43 @@ import Components from 'unplugin-vue-components/vite';
  *   Element Plus components are imported where a template uses them (with their CSS), so each screen's chunk carries
  *   its own and the first screen loads only the shell's and the dashboard's (issue 9: cold start).
  */
+/**
+ * The lazily loaded screens' chunks as <link rel="prefetch"> in index.html: the browser fetches them at idle priority
+ * after the first screen's load, and evaluates nothing until a screen is opened, so the first menu click does not
+ * wait for the network.
+ */
+function prefetchLazyChunks(): Plugin {
+  return {
+    name: 'wxopen-prefetch-lazy-chunks',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const bundle = ctx.bundle;
+        if (!bundle) return [];
+        const chunks = Object.values(bundle).filter((c) => c.type === 'chunk');
+        // The entry and what it imports statically are in the page already.
+        const initial = new Set<string>();
+        const visit = (file: string) => {
+          if (initial.has(file)) return;
+          initial.add(file);
+          const c = bundle[file];
+          if (c?.type === 'chunk') c.imports.forEach(visit);
+        };
+        for (const c of chunks) if (c.isEntry) visit(c.fileName);
+        const initialCss = new Set([...initial].flatMap((f) => [...((bundle[f] as { viteMetadata?: { importedCss: Set<string> } }).viteMetadata?.importedCss ?? [])]));
+        const files = new Set<string>();
+        for (const c of chunks) {
+          if (initial.has(c.fileName)) continue;
+          files.add(c.fileName);
+          for (const css of c.viteMetadata?.importedCss ?? []) if (!initialCss.has(css)) files.add(css);
+        }
+        // crossorigin as the loader's own <link>s and module imports have it, so the cached copy is the one reused.
+        return [...files].map((f) => ({ tag: 'link', attrs: { rel: 'prefetch', href: `./${f}`, crossorigin: '' }, injectTo: 'head' as const }));
+      },
+    },
+  };
+}
+
 export default defineConfig({
   main: {
     build: {
@@ -40,7 +78,7 @@ export default defineConfig({
   renderer: {
     root: resolve(import.meta.dirname, 'src/renderer'),
     base: './',
-    plugins: [vue(), Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false, dirs: [] })],
+    plugins: [vue(), Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false, dirs: [] }), prefetchLazyChunks()],
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       // electron-vite leaves output unminified; minified, the renderer loads about 2× less script at start.
