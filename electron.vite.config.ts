@@ -14,9 +14,9 @@ import Components from 'unplugin-vue-components/vite';
  *   its own and the first screen loads only the shell's and the dashboard's (issue 9: cold start).
  */
 /**
- * The lazily loaded screens' chunks as <link rel="prefetch"> in index.html: the browser fetches them at idle priority
- * after the first screen's load, and evaluates nothing until a screen is opened, so the first menu click does not
- * wait for the network.
+ * The lazily loaded screens' files, named in index.html (<meta name="wxopen-prefetch">) for main.ts to prefetch once
+ * the first screen has loaded: fetched at idle priority, evaluated only when a screen opens, so the first menu click
+ * does not wait for the network. (As <link rel="prefetch"> tags in the page they competed with the first screen.)
  */
 function prefetchLazyChunks(): Plugin {
   return {
@@ -43,8 +43,7 @@ function prefetchLazyChunks(): Plugin {
           files.add(c.fileName);
           for (const css of c.viteMetadata?.importedCss ?? []) if (!initialCss.has(css)) files.add(css);
         }
-        // crossorigin as the loader's own <link>s and module imports have it, so the cached copy is the one reused.
-        return [...files].map((f) => ({ tag: 'link', attrs: { rel: 'prefetch', href: `./${f}`, crossorigin: '' }, injectTo: 'head' as const }));
+        return [{ tag: 'meta', attrs: { name: 'wxopen-prefetch', content: [...files].map((f) => `./${f}`).join(' ') }, injectTo: 'head' as const }];
       },
     },
   };

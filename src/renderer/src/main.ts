@@ -13,3 +13,22 @@ app.use(createPinia());
 app.use(createAppI18n());
 app.use(createAppRouter());
 app.mount('#app');
+
+/**
+ * The other screens' files (listed by the build in <meta name="wxopen-prefetch">) are fetched once the first screen
+ * has loaded and the browser is idle; nothing is evaluated until a screen opens. crossorigin as module imports have
+ * it, so the cached copy is the one reused.
+ */
+function prefetchScreens(): void {
+  const names = document.querySelector('meta[name=wxopen-prefetch]')?.getAttribute('content') ?? '';
+  for (const href of names.split(' ').filter(Boolean)) {
+    const link = document.createElement('link');
+    link.rel = 'prefetch';
+    link.crossOrigin = '';
+    link.href = href;
+    document.head.appendChild(link);
+  }
+}
+const afterLoad = () => (typeof requestIdleCallback === 'function' ? requestIdleCallback(prefetchScreens, { timeout: 3000 }) : setTimeout(prefetchScreens, 500));
+if (document.readyState === 'complete') afterLoad();
+else window.addEventListener('load', afterLoad, { once: true });
