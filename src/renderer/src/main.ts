@@ -6,6 +6,9 @@ import App from './App.vue';
 import 'element-plus/es/components/message/style/css';
 import { createAppI18n } from './i18n';
 import { createAppRouter } from './router';
+// The first screen: imported here so the build puts it in the app's bundle, and its route's import() finds it loaded
+// (no second round trip before the dashboard renders). The route table itself stays lazy.
+import './domains/dashboard/DashboardView.vue';
 import './styles.css';
 
 const app = createApp(App);
