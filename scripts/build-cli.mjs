@@ -1,7 +1,10 @@
 // Bundles the `wxopen` CLI (and everything it starts: simulator, relay, console mode) into dist/cli.mjs, and the
 // relay queue's writer thread into dist/queue-writer.js beside it (src/relay/queue.ts starts it from there).
 // Runs on `npm install` (prepare) so `npx wxopen` works without a full build; takes well under a second.
+// The CLI is split at its dynamic imports (dist/cli-chunk-*.mjs beside cli.mjs): a command compiles only what it uses,
+// and `wxopen console` prints its URL before loading the engine or the demo sandbox (issue 9: cold start).
 import { build } from 'esbuild';
+import { readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -17,7 +20,21 @@ const common = {
   banner: { js: "import { createRequire as __wxCreateRequire } from 'node:module'; const require = __wxCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 };
+const dist = join(root, 'dist');
+// Chunks of an earlier build would pile up (their names carry a content hash).
+try {
+  for (const f of readdirSync(dist)) if (f.startsWith('cli-chunk-')) rmSync(join(dist, f));
+} catch {
+  // no dist/ yet
+}
 await Promise.all([
-  build({ ...common, entryPoints: [join(root, 'src/cli/index.ts')], outfile: join(root, 'dist/cli.mjs') }),
+  build({
+    ...common,
+    entryPoints: { cli: join(root, 'src/cli/index.ts') },
+    outdir: dist,
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'cli-chunk-[hash]',
+  }),
   build({ ...common, entryPoints: [join(root, 'src/relay/queue-writer.ts')], outfile: join(root, 'dist/queue-writer.js') }),
 ]);

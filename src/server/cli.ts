@@ -9,11 +9,11 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CommandFailure, UsageError, parseFlags, required } from '../node/args';
-import { RuntimeHost } from '../main/services/host';
-import { createPlatformEngine } from '../main/engine';
+import { RuntimeHost, type DemoLauncher } from '../main/services/host';
+import type { PlatformRuntimeFactory } from '../main/runtime';
 import { NodeSecretStore, StoreError, acquireDataFolderLock, backupDatabaseFile, openStore, type DataFolderLock } from '../main/store';
 import { startConsoleServer } from './console-server';
-import { createDemoLauncher } from './demo';
+import type { DemoSandboxOptions } from './demo';
 
 const CONSOLE_HELP = `Usage: wxopen console [--port P] [--data-dir D] [--no-open]
 
@@ -96,6 +96,30 @@ function openBrowser(url: string): void {
   }
 }
 
+/**
+ * The engine (WeChat API client, undici, XML, the endpoint schemas) and the demo sandbox (simulator + relay) load when
+ * first used, from their own chunks of the bundle (scripts/build-cli.mjs splits it): the URL is printed and the first
+ * page served without compiling them first (issue 9: cold start).
+ */
+const createPlatformEngineLater: PlatformRuntimeFactory = async (options) => (await import('../main/engine')).createPlatformEngine(options);
+
+function demoLauncherLater(options: DemoSandboxOptions): DemoLauncher {
+  let launcher: Promise<DemoLauncher> | null = null;
+  const get = () => (launcher ??= import('./demo').then((m) => m.createDemoLauncher(options)));
+  return {
+    ensure: async () => (await get()).ensure(),
+    stop: async () => {
+      if (launcher) await (await launcher).stop();
+    },
+  };
+}
+
+/**
+ * The integrity check reads the whole database (in a worker thread, but on a CPU and the disk all the same), so it
+ * starts this long after the URL, when the browser has usually loaded the first screen.
+ */
+const QUICK_CHECK_DELAY_MS = 3000;
+
 interface RunOptions {
   args: string[];
   help: string;
@@ -130,14 +154,14 @@ async function run({ args, help, demo }: RunOptions): Promise<number | null> {
     throw err;
   }
   const store = openStore({ path: join(dataDir, 'console.db'), secrets: new NodeSecretStore(join(dataDir, 'secret.key')) });
-  const demoLauncher = createDemoLauncher({ store, dataDir, log });
+  const demoLauncher = demoLauncherLater({ store, dataDir, log });
   const host = new RuntimeHost({
     store,
     mode: 'console',
     dataDir,
     version,
     secretStorage: { kind: 'node-aes-256-gcm', insecure: false },
-    createRuntime: createPlatformEngine,
+    createRuntime: createPlatformEngineLater,
     demo: demoLauncher,
   });
   host.subscribe((event, payload) => {
@@ -145,7 +169,8 @@ async function run({ args, help, demo }: RunOptions): Promise<number | null> {
     const { message, messageZh } = payload as { message: string; messageZh?: string };
     log(messageZh ? `${messageZh} / ${message}` : message);
   });
-  void host.checkDatabase(); // in the background: a damaged database raises an alert (live, and in app/info)
+  // In the background, a little after start: a damaged database raises an alert (live, and in app/info).
+  setTimeout(() => void host.checkDatabase(), QUICK_CHECK_DELAY_MS).unref();
 
   let server;
   try {

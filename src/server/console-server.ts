@@ -197,6 +197,10 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     if (type.startsWith('text/html')) {
       headers['content-security-policy'] = CONSOLE_CSP;
       headers['cache-control'] = 'no-store';
+    } else if (decoded.startsWith('/assets/')) {
+      // The build names these by content hash: a changed file gets a new name. Cacheable, so the screens that
+      // index.html prefetches are reused from the cache when opened.
+      headers['cache-control'] = 'public, max-age=31536000, immutable';
     }
     res.writeHead(200, { ...headers, 'content-type': type, 'content-length': String(statSync(file).size) });
     if (req.method === 'HEAD') {

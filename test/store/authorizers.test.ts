@@ -159,8 +159,12 @@ describe('authorizers: filters and sorting at 100,000 rows', () => {
     expectPage({ componentAppid: C, sort: 'nickName', dir: 'asc' }, () => true, by('nickName', 1));
     expectPage({ componentAppid: C, sort: 'nickName', dir: 'desc', offset: 5000 }, () => true, by('nickName', -1));
     expectPage({ componentAppid: C, sort: 'principalName', dir: 'asc', kind: 'MP' }, (a) => a.kind === 'MP', by('principalName', 1));
-    expectPage({ componentAppid: C, sort: 'status', dir: 'desc' }, () => true, by('status', -1));
-    expectPage({ componentAppid: C, sort: 'kind', dir: 'asc', offset: 30_000 }, () => true, by('kind', 1));
+    // status and kind: newest authorization first within a group (then appid)
+    const thenAuthorized = (key: 'status' | 'kind', dir: 1 | -1) => (a: Authorizer, b: Authorizer) =>
+      a[key] !== b[key] ? (a[key] < b[key] ? -dir : dir) : by('authorizedAt', dir)(a, b);
+    expectPage({ componentAppid: C, sort: 'status', dir: 'desc' }, () => true, thenAuthorized('status', -1));
+    expectPage({ componentAppid: C, sort: 'kind', dir: 'asc', offset: 30_000 }, () => true, thenAuthorized('kind', 1));
+    expectPage({ componentAppid: C, sort: 'nickName', dir: 'asc', status: 'revoked', offset: 2000 }, (a) => a.status === 'revoked', by('nickName', 1));
     expectPage({ componentAppid: C, sort: 'appid', dir: 'desc' }, () => true, (a, b) => -byAppid(a, b));
   });
 

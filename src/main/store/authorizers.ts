@@ -51,14 +51,20 @@ interface AuthorizerRow {
   refresh_token_mismatch: number;
 }
 
-const SORT_SQL: Record<(typeof AUTHORIZER_SORT_COLUMNS)[number], string> = {
-  authorizedAt: 'authorized_at',
-  updatedAt: 'updated_at',
-  nickName: 'nick_name',
-  appid: 'appid',
-  principalName: 'principal_name',
-  status: 'status',
-  kind: 'kind',
+/**
+ * ORDER BY per sort column. Each ends in appid (unique per platform), so the order is total and offset pages never
+ * overlap or skip rows; status and kind, with many equal values, order by authorized_at within a group. Every order
+ * matches an index (migration 5) that also carries kind and status, so a page is found in the index alone.
+ * NULL names sort first ascending and last descending (SQLite's rule), the same in the index as in the order.
+ */
+const SORT_SQL: Record<(typeof AUTHORIZER_SORT_COLUMNS)[number], string[]> = {
+  authorizedAt: ['authorized_at', 'appid'],
+  updatedAt: ['updated_at', 'appid'],
+  nickName: ['nick_name', 'appid'],
+  appid: ['appid'],
+  principalName: ['principal_name', 'appid'],
+  status: ['status', 'authorized_at', 'appid'],
+  kind: ['kind', 'authorized_at', 'appid'],
 };
 
 const ITERATE_CHUNK = 1000;
@@ -72,7 +78,7 @@ export class SqlAuthorizers implements AuthorizersRepo {
   private readonly updateRefreshToken: Database.Statement;
   private readonly updateChecked: Database.Statement;
   private readonly updateStatus: Database.Statement;
-  private readonly selectCounts: Database.Statement<[string], { status: string; n: number }>;
+  private readonly selectCounts: Database.Statement<[string], { kind: string; status: string; n: number }>;
   private readonly selectIds: Database.Statement<[string], { appid: string }>;
   private readonly selectNickNames: Database.Statement<[{ c: string; ids: string }], { appid: string; nick_name: string | null }>;
   private readonly selectMismatches: Database.Statement<[string], { n: number }>;
@@ -118,9 +124,8 @@ export class SqlAuthorizers implements AuthorizersRepo {
     this.updateStatus = db.prepare(
       `UPDATE authorizers SET status = ?, revoked_at = ?, updated_at = ? WHERE component_appid = ? AND appid = ?`,
     );
-    this.selectCounts = db.prepare(
-      'SELECT status, count(*) AS n FROM authorizers WHERE component_appid = ? GROUP BY status',
-    );
+    // Kept by triggers (migration 5): at most 6 rows per platform, instead of counting 100,000 index entries.
+    this.selectCounts = db.prepare('SELECT kind, status, n FROM authorizer_counts WHERE component_appid = ? AND n > 0');
     this.selectIds = db.prepare('SELECT appid FROM authorizers WHERE component_appid = ? ORDER BY appid');
     this.selectNickNames = db.prepare(
       // Driven by the appid list (json_each) into the primary key: one lookup per appid. A condition on nick_name
@@ -299,13 +304,12 @@ export class SqlAuthorizers implements AuthorizersRepo {
       where.push('rowid IN (SELECT id FROM temp.authorizer_hits)');
     }
     const whereSql = where.join(' AND ');
-    const sortColumn = SORT_SQL[enumArg(filter.sort ?? 'authorizedAt', AUTHORIZER_SORT_COLUMNS, 'sort column')];
+    const sortColumns = SORT_SQL[enumArg(filter.sort ?? 'authorizedAt', AUTHORIZER_SORT_COLUMNS, 'sort column')];
     const dir = enumArg(filter.dir ?? 'desc', ['asc', 'desc'] as const, 'sort direction').toUpperCase();
     params.limit = limitArg(filter.limit, 50, 1000);
     params.offset = filter.offset === undefined ? 0 : intArg(filter.offset, 'offset', 0);
 
-    // appid breaks ties so pages never overlap or skip rows
-    const orderSql = sortColumn === 'appid' ? `appid ${dir}` : `${sortColumn} ${dir}, appid ${dir}`;
+    const orderSql = sortColumns.map((c) => `${c} ${dir}`).join(', ');
     // Find the page's rows in the index first, then read only those: OFFSET skips index entries, not whole rows.
     const rows = this.cache
       .get<AuthorizerRow>(
@@ -314,21 +318,31 @@ export class SqlAuthorizers implements AuthorizersRepo {
          ORDER BY ${orderSql}`,
       )
       .all(params);
+    return { rows: rows.map((r) => this.toAuthorizer(r)), total: this.totalFor(filter, where, params, hits) };
+  }
+
+  /** How many rows match: from the kept counts or the search's hits when they answer it, else counted. */
+  private totalFor(filter: AuthorizerFilter, where: string[], params: Record<string, string | number>, hits: number | null): number {
+    const others = filter.funcId !== undefined || filter.authorizedFrom !== undefined || filter.authorizedTo !== undefined;
+    const kindOrStatus = filter.kind !== undefined || filter.status !== undefined;
+    if (hits !== null && !others && !kindOrStatus) return hits;
+    if (hits === null && !others) {
+      let n = 0;
+      for (const row of this.selectCounts.all(params.c as string)) {
+        if ((filter.kind === undefined || row.kind === filter.kind) && (filter.status === undefined || row.status === filter.status)) n += row.n;
+      }
+      return n;
+    }
     const countParams = { ...params };
     delete countParams.limit;
     delete countParams.offset;
-    // With nothing but the search to filter by, the number of matches is the total.
-    const total =
-      hits !== null && where.length === 2
-        ? hits
-        : this.cache.get<{ n: number }>(`SELECT count(*) AS n FROM authorizers WHERE ${whereSql}`).get(countParams)!.n;
-    return { rows: rows.map((r) => this.toAuthorizer(r)), total };
+    return this.cache.get<{ n: number }>(`SELECT count(*) AS n FROM authorizers WHERE ${where.join(' AND ')}`).get(countParams)!.n;
   }
 
   countsByStatus(componentAppid: string): AuthorizerStatusCounts {
     const counts: AuthorizerStatusCounts = { active: 0, revoked: 0, needs_reauth: 0, total: 0 };
     for (const { status, n } of this.selectCounts.all(appidArg(componentAppid))) {
-      counts[status as AuthorizerStatus] = n;
+      counts[status as AuthorizerStatus] += n;
       counts.total += n;
     }
     return counts;

@@ -1,14 +1,37 @@
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';
-import { installElementPlus } from './element';
+// Element Plus components are imported per template by unplugin-vue-components (electron.vite.config.ts). The
+// toast's CSS is global because any screen may call ElMessage, which no template names.
+import 'element-plus/es/components/message/style/css';
 import { createAppI18n } from './i18n';
 import { createAppRouter } from './router';
+// The first screen: imported here so the build puts it in the app's bundle, and its route's import() finds it loaded
+// (no second round trip before the dashboard renders). The route table itself stays lazy.
+import './domains/dashboard/DashboardView.vue';
 import './styles.css';
 
 const app = createApp(App);
 app.use(createPinia());
 app.use(createAppI18n());
 app.use(createAppRouter());
-installElementPlus(app);
 app.mount('#app');
+
+/**
+ * The other screens' files (listed by the build in <meta name="wxopen-prefetch">) are fetched once the first screen
+ * has loaded and the browser is idle; nothing is evaluated until a screen opens. crossorigin as module imports have
+ * it, so the cached copy is the one reused.
+ */
+function prefetchScreens(): void {
+  const names = document.querySelector('meta[name=wxopen-prefetch]')?.getAttribute('content') ?? '';
+  for (const href of names.split(' ').filter(Boolean)) {
+    const link = document.createElement('link');
+    link.rel = 'prefetch';
+    link.crossOrigin = '';
+    link.href = href;
+    document.head.appendChild(link);
+  }
+}
+const afterLoad = () => (typeof requestIdleCallback === 'function' ? requestIdleCallback(prefetchScreens, { timeout: 3000 }) : setTimeout(prefetchScreens, 500));
+if (document.readyState === 'complete') afterLoad();
+else window.addEventListener('load', afterLoad, { once: true });
