@@ -133,7 +133,11 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     await stack.engine.syncAuthorizers(() => undefined);
     firstAppid = stack.sim.seededAccount(0).appid;
     await stack.sim.sendUserMessage({ appid: firstAppid, openid: LONG_OPENID, msgType: 'event', event: 'subscribe' });
-    await until('the long-key event', () => stack.store.events.list({ componentAppid: APPID, limit: 5 }).rows.find((e) => e.fromUser === LONG_OPENID));
+    // A text message's dedupe key is AppId + MsgId + FromUserName + CreateTime, shown whole: long with this openid.
+    await stack.sim.sendUserMessage({ appid: firstAppid, openid: LONG_OPENID, msgType: 'text', content: '你好' });
+    await until('the long-key message', () =>
+      stack.store.events.list({ componentAppid: APPID, limit: 5 }).rows.find((e) => e.fromUser === LONG_OPENID && e.msgType === 'text' && (e.dedupeKey?.length ?? 0) > 100),
+    );
     server = await startConsoleServer({ runtimeHost: host, port: 0, staticDir: rendererDir, log: () => undefined });
     browser = await launchChromium();
   }, 120_000);
@@ -157,9 +161,10 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     {
       name: 'event-detail',
       open: async (p) => {
-        await p.locator('[data-test=events-table] .el-table__row', { hasText: 'subscribe' }).first().click();
+        // Newest first: the text message with the long key was the last push.
+        await p.locator('[data-test=events-table] .el-table__row').first().click();
         await p.locator('[data-test=event-detail]').waitFor();
-        await p.locator('[data-test=event-detail]', { hasText: LONG_OPENID.slice(0, 20) }).waitFor();
+        await p.locator('[data-test=dedupe-key]', { hasText: LONG_OPENID.slice(0, 20) }).waitFor();
       },
     },
     { name: 'authorizers', open: async (p) => void (await p.locator('[data-test=authorizer-row]').first().waitFor()) },
@@ -173,6 +178,8 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     { name: 'authorize', open: async (p) => void (await p.locator('[data-test=create-link]').waitFor()) },
     { name: 'apilog', open: async (p) => void (await p.locator('[data-test=apilog] .el-table__row').first().waitFor()) },
     { name: 'setup', open: async (p) => void (await p.locator('[data-test=f-appid]').waitFor()) },
+    { name: 'menus', open: async (p) => void (await p.locator('[data-test=node-form]').waitFor()) },
+    { name: 'batch', open: async (p) => void (await p.locator('[data-test=batch]').waitFor()) },
   ];
   const routeOf: Record<string, string> = {
     dashboard: '#/dashboard',
@@ -183,6 +190,8 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     authorize: '#/authorize',
     apilog: '#/apilog',
     setup: '#/setup',
+    menus: '#/menus?appid=__FIRST__',
+    batch: '#/batch',
   };
 
   for (const language of LANGUAGES) {
@@ -196,7 +205,7 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
           await page.goto(server.url);
           for (const screen of screens) {
             await page.keyboard.press('Escape'); // close a drawer left open by the screen before
-            await page.evaluate((h) => (window.location.hash = h), routeOf[screen.name]!);
+            await page.evaluate((h) => (window.location.hash = h), routeOf[screen.name]!.replace('__FIRST__', firstAppid));
             await screen.open(page);
             // Measure the settled page: fonts loaded, drawers done sliding in.
             await page.evaluate(() => document.fonts.ready);
