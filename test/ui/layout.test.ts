@@ -14,6 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RuntimeHost } from '../../src/main/services/host';
 import { startConsoleServer, type ConsoleServer } from '../../src/server/console-server';
 import { ensureRendererBuilt, haveChromium, launchChromium, rendererDir } from '../helpers/browser';
+import { randomBytes } from 'node:crypto';
+import { request } from 'undici';
+import { MsgCrypt } from '../../src/wechat/crypto';
 import { repoRoot } from '../helpers/paths';
 import { startStack, until, type Stack } from '../helpers/stack';
 
@@ -110,6 +113,8 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
   let server: ConsoleServer;
   let browser: Browser;
   let firstAppid = '';
+  let failedId = 0;
+  let longKeyId = 0;
 
   beforeAll(async () => {
     await ensureRendererBuilt();
@@ -135,9 +140,25 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     await stack.sim.sendUserMessage({ appid: firstAppid, openid: LONG_OPENID, msgType: 'event', event: 'subscribe' });
     // A text message's dedupe key is AppId + MsgId + FromUserName + CreateTime, shown whole: long with this openid.
     await stack.sim.sendUserMessage({ appid: firstAppid, openid: LONG_OPENID, msgType: 'text', content: '你好' });
-    await until('the long-key message', () =>
-      stack.store.events.list({ componentAppid: APPID, limit: 5 }).rows.find((e) => e.fromUser === LONG_OPENID && e.msgType === 'text' && (e.dedupeKey?.length ?? 0) > 100),
-    );
+    longKeyId = (
+      await until('the long-key message', () =>
+        stack.store.events.list({ componentAppid: APPID, limit: 5 }).rows.find((e) => e.fromUser === LONG_OPENID && e.msgType === 'text' && (e.dedupeKey?.length ?? 0) > 100),
+      )
+    ).id;
+    // A push WeChat would send with another EncodingAESKey: the relay accepts it (the signature is right), the desk
+    // cannot decrypt it and stores it failed, with the reason and its explanation.
+    const wrongKey = new MsgCrypt({ token: TOKEN, encodingAesKey: 'WrOnGkEy0123456789abcdefghijklmnopqrstuvwxy', appid: APPID });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = String(randomBytes(4).readUInt32BE(0));
+    const encrypt = wrongKey.encrypt(`<xml><AppId>${APPID}</AppId><CreateTime>${timestamp}</CreateTime><InfoType>component_verify_ticket</InfoType><ComponentVerifyTicket>ticket@@@x</ComponentVerifyTicket></xml>`);
+    const signature = new MsgCrypt({ token: TOKEN, encodingAesKey: AES_KEY, appid: APPID }).sign(timestamp, nonce, encrypt);
+    const pushed = await request(`${stack.relay.url}/wechat/component?${new URLSearchParams({ timestamp, nonce, msg_signature: signature, encrypt_type: 'aes' })}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body: `<xml><AppId><![CDATA[${APPID}]]></AppId><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`,
+    });
+    await pushed.body.dump();
+    failedId = (await until('the failed push stored', () => stack.store.events.list({ componentAppid: APPID, failedOnly: true, limit: 1 }).rows[0])).id;
     server = await startConsoleServer({ runtimeHost: host, port: 0, staticDir: rendererDir, log: () => undefined });
     browser = await launchChromium();
   }, 120_000);
@@ -161,10 +182,16 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     {
       name: 'event-detail',
       open: async (p) => {
-        // Newest first: the text message with the long key was the last push.
-        await p.locator('[data-test=events-table] .el-table__row').first().click();
+        await p.locator('[data-test=events-table] .el-table__row').filter({ has: p.locator('td:first-child', { hasText: new RegExp(`^${longKeyId}$`) }) }).click();
         await p.locator('[data-test=event-detail]').waitFor();
         await p.locator('[data-test=dedupe-key]', { hasText: LONG_OPENID.slice(0, 20) }).waitFor();
+      },
+    },
+    {
+      name: 'failed-event',
+      open: async (p) => {
+        await p.locator('[data-test=events-table] .el-table__row').filter({ has: p.locator('td:first-child', { hasText: new RegExp(`^${failedId}$`) }) }).click();
+        await p.locator('[data-test=event-detail]', { hasText: '-40007' }).waitFor();
       },
     },
     { name: 'authorizers', open: async (p) => void (await p.locator('[data-test=authorizer-row]').first().waitFor()) },
@@ -185,6 +212,7 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     dashboard: '#/dashboard',
     events: '#/events',
     'event-detail': '#/events',
+    'failed-event': '#/events?failed=1',
     authorizers: '#/authorizers',
     'authorizer-detail': '#/authorizers',
     authorize: '#/authorize',
