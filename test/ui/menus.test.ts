@@ -115,7 +115,8 @@ describe.skipIf(!haveChromium)('menu editor and batch runs in a browser', () => 
     await page.locator('[data-test=run-start]').click();
     await page.locator('[data-test=run-status]', { hasText: '已完成' }).waitFor({ timeout: 30_000 });
     await page.locator('[data-test=count-done]', { hasText: '5' }).waitFor();
-    expect(await page.locator('[data-test=run-items]').innerText()).toContain('菜单已发布');
+    await page.locator('[data-test=run-items]', { hasText: '菜单已发布' }).waitFor();
+    expect(await page.locator('[data-test=run-' + (await page.url()).split('id=')[1] + ']').innerText()).toContain('发布菜单');
     expect(consoleErrors).toEqual([]);
   }, 60_000);
 });
