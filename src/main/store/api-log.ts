@@ -82,8 +82,11 @@ export class SqlApiLog implements ApiLogRepo {
   insert(call: ApiCallInput): number {
     objectArg(call, 'API call');
     const path = nonEmptyStringArg(call.path, 'path', 500);
-    // A query string would carry access tokens into the log.
-    if (path.includes('?')) throw invalidArgument('API log path must not include the query string (it holds tokens)');
+    // The client strips tokens from the query; what is left (get_qrcode?path=…, ?action=create) tells calls apart.
+    // A token or secret parameter here would put it in the log: refuse it.
+    const query = path.includes('?') ? new URLSearchParams(path.slice(path.indexOf('?') + 1)) : null;
+    const secretParam = query ? [...query.keys()].find((k) => /token|secret/i.test(k)) : undefined;
+    if (secretParam) throw invalidArgument(`API log path must not carry ${secretParam} in its query string (tokens and secrets never go in the log)`);
     const row = {
       component_appid: appidArg(call.componentAppid),
       at: timeArg(call.at, 'at'),
