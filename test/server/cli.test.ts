@@ -74,9 +74,16 @@ describe('wxopen demo (real simulator, relay, engine and console server)', () =>
   });
 
   it('opens the demo platform with a connected relay, a ticket and the 200 seeded accounts', async () => {
-    const list = await api('platform/list');
-    expect(list.ok).toBe(true);
-    expect(list.result.platforms).toHaveLength(1);
+    // The URL comes first; the sandbox (its own chunk: simulator, relay, engine) is set up right after it.
+    const list = await vi.waitFor(
+      async () => {
+        const l = await api('platform/list');
+        expect(l.ok).toBe(true);
+        expect(l.result.platforms).toHaveLength(1);
+        return l;
+      },
+      { timeout: 20_000, interval: 100 },
+    );
     expect(list.result.platforms[0]).toMatchObject({ isDemo: true, hasAppSecret: true, hasDeskKey: true });
     expect(JSON.stringify(list)).not.toMatch(/"(appSecret|token|encodingAesKey|deskKey)"/);
 
