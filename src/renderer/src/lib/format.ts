@@ -6,9 +6,13 @@
 
 export const CHINA_TIME_ZONE = 'Asia/Shanghai';
 
-/** This computer's zone (the browser's, in console mode). */
+let systemZone: string | null = null;
+/** Zones already checked: building an Intl.DateTimeFormat costs ~0.1–1 ms, and every formatted time asks. */
+const knownZones = new Map<string, boolean>();
+
+/** This computer's zone (the browser's, in console mode); read once. */
 export function systemTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  return (systemZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
 }
 
 /** The zone used when the setting is empty: Asia/Shanghai for a Chinese UI, the system's otherwise. */
@@ -19,12 +23,18 @@ export function defaultTimeZone(locale: string): string {
 /** The zone times are shown in: the setting when it is a zone Intl knows, else the default for the locale. */
 export function effectiveTimeZone(setting: string | null | undefined, locale: string): string {
   if (setting) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: setting });
-      return setting;
-    } catch {
-      // an unknown zone (saved by an older build?) falls back to the default
+    let known = knownZones.get(setting);
+    if (known === undefined) {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: setting });
+        known = true;
+      } catch {
+        // an unknown zone (saved by an older build?) falls back to the default
+        known = false;
+      }
+      knownZones.set(setting, known);
     }
+    if (known) return setting;
   }
   return defaultTimeZone(locale);
 }
