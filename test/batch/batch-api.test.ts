@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEnvelope, BatchRun } from '../../src/shared/contract';
 import { createRouter, type Router } from '../../src/main/ipc/router';
 import { createHandlers } from '../../src/main/services/handlers';
-import { RuntimeHost } from '../../src/main/services/host';
-import { startStack, until, type Stack } from '../helpers/stack';
+import type { RuntimeHost } from '../../src/main/services/host';
+import { startConsoleStack, until, type Stack } from '../helpers/stack';
 
 const APPID = 'wx9999000011112222';
 
@@ -19,17 +19,13 @@ describe('batch/* through the router', () => {
   const changes: BatchRun[] = [];
 
   beforeAll(async () => {
-    stack = await startStack({
+    ({ stack, host } = await startConsoleStack({
       creds: { componentAppid: APPID, secret: 'batch-api-secret-0123456789abcdef', token: 'batchApiToken', aesKey: 'BaTcHaPiKeY0123456789abcdefghijklmnopqrstuv', deskKey: 'desk-key-for-the-batch-api-test-01234567' },
       sim: { accounts: 10 },
-      emit: (event, payload) => {
-        if (event === 'batch:changed') changes.push(payload as BatchRun);
-      },
+    }));
+    host.subscribe((event, payload) => {
+      if (event === 'batch:changed') changes.push(payload as BatchRun);
     });
-    await until('the first ticket', () => stack.store.tickets.latest(APPID));
-    await stack.engine.syncAuthorizers(() => undefined);
-    host = new RuntimeHost({ store: stack.store, mode: 'console', dataDir: stack.dir, version: 'test', secretStorage: { kind: 'node-aes-256-gcm', insecure: false }, createRuntime: async () => stack.engine });
-    await host.select(APPID);
     router = createRouter({ handlers: createHandlers(host), trustSender: () => true });
   }, 60_000);
 

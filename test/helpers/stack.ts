@@ -14,6 +14,7 @@ import { validateRelayConfig } from '../../src/relay/config';
 import { silentLogger } from '../../src/relay/log';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim';
 import { freePort } from '../relay/helpers';
+import { RuntimeHost } from '../../src/main/services/host';
 
 export interface StackCredentials {
   componentAppid: string;
@@ -131,4 +132,26 @@ export function until<T>(what: string, fn: () => T | null | undefined | false, t
     },
     { timeout: timeoutMs, interval: 20 },
   );
+}
+
+/**
+ * A stack with the console's host on it, as console mode runs it: the engine's events go to the host's fan-out, the
+ * first ticket has arrived, the platform is selected, and (unless `sync: false`) the simulator's authorizers are in
+ * the store.
+ */
+export async function startConsoleStack(opts: Omit<Parameters<typeof startStack>[0], 'emit'> & { sync?: boolean }): Promise<{ stack: Stack; host: RuntimeHost }> {
+  let host: RuntimeHost | null = null;
+  const stack = await startStack({ ...opts, emit: (event, payload) => host?.emit(event, payload as never) });
+  await until('the first ticket', () => stack.store.tickets.latest(opts.creds.componentAppid));
+  if (opts.sync !== false) await stack.engine.syncAuthorizers(() => undefined);
+  host = new RuntimeHost({
+    store: stack.store,
+    mode: 'console',
+    dataDir: stack.dir,
+    version: 'test',
+    secretStorage: { kind: 'node-aes-256-gcm', insecure: false },
+    createRuntime: async () => stack.engine,
+  });
+  await host.select(opts.creds.componentAppid);
+  return { stack, host };
 }

@@ -8,8 +8,8 @@ import type { ApiEnvelope, MenuHistoryRow, MenuOverview, PublishResult } from '.
 import { FIELDS_OF_TYPE, MENU_BUTTON_TYPES, type MenuButton } from '../../src/shared/oa/menu';
 import { createRouter, type Router } from '../../src/main/ipc/router';
 import { createHandlers } from '../../src/main/services/handlers';
-import { RuntimeHost } from '../../src/main/services/host';
-import { startStack, until, type Stack } from '../helpers/stack';
+import type { RuntimeHost } from '../../src/main/services/host';
+import { startConsoleStack, type Stack } from '../helpers/stack';
 
 const APPID = 'wx1212343456567878';
 
@@ -31,14 +31,11 @@ describe('oa/menu/* through the router', () => {
   let mp = '';
 
   beforeAll(async () => {
-    stack = await startStack({
+    let host: RuntimeHost;
+    ({ stack, host } = await startConsoleStack({
       creds: { componentAppid: APPID, secret: 'oa-menus-secret-0123456789abcdef', token: 'oaMenusToken', aesKey: 'OaMeNuSkEy0123456789abcdefghijklmnopqrstuvw', deskKey: 'desk-key-for-the-oa-menus-test-012345678' },
       sim: { accounts: 4 },
-    });
-    await until('the first ticket', () => stack.store.tickets.latest(APPID));
-    await stack.engine.syncAuthorizers(() => undefined);
-    const host = new RuntimeHost({ store: stack.store, mode: 'console', dataDir: stack.dir, version: 'test', secretStorage: { kind: 'node-aes-256-gcm', insecure: false }, createRuntime: async () => stack.engine });
-    await host.select(APPID);
+    }));
     router = createRouter({ handlers: createHandlers(host), trustSender: () => true });
     oa = stack.sim.seededAccount(0).appid;
     mp = stack.sim.seededAccount(1).appid;

@@ -11,14 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RuntimeHost } from '../../src/main/services/host';
+import type { RuntimeHost } from '../../src/main/services/host';
 import { startConsoleServer, type ConsoleServer } from '../../src/server/console-server';
 import { ensureRendererBuilt, haveChromium, launchChromium, rendererDir } from '../helpers/browser';
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import { MsgCrypt } from '../../src/wechat/crypto';
 import { repoRoot } from '../helpers/paths';
-import { startStack, until, type Stack } from '../helpers/stack';
+import { startConsoleStack, until, type Stack } from '../helpers/stack';
 
 const APPID = 'wx7777888899990000';
 const SECRET = 'ui-layout-secret-0123456789abcdef';
@@ -119,23 +119,11 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
   beforeAll(async () => {
     await ensureRendererBuilt();
     mkdirSync(SHOTS, { recursive: true });
-    stack = await startStack({
+    // Authorizers (and API calls in the log) from a sync; an event with a long dedupe key; a push that fails.
+    ({ stack, host } = await startConsoleStack({
       creds: { componentAppid: APPID, secret: SECRET, token: TOKEN, aesKey: AES_KEY, deskKey: DESK_KEY },
       sim: { accounts: 12, candidates: 3 },
-      emit: (event, payload) => host?.emit(event, payload as never),
-    });
-    await until('the first ticket', () => stack.store.tickets.latest(APPID));
-    host = new RuntimeHost({
-      store: stack.store,
-      mode: 'console',
-      dataDir: stack.dir,
-      version: 'test',
-      secretStorage: { kind: 'node-aes-256-gcm', insecure: false },
-      createRuntime: async () => stack.engine,
-    });
-    await host.select(APPID);
-    // Authorizers (and API calls in the log) from a sync; an event with a long dedupe key; a push that fails.
-    await stack.engine.syncAuthorizers(() => undefined);
+    }));
     firstAppid = stack.sim.seededAccount(0).appid;
     await stack.sim.sendUserMessage({ appid: firstAppid, openid: LONG_OPENID, msgType: 'event', event: 'subscribe' });
     // A text message's dedupe key is AppId + MsgId + FromUserName + CreateTime, shown whole: long with this openid.

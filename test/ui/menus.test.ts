@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIELDS_OF_TYPE, MENU_BUTTON_TYPES, type MenuButton } from '../../src/shared/oa/menu';
-import { RuntimeHost } from '../../src/main/services/host';
+import type { RuntimeHost } from '../../src/main/services/host';
 import { startConsoleServer, type ConsoleServer } from '../../src/server/console-server';
 import { getMenu } from '../../src/wechat/endpoints/oa-menu';
 import { ensureRendererBuilt, haveChromium, launchChromium, rendererDir } from '../helpers/browser';
-import { startStack, until, type Stack } from '../helpers/stack';
+import { startConsoleStack, type Stack } from '../helpers/stack';
 
 const APPID = 'wx4444555566667777';
 const UI_TIMEOUT = 20_000;
@@ -41,15 +41,10 @@ describe.skipIf(!haveChromium)('menu editor and batch runs in a browser', () => 
 
   beforeAll(async () => {
     await ensureRendererBuilt();
-    stack = await startStack({
+    ({ stack, host } = await startConsoleStack({
       creds: { componentAppid: APPID, secret: 'ui-menus-secret-0123456789abcdef0', token: 'uiMenusToken', aesKey: 'UiMeNuSkEy0123456789abcdefghijklmnopqrstuvw', deskKey: 'desk-key-for-the-ui-menus-test-0123456789' },
       sim: { accounts: 12 },
-      emit: (event, payload) => host?.emit(event, payload as never),
-    });
-    await until('the first ticket', () => stack.store.tickets.latest(APPID));
-    await stack.engine.syncAuthorizers(() => undefined);
-    host = new RuntimeHost({ store: stack.store, mode: 'console', dataDir: stack.dir, version: 'test', secretStorage: { kind: 'node-aes-256-gcm', insecure: false }, createRuntime: async () => stack.engine });
-    await host.select(APPID);
+    }));
     server = await startConsoleServer({ runtimeHost: host, port: 0, staticDir: rendererDir, log: () => undefined });
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
