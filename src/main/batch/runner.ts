@@ -50,12 +50,13 @@ export interface BatchJob<Params = unknown, Plan = unknown> {
   landed(ctx: BatchContext, appid: string, params: Params, plan: Plan): Promise<boolean>;
 }
 
-/** Bad parameters or targets for a run, in both languages. */
+/** A refused request about a run, in both languages: bad parameters or targets, an unknown run, or the wrong state. */
 export class BatchInputError extends Error {
   override readonly name = 'BatchInputError';
   constructor(
     readonly words: BatchWords,
     readonly details?: unknown,
+    readonly code: 'invalid_arguments' | 'not_found' | 'conflict' = 'invalid_arguments',
   ) {
     super(words.en);
   }
@@ -124,7 +125,7 @@ export class BatchRunner {
 
   get(runId: number): BatchRun {
     const run = this.store.batch.getRun(runId);
-    if (!run || run.componentAppid !== this.options.componentAppid) throw new BatchInputError({ en: `There is no batch run ${runId}.`, zh: `没有编号为 ${runId} 的批量任务。` });
+    if (!run || run.componentAppid !== this.options.componentAppid) throw new BatchInputError({ en: `There is no batch run ${runId}.`, zh: `没有编号为 ${runId} 的批量任务。` }, undefined, 'not_found');
     return run;
   }
 
@@ -133,7 +134,7 @@ export class BatchRunner {
     const run = this.get(runId);
     if (run.status === 'running' || run.status === 'planning') return run;
     if (run.status !== 'planned' && run.status !== 'paused') {
-      throw new BatchInputError({ en: `Run ${runId} is ${run.status}; only a planned or paused run can start.`, zh: `任务 ${runId} 已${STATUS_ZH[run.status]}，只有已计划或已暂停的任务可以开始。` });
+      throw new BatchInputError({ en: `Run ${runId} is ${run.status}; only a planned or paused run can start.`, zh: `任务 ${runId} 已${STATUS_ZH[run.status]}，只有已计划或已暂停的任务可以开始。` }, undefined, 'conflict');
     }
     // Accounts whose plan was interrupted by a pause are planned first.
     this.store.batch.setStatus(runId, run.counts.unplanned > 0 ? 'planning' : 'running');
@@ -163,7 +164,7 @@ export class BatchRunner {
   /** Failed accounts go back to pending and the run runs again. */
   retryFailed(runId: number): BatchRun {
     const run = this.get(runId);
-    if (run.status === 'cancelled') throw new BatchInputError({ en: `Run ${runId} was cancelled.`, zh: `任务 ${runId} 已取消。` });
+    if (run.status === 'cancelled') throw new BatchInputError({ en: `Run ${runId} was cancelled.`, zh: `任务 ${runId} 已取消。` }, undefined, 'conflict');
     if (run.counts.failed === 0) return run;
     this.store.transaction(() => {
       this.store.batch.retryFailed(runId);

@@ -16,8 +16,7 @@ export function batchHandlers(host: RuntimeHost) {
       return await fn(runtime.batch, runtime.componentAppid);
     } catch (err) {
       if (!(err instanceof BatchInputError)) throw err;
-      const code = /^There is no batch run/.test(err.words.en) ? 'not_found' : /only a planned or paused run|was cancelled/.test(err.words.en) ? 'conflict' : 'invalid_arguments';
-      throw new ServiceError(code, err.words, err.details);
+      throw new ServiceError(err.code, err.words, err.details);
     }
   }
 
