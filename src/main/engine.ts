@@ -4,7 +4,6 @@
  */
 import { request } from 'undici';
 import type { EventRecord } from '../shared/domain';
-import type { BatchRun } from '../shared/batch';
 import type { EndpointSpec } from '../wechat/spec';
 import { toSummary, type OpenAlert, type RelayRefusals, type RelayStatus } from '../shared/contract';
 import type { AuthLinkRequest, AuthLinkResponse, PushFrame, QueueFrame } from '../shared/relay-protocol';
@@ -137,7 +136,7 @@ export class PlatformEngine implements PlatformRuntime {
       jobs: [menuApplyJob],
       call: (spec, appid, req) => this.invokeAs(spec, appid, req),
       now: this.now,
-      onChange: throttlePerRun((run) => emit('batch:changed', run), 250),
+      onChange: (run) => emit('batch:changed', run),
     });
     this.inbox = new Inbox({
       store,
@@ -526,24 +525,3 @@ export async function createPlatformEngine(options: CreatePlatformRuntimeOptions
   return engine;
 }
 
-/** Calls fn at most once per `ms` for each run id, always with the latest state of the run (trailing call). */
-function throttlePerRun(fn: (run: BatchRun) => void, ms: number): (run: BatchRun) => void {
-  const waiting = new Map<number, BatchRun>();
-  const timers = new Map<number, NodeJS.Timeout>();
-  return (run) => {
-    if (timers.has(run.id)) {
-      waiting.set(run.id, run);
-      return;
-    }
-    fn(run);
-    const tick = () => {
-      const latest = waiting.get(run.id);
-      waiting.delete(run.id);
-      if (latest) {
-        fn(latest);
-        timers.set(run.id, setTimeout(tick, ms).unref());
-      } else timers.delete(run.id);
-    };
-    timers.set(run.id, setTimeout(tick, ms).unref());
-  };
-}

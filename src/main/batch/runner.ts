@@ -93,11 +93,14 @@ interface ActiveLoop {
   done: Promise<void>;
 }
 
+const NOTIFY_MS = 250;
+
 const OPERATOR_PAUSE: BatchWords = { en: 'Paused by the operator.', zh: '已由操作员暂停。' };
 
 export class BatchRunner {
   private readonly jobs = new Map<string, BatchJob<any, any>>();
   private readonly loops = new Map<number, ActiveLoop>();
+  private readonly notifyTimers = new Map<number, NodeJS.Timeout>();
   private readonly now: () => number;
   private closed = false;
 
@@ -190,6 +193,8 @@ export class BatchRunner {
     this.closed = true;
     for (const loop of this.loops.values()) loop.stopping = true;
     await Promise.all([...this.loops.values()].map((l) => l.done));
+    for (const timer of this.notifyTimers.values()) clearTimeout(timer);
+    this.notifyTimers.clear();
   }
 
   private get store(): Store {
@@ -202,10 +207,34 @@ export class BatchRunner {
     return job;
   }
 
+  /** The run as stored now, with onChange told at once (see notify). */
   private changed(runId: number): BatchRun {
-    const run = this.get(runId);
-    this.options.onChange?.(run);
-    return run;
+    this.notify(runId, true);
+    return this.get(runId);
+  }
+
+  /**
+   * Tells onChange about a run: a change of status at once, progress at most every NOTIFY_MS with the state at that
+   * moment (reading a run counts its accounts, which per finished account would cost O(accounts²) over a large run).
+   */
+  private notify(runId: number, statusChanged = false): void {
+    if (!this.options.onChange) return;
+    const pending = this.notifyTimers.get(runId);
+    if (statusChanged) {
+      if (pending) clearTimeout(pending);
+      this.notifyTimers.delete(runId);
+      const run = this.store.batch.getRun(runId);
+      if (run) this.options.onChange(run);
+      return;
+    }
+    if (pending) return;
+    const timer = setTimeout(() => {
+      this.notifyTimers.delete(runId);
+      const run = this.store.batch.getRun(runId);
+      if (run) this.options.onChange?.(run);
+    }, NOTIFY_MS);
+    timer.unref();
+    this.notifyTimers.set(runId, timer);
   }
 
   private launch(runId: number, autoStart: boolean): void {
@@ -261,7 +290,7 @@ export class BatchRunner {
       const planned = this.store.batch.counts(runId);
       const next = planned.pending + planned.applying === 0 ? 'done' : loop.autoStart ? 'running' : 'planned';
       this.store.batch.setStatus(runId, next, null);
-      this.changed(runId);
+      this.notify(runId, true);
     }
     if (status() !== 'running') return;
 
@@ -271,12 +300,12 @@ export class BatchRunner {
     const counts = this.store.batch.counts(runId);
     if (counts.pending + counts.applying === 0) {
       this.store.batch.setStatus(runId, 'done');
-      this.changed(runId);
+      this.notify(runId, true);
     }
   }
 
   private changedQuietly(runId: number): void {
-    if (!this.closed) this.changed(runId);
+    if (!this.closed) this.notify(runId, true);
   }
 
   private async plan(runId: number, job: BatchJob, params: unknown, ctx: BatchContext, loop: ActiveLoop, concurrency: number): Promise<void> {
@@ -302,7 +331,7 @@ export class BatchRunner {
         } finally {
           inFlight.delete(appid);
         }
-        this.changed(runId);
+        this.notify(runId);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
@@ -347,12 +376,12 @@ export class BatchRunner {
       } catch (err) {
         if (this.pausedForQuota(runId, item.appid, err)) {
           this.store.batch.finish(runId, item.appid, { state: 'pending' });
-          this.changed(runId);
+          this.notify(runId);
           return;
         }
         this.store.batch.finish(runId, item.appid, { state: 'failed', reason: couldNot('apply', err), ...errFields(err) });
       }
-      this.changed(runId);
+      this.notify(runId);
     }
   }
 
@@ -373,7 +402,7 @@ export class BatchRunner {
     const status = this.store.batch.getRun(runId)?.status;
     if (status !== 'running' && status !== 'planning') return true;
     this.store.batch.setStatus(runId, 'paused', pause);
-    this.changed(runId);
+    this.notify(runId, true);
     // The quota is read after the pause is stored: a failure to read it changes nothing.
     void this.options
       .call(getApiQuota, appid, { cgi_path: err.path })
@@ -382,7 +411,7 @@ export class BatchRunner {
         if (run?.status !== 'paused' || run.pause?.at !== pause.at) return;
         const q = res.quota;
         this.store.batch.setStatus(runId, 'paused', { ...pause, quota: { dailyLimit: q.daily_limit, used: q.used, remain: q.remain } });
-        this.changed(runId);
+        this.notify(runId, true);
       })
       .catch(() => undefined);
     return true;
