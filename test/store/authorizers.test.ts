@@ -244,6 +244,39 @@ describe('authorizers.iterate with a filter, and the mismatch count', () => {
   });
 });
 
+describe('authorizer search (in memory for the table, trigram index and instr for exports)', () => {
+  test('a row matching twice counts once; a term never spans two rows or fields; NUL matches nothing; list and export agree', () => {
+    const { store } = tempStore();
+    store.authorizers.upsert({ componentAppid: C, appid: 'wxaaaa0001', kind: 'OA', nickName: '咖啡咖啡', principalName: '咖啡公司' });
+    store.authorizers.upsert({ componentAppid: C, appid: 'wxbbbb0002', kind: 'OA', nickName: 'end', principalName: 'start' });
+    store.authorizers.upsert({ componentAppid: C, appid: 'wxcccc0003', kind: 'MP', nickName: 'startx' });
+    const page = (search: string) => store.authorizers.list({ componentAppid: C, search, sort: 'appid', dir: 'asc' });
+    expect(page('咖啡')).toMatchObject({ total: 1, rows: [{ appid: 'wxaaaa0001' }] });
+    expect(page('咖').total).toBe(1);
+    expect(page('endst').total).toBe(0); // nick_name "end" then principal "start" are separate fields
+    expect(page('0001wx').total).toBe(0); // the end of one row and the start of the next
+    expect(page('a\u0000w').total).toBe(0);
+    expect(page('start').rows.map((a) => a.appid)).toEqual(['wxbbbb0002', 'wxcccc0003']);
+    expect(page('start').total).toBe(2);
+    // With a kind filter the hits are filtered and counted again.
+    expect(store.authorizers.list({ componentAppid: C, search: 'start', kind: 'MP' })).toMatchObject({ total: 1, rows: [{ appid: 'wxcccc0003' }] });
+    for (const term of ['咖啡', 'start', 'x', 'wx', '公司']) {
+      expect([...store.authorizers.iterate(C, { search: term })].map((a) => a.appid).sort(), term).toEqual(page(term).rows.map((a) => a.appid));
+    }
+    // A new row is found at once (the mirror is rebuilt after writes).
+    store.authorizers.upsert({ componentAppid: C, appid: 'wxdddd0004', kind: 'OA', nickName: '新咖啡' });
+    expect(page('咖啡').total).toBe(2);
+    store.authorizers.warmSearch(C);
+    expect(page('新').rows.map((a) => a.appid)).toEqual(['wxdddd0004']);
+  });
+
+  test('an empty platform searches to nothing', () => {
+    const { store } = tempStore();
+    store.authorizers.warmSearch(C);
+    expect(store.authorizers.list({ componentAppid: C, search: 'a' })).toEqual({ rows: [], total: 0 });
+  });
+});
+
 describe('authorizer search: trigram index for 3+ characters, LIKE below', () => {
   test('finds substrings case-insensitively in every searchable column, including quotes and Chinese', () => {
     const { store } = tempStore();

@@ -152,6 +152,8 @@ export interface AuthorizersRepo {
   /** Sets the status; 'revoked' also sets revokedAt (now unless given), other statuses clear it. Throws not_found. */
   setStatus(componentAppid: string, appid: string, status: AuthorizerStatus, at?: number): void;
   list(filter: AuthorizerFilter): Page<Authorizer>;
+  /** Prepares the search of a platform's authorizers ahead of the first search (it is built on demand otherwise). */
+  warmSearch(componentAppid: string): void;
   countsByStatus(componentAppid: string): AuthorizerStatusCounts;
   /** All authorizer appids of a platform, in appid order. */
   listAllIds(componentAppid: string): string[];

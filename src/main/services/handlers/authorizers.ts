@@ -24,6 +24,14 @@ export function authorizersHandlers(host: RuntimeHost) {
     'authorizers/list': async (args) => {
       const appid = host.requirePlatform().componentAppid;
       const page = store.authorizers.list({ ...args, componentAppid: appid });
+      // The table is open: prepare its search after this answer leaves, so the first search does not pay for it.
+      setImmediate(() => {
+        try {
+          store.authorizers.warmSearch(appid);
+        } catch {
+          // The search builds it again when it runs, and reports a failure then.
+        }
+      });
       return { ...page, counts: store.authorizers.countsByStatus(appid) };
     },
     'authorizers/names': async ({ appids }) => ({
