@@ -30,6 +30,28 @@ describe('times and durations', () => {
     expect(formatTime(null, 'zh-CN', 'UTC')).toBe('—');
     expect(zoneLabel('Asia/Shanghai', AT)).toBe('Asia/Shanghai (UTC+08:00)');
     expect(zoneLabel('UTC', AT)).toBe('UTC (UTC+00:00)');
+    expect(zoneLabel('America/New_York', AT)).toBe('America/New_York (UTC-05:00)');
+    expect(zoneLabel('America/New_York', Date.UTC(2026, 6, 1))).toBe('America/New_York (UTC-04:00)'); // summer time
+    expect(zoneLabel('Asia/Kolkata', AT)).toBe('Asia/Kolkata (UTC+05:30)');
+    expect(zoneLabel('America/St_Johns', AT)).toBe('America/St_Johns (UTC-03:30)');
+    expect(zoneLabel('Mars/Olympus', AT)).toBe('Mars/Olympus');
+  });
+
+  it('the arithmetic wall clock of Asia/Shanghai and UTC agrees with Intl, summer time of 1986–1991 included', () => {
+    const intl = (ms: number, timeZone: string) => {
+      const p = Object.fromEntries(
+        new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+          .formatToParts(ms)
+          .map((x) => [x.type, x.value]),
+      );
+      return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+    };
+    const times = [Date.UTC(1988, 6, 1, 3), Date.UTC(1991, 8, 15, 12), Date.UTC(1991, 8, 16, 0), AT, Date.UTC(2038, 0, 19, 3, 14, 7)];
+    for (let i = 0; i < 200; i++) times.push(Date.UTC(1992, 0, 1) + Math.floor(((i * 7919) % 1000) / 1000 * 2e12) + i * 997);
+    for (const ms of times) {
+      expect(formatTime(ms, 'zh-CN', 'Asia/Shanghai'), new Date(ms).toISOString()).toBe(intl(ms, 'Asia/Shanghai'));
+      expect(formatTime(ms, 'en', 'UTC')).toBe(intl(ms, 'UTC'));
+    }
   });
 
   it('the default zone is China’s for Chinese and the system’s for English; the setting wins when Intl knows it', () => {

@@ -41,8 +41,35 @@ export function effectiveTimeZone(setting: string | null | undefined, locale: st
 
 const partsFormatters = new Map<string, Intl.DateTimeFormat>();
 
+/**
+ * Zones whose wall clock is plain arithmetic: the default zones need no Intl formatter, whose first use costs 50–150 ms
+ * at start-up (loading the zone data). China has kept UTC+8 without summer time since 1991.
+ */
+const FIXED_OFFSET_MINUTES: Record<string, { minutes: number; since: number }> = {
+  UTC: { minutes: 0, since: -Infinity },
+  'Etc/UTC': { minutes: 0, since: -Infinity },
+  'Asia/Shanghai': { minutes: 480, since: Date.UTC(1991, 8, 16) },
+};
+
+type WallClock = Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string>;
+
+function fixedWallClock(ms: number, offsetMinutes: number): WallClock {
+  const d = new Date(ms + offsetMinutes * 60_000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return {
+    year: String(d.getUTCFullYear()),
+    month: two(d.getUTCMonth() + 1),
+    day: two(d.getUTCDate()),
+    hour: two(d.getUTCHours()),
+    minute: two(d.getUTCMinutes()),
+    second: two(d.getUTCSeconds()),
+  };
+}
+
 /** The wall-clock fields of `ms` in `timeZone` (formatters are cached: the tables format thousands of cells). */
-function wallClock(ms: number, timeZone: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
+function wallClock(ms: number, timeZone: string): WallClock {
+  const fixed = FIXED_OFFSET_MINUTES[timeZone];
+  if (fixed && ms >= fixed.since) return fixedWallClock(ms, fixed.minutes);
   let f = partsFormatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
@@ -85,18 +112,23 @@ export function formatClock(ms: number, timeZone: string): string {
   return `${w.hour}:${w.minute}`;
 }
 
-/** The zone as shown beside times: "Asia/Shanghai (UTC+08:00)". */
+/**
+ * The zone as shown beside times: "Asia/Shanghai (UTC+08:00)". The offset comes from the wall clock the time
+ * formatter already gives (a formatter with timeZoneName costs ~70 ms on first use at start-up).
+ */
 export function zoneLabel(timeZone: string, at: number = Date.now()): string {
-  let offset = '';
+  let minutes: number;
   try {
-    const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
-      .formatToParts(at)
-      .find((p) => p.type === 'timeZoneName')?.value;
-    offset = name ? name.replace(/^GMT$/, 'UTC+00:00').replace(/^GMT/, 'UTC') : '';
+    const whole = Math.floor(at / 1000) * 1000;
+    const w = wallClock(whole, timeZone);
+    minutes = Math.round((Date.UTC(+w.year, +w.month - 1, +w.day, +w.hour, +w.minute, +w.second) - whole) / 60_000);
   } catch {
-    offset = '';
+    return timeZone;
   }
-  return offset ? `${timeZone} (${offset})` : timeZone;
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${timeZone} (UTC${sign}${two(Math.floor(abs / 60))}:${two(abs % 60)})`;
 }
 
 const DURATION_UNITS = {
