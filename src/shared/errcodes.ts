@@ -102,6 +102,7 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   45026: { zh: '模板数量超过上限（每个公众号最多 25 个）：先删除不用的模板', en: 'Too many templates (25 per account): delete unused ones first', action: 'fix_request' },
   45027: { zh: '模板与所属行业冲突：先设置包含该模板行业的所属行业', en: "The template's industry is not one of the account's industries: set the industry first", action: 'fix_request' },
   45047: { zh: '客服消息下行条数超过上限：用户发消息后 48 小时内最多 5 条，点击菜单、关注、扫码后 1 分钟内最多 3 条', en: 'Too many customer-service messages: at most 5 within 48 h of a user message, 3 within 1 min of a menu click, follow or scan', action: 'wait' },
+  45064: { zh: '菜单里的小程序没有关联到这个公众号：先在公众平台关联该小程序，或换一个已关联的', en: 'The menu opens a mini program not linked to this official account: link it in the MP backend first, or pick a linked one', action: 'fix_request' },
   46002: { zh: '不存在的菜单版本', en: 'No menu version', action: 'fix_request' },
   46003: { zh: '不存在的菜单数据：该公众号还没有用接口创建菜单', en: 'No menu: the account has no menu made through the API', action: 'fix_request' },
   47001: { zh: '数据格式错误（JSON 不合法）', en: 'Data format error (bad JSON)', action: 'fix_request' },

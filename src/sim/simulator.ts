@@ -24,6 +24,7 @@ import { SettingsApis } from './apis/mp/settings';
 import { MpStore } from './apis/mp/state';
 import { CustomServiceApis } from './apis/oa/custom-service';
 import { MenuApis } from './apis/oa/menu';
+import { LinkApis, type LinkStatus } from './apis/oa/link';
 import { TemplateApis } from './apis/oa/template';
 import { QuotaApis } from './apis/quota';
 import { SIM_CONTROL_HEADER, handleControl } from './control';
@@ -63,6 +64,7 @@ export class Simulator {
   private readonly customService: CustomServiceApis;
   private readonly templates: TemplateApis;
   private readonly menu: MenuApis;
+  private readonly link: LinkApis;
   private readonly audit: AuditApis;
   private readonly register: RegisterApis;
   /** Code and audits of the mini programs, shared by the mp families. */
@@ -77,13 +79,15 @@ export class Simulator {
     const mp = this.mp;
     this.customService = new CustomServiceApis(k);
     this.templates = new TemplateApis(k);
-    this.menu = new MenuApis(k);
+    this.link = new LinkApis(k);
+    this.menu = new MenuApis(k, this.link);
     this.audit = new AuditApis(k, mp);
     this.register = new RegisterApis(k);
     this.families = [
       new ComponentApis(k),
       new QuotaApis(k),
       this.menu,
+      this.link,
       this.templates,
       this.customService,
       new MediaApis(k),
@@ -244,6 +248,14 @@ export class Simulator {
   /** The account's admin made this menu in the MP editor (selfmenu format, e.g. {type:'text', name, value}); null removes it. */
   setEditorMenu(appid: string, button: Record<string, unknown>[] | null): void {
     this.menu.setEditorMenu(appid, button);
+  }
+  /** Links (or with null unlinks) a mini program to an official account; only status 1 lets its menus open it. */
+  setMiniProgramLink(oaAppid: string, mpAppid: string, status: LinkStatus | null = 1): void {
+    this.link.setLink(oaAppid, mpAppid, status);
+  }
+  /** The mini programs linked to an official account, as wxamplinkget lists them. */
+  linkedMiniPrograms(oaAppid: string): { appid: string; status: LinkStatus }[] {
+    return this.link.linked(oaAppid);
   }
   /** Template messages accepted, oldest first. */
   getTemplateMessages(appid?: string): TemplateMessageRecord[] {

@@ -7,12 +7,13 @@ import * as mpRegister from './endpoints/mp-register';
 import * as mpRelease from './endpoints/mp-release';
 import * as mpSettings from './endpoints/mp-settings';
 import * as oaCustomService from './endpoints/oa-custom-service';
+import * as oaLink from './endpoints/oa-link';
 import * as oaMenu from './endpoints/oa-menu';
 import * as oaTemplate from './endpoints/oa-template';
 import * as quota from './endpoints/quota';
 import type { EndpointSpec } from './spec';
 
-export { component, media, mpAudit, mpCode, mpRegister, mpRelease, mpSettings, oaCustomService, oaMenu, oaTemplate, quota };
+export { component, media, mpAudit, mpCode, mpRegister, mpRelease, mpSettings, oaCustomService, oaLink, oaMenu, oaTemplate, quota };
 export * from './spec';
 export * from './uploads';
 export type { WeChatBaseResponse } from './endpoints/common';
@@ -22,7 +23,7 @@ const isSpec = (v: unknown): v is EndpointSpec =>
 
 /** Every endpoint spec, in family order. The simulator serves exactly these (a test checks it). */
 export const ENDPOINTS: readonly EndpointSpec[] = Object.freeze(
-  [component, quota, oaMenu, oaTemplate, oaCustomService, media, mpRegister, mpSettings, mpCode, mpAudit, mpRelease].flatMap((family) =>
+  [component, quota, oaMenu, oaLink, oaTemplate, oaCustomService, media, mpRegister, mpSettings, mpCode, mpAudit, mpRelease].flatMap((family) =>
     Object.values(family as Record<string, unknown>).filter(isSpec),
   ),
 );

@@ -10,6 +10,7 @@ export type ApiFamily =
   | 'component'
   | 'quota'
   | 'oa/menu'
+  | 'oa/link'
   | 'oa/template'
   | 'oa/custom-service'
   | 'media'

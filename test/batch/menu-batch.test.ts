@@ -47,6 +47,8 @@ describe('batch runner: one menu to many official accounts', () => {
     await until('the first ticket', () => stack.store.tickets.latest(APPID));
     await stack.engine.syncAuthorizers(() => undefined);
     officialAccounts = Array.from({ length: 53 }, (_, i) => stack.sim.seededAccount(i * 2).appid);
+    // The menu's miniprogram button may only open a mini program linked to the account (45064 otherwise).
+    for (const oa of officialAccounts) stack.sim.setMiniProgramLink(oa, 'wx286b93c14bbf93aa');
     call = (spec, appid, req) => stack.engine.client.invoke(spec, stack.engine.tokens.authorizerTokenSource(appid), req);
   }, 60_000);
 

@@ -67,6 +67,7 @@ const VALID: { [M in ApiMethod]: ApiArgs<M> } = {
   'oa/addConditionalMenu': { appid: 'wx570bc396a51b8ff8', menu: { button: [{ type: 'click', name: '安卓', key: 'a' }] }, matchrule: { client_platform_type: '2' } },
   'oa/deleteConditionalMenu': { appid: 'wx570bc396a51b8ff8', menuid: '208379533' },
   'oa/tryMatchMenu': { appid: 'wx570bc396a51b8ff8', userId: 'oUser0123456789' },
+  'oa/linkedMiniPrograms': { appid: 'wx570bc396a51b8ff8' },
 };
 
 describe('argument schemas', () => {

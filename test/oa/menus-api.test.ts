@@ -5,24 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEnvelope, MenuHistoryRow, MenuOverview, PublishResult } from '../../src/shared/contract';
-import { FIELDS_OF_TYPE, MENU_BUTTON_TYPES, type MenuButton } from '../../src/shared/oa/menu';
+import type { MenuButton } from '../../src/shared/oa/menu';
 import { createRouter, type Router } from '../../src/main/ipc/router';
 import { createHandlers } from '../../src/main/services/handlers';
 import type { RuntimeHost } from '../../src/main/services/host';
+import { everyTypeMenu } from '../helpers/menus';
 import { startConsoleStack, type Stack } from '../helpers/stack';
 
 const APPID = 'wx1212343456567878';
-
-/** Every button type with exactly its fields, spread over three top-level buttons. */
-function everyTypeMenu(): { button: MenuButton[] } {
-  const leaf = (type: string, i: number): MenuButton => {
-    const b: Record<string, string> = { type, name: `${type.slice(0, 8)}${i}` };
-    for (const f of FIELDS_OF_TYPE[type as keyof typeof FIELDS_OF_TYPE]) b[f] = f === 'url' ? `https://example.com/${i}` : f === 'appid' ? 'wx286b93c14bbf93aa' : `${f}_${i}`;
-    return b as unknown as MenuButton;
-  };
-  const types = [...MENU_BUTTON_TYPES];
-  return { button: [0, 1, 2].map((g) => ({ name: `菜单${g}`, sub_button: types.slice(g * 5, g * 5 + 5).map((t, i) => leaf(t, g * 5 + i)) })) };
-}
 
 describe('oa/menu/* through the router', () => {
   let stack: Stack;
@@ -58,7 +48,7 @@ describe('oa/menu/* through the router', () => {
 
   it('reads no menu, publishes every button type, reads it back identical, and keeps the history', async () => {
     expect(await ok<MenuOverview>('oa/getMenu', { appid: oa })).toMatchObject({ api: null, source: 'none', live: { open: false } });
-    const menu = everyTypeMenu();
+    const menu = everyTypeMenu(mp);
     const published = await ok<PublishResult>('oa/publishMenu', { appid: oa, menu });
     expect(published.identical).toBe(true);
     expect(published.readBack).toEqual(menu);
@@ -106,6 +96,24 @@ describe('oa/menu/* through the router', () => {
     ]);
     await ok('oa/publishMenu', { appid: other, menu: { button: [{ type: 'click', name: '新', key: 'new' }] } });
     expect((await ok<MenuOverview>('oa/getMenu', { appid: other })).source).toBe('api');
+  });
+
+  it('lists the linked mini programs; a menu opening one not linked (or only asked for) is refused with 45064 explained', async () => {
+    const other = stack.sim.seededAccount(3).appid; // a mini program, linked to seeded account 2, not to oa
+    expect(await ok('oa/linkedMiniPrograms', { appid: oa })).toEqual([
+      { appid: mp, nickname: stack.sim.seededAccount(1).nickName, username: stack.sim.seededAccount(1).userName, status: 1, released: true },
+    ]);
+    const opening = (appid: string) => ({ button: [{ type: 'miniprogram', name: '小程序', url: 'https://example.com/', appid, pagepath: 'pages/index' }] });
+    const refused = await fail('oa/publishMenu', { appid: oa, menu: opening(other) });
+    expect(refused.details).toMatchObject({ errcode: 45064 });
+    expect(refused.message).toContain('not linked to this official account');
+    expect(refused.messageZh).toContain('没有关联到这个公众号');
+    stack.sim.setMiniProgramLink(oa, other, 2); // asked, not yet confirmed by the mini program's admin
+    expect((await ok<{ appid: string; status: number }[]>('oa/linkedMiniPrograms', { appid: oa })).find((l) => l.appid === other)?.status).toBe(2);
+    expect((await fail('oa/publishMenu', { appid: oa, menu: opening(other) })).details).toMatchObject({ errcode: 45064 });
+    stack.sim.setMiniProgramLink(oa, other, 1);
+    expect((await ok<PublishResult>('oa/publishMenu', { appid: oa, menu: opening(other) })).identical).toBe(true);
+    expect((await fail('oa/linkedMiniPrograms', { appid: mp })).code).toBe('invalid_arguments'); // a mini program has no menu
   });
 
   it('deletes the menu', async () => {

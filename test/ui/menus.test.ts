@@ -9,25 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIELDS_OF_TYPE, MENU_BUTTON_TYPES, type MenuButton } from '../../src/shared/oa/menu';
 import type { RuntimeHost } from '../../src/main/services/host';
 import { startConsoleServer, type ConsoleServer } from '../../src/server/console-server';
 import { getMenu } from '../../src/wechat/endpoints/oa-menu';
 import { ensureRendererBuilt, haveChromium, launchChromium, rendererDir } from '../helpers/browser';
+import { everyTypeMenu } from '../helpers/menus';
 import { startConsoleStack, type Stack } from '../helpers/stack';
 
 const APPID = 'wx4444555566667777';
 const UI_TIMEOUT = 20_000;
-
-function everyTypeMenu(): { button: MenuButton[] } {
-  const leaf = (type: string, i: number): MenuButton => {
-    const b: Record<string, string> = { type, name: `${type.slice(0, 6)}${i}` };
-    for (const f of FIELDS_OF_TYPE[type as keyof typeof FIELDS_OF_TYPE]) b[f] = f === 'url' ? `https://example.com/${i}` : f === 'appid' ? 'wx286b93c14bbf93aa' : `${f}_${i}`;
-    return b as unknown as MenuButton;
-  };
-  const types = [...MENU_BUTTON_TYPES];
-  return { button: [0, 1, 2].map((g) => ({ name: `菜单${g}`, sub_button: types.slice(g * 5, g * 5 + 5).map((t, i) => leaf(t, g * 5 + i)) })) };
-}
 
 describe.skipIf(!haveChromium)('menu editor and batch runs in a browser', () => {
   let stack: Stack;
@@ -52,6 +42,8 @@ describe.skipIf(!haveChromium)('menu editor and batch runs in a browser', () => 
     page.setDefaultTimeout(UI_TIMEOUT);
     page.on('pageerror', (err) => consoleErrors.push(err.message));
     oa = stack.sim.seededAccount(0).appid;
+    // The every-type menu opens this mini program; the batch test applies it to every official account.
+    for (let i = 0; i < 12; i += 2) stack.sim.setMiniProgramLink(stack.sim.seededAccount(i).appid, stack.sim.seededAccount(1).appid);
     await page.goto(server.url);
   }, 120_000);
 
@@ -82,10 +74,24 @@ describe.skipIf(!haveChromium)('menu editor and batch runs in a browser', () => 
     await page.locator('[data-test=node-0]').dragTo(page.locator('[data-test=drop-into-1]'));
     await page.locator('[data-test=node-0-1]', { hasText: '今日' }).waitFor();
     expect(await page.locator('[data-test=phone-preview]').innerText()).toContain('更多');
+
+    // A miniprogram button offers the mini programs linked to this account, and warns about one that is not.
+    const linked = stack.sim.seededAccount(1);
+    await page.locator('[data-test=node-0-0]').click();
+    await page.locator('[data-test=f-type]').click();
+    await page.locator('.el-select-dropdown__item', { hasText: '跳转小程序（miniprogram）' }).click();
+    await page.locator('[data-test=f-appid]').click();
+    await page.locator('.el-select-dropdown__item', { hasText: `${linked.nickName} (${linked.appid})` }).click();
+    await page.locator('[data-test=f-pagepath]').fill('pages/index');
+    expect(await page.locator('[data-test=not-linked]').count()).toBe(0);
+    await page.locator('[data-test=f-appid]').click();
+    await page.keyboard.type('wx0123456789abcdef');
+    await page.locator('.el-select-dropdown__item', { hasText: 'wx0123456789abcdef' }).click();
+    await page.locator('[data-test=not-linked]', { hasText: '没有关联到这个公众号' }).waitFor();
   }, 60_000);
 
   it('imports a menu with every button type, publishes it, and WeChat has it identical', async () => {
-    const menu = everyTypeMenu();
+    const menu = everyTypeMenu(stack.sim.seededAccount(1).appid, 6);
     const file = join(dir, 'menu.json');
     writeFileSync(file, JSON.stringify(menu));
     await page.locator('[data-test=menu-import-file]').setInputFiles(file);

@@ -3,7 +3,7 @@
  * get_current_selfmenu_info for what followers see, including menus made in the MP editor), publish with a read-back,
  * delete, conditional menus, and the console's history of published menus.
  */
-import type { EditorMenuButton, MenuOverview, PublishResult } from '../../shared/contract/oa';
+import type { EditorMenuButton, LinkedMiniProgram, MenuOverview, PublishResult } from '../../shared/contract/oa';
 import { menuIssues, normalizeMenu, sameMenu, type MenuButton } from '../../shared/oa/menu';
 import type { EndpointSpec } from '../../wechat/spec';
 import {
@@ -16,6 +16,7 @@ import {
   tryMatchMenu,
   type MenuMatchRule,
 } from '../../wechat/endpoints/oa-menu';
+import { getLinkedMiniPrograms } from '../../wechat/endpoints/oa-link';
 import { WeChatApiError } from '../api';
 import type { Store } from '../store';
 
@@ -96,4 +97,10 @@ export async function removeConditional(call: CallAs, appid: string, menuid: str
 export async function tryMatch(call: CallAs, appid: string, userId: string): Promise<{ button: MenuButton[] }> {
   const res = await call(tryMatchMenu, appid, { user_id: userId });
   return { button: normalizeMenu({ button: res.button ?? [] }) };
+}
+
+/** The mini programs linked to the account (a miniprogram button may open only a linked one: 45064 otherwise). */
+export async function linkedMiniPrograms(call: CallAs, appid: string): Promise<LinkedMiniProgram[]> {
+  const res = await call(getLinkedMiniPrograms, appid, {});
+  return res.wxopens.items.map((i) => ({ appid: i.appid, nickname: i.nickname, username: i.username, status: i.status, released: i.released === 1 }));
 }

@@ -34,6 +34,16 @@ export interface PublishResult {
   identical: boolean;
 }
 
+/** A mini program linked to an official account (wxamplinkget). */
+export interface LinkedMiniProgram {
+  appid: string;
+  nickname: string;
+  username: string;
+  /** 1 linked (the only one a menu may open); 2 waiting for the mini program's admin; 3 refused; 12 waiting for the official account's admin. */
+  status: number;
+  released: boolean;
+}
+
 export interface MenuHistoryRow {
   id: number;
   appid: string;
@@ -79,4 +89,6 @@ export const oaMethods = defineMethods({
     args: ({ z, appid, shortText }) => z.strictObject({ appid, userId: shortText(64).min(1, 'give an openid or a WeChat ID') }),
     result: returns<{ button: MenuButton[] }>(),
   },
+  /** The mini programs linked to the account, which its miniprogram buttons may open. */
+  'oa/linkedMiniPrograms': { args: ({ z, appid }) => z.strictObject({ appid }), result: returns<LinkedMiniProgram[]>() },
 });

@@ -123,6 +123,18 @@ export const CONTROL_ENDPOINTS: readonly ControlEndpoint[] = [
       return { ok: true };
     },
   },
+  {
+    method: 'POST',
+    path: '/__sim/mini-program-link',
+    params: '{oa, mp, status?: 1 | 2 | 3 | 12 | null}',
+    help: 'link a mini program to an official account (status 1, the default), leave it pending (2, 12) or refused (3), or unlink it (null); menus may open only linked ones (45064)',
+    handler: ({ sim, body: b }) => {
+      const status = b.status === undefined ? 1 : b.status;
+      if (status !== null && ![1, 2, 3, 12].includes(status as number)) throw new RangeError('status must be 1, 2, 3, 12 or null');
+      sim.setMiniProgramLink(text(b.oa, 'oa'), text(b.mp, 'mp'), status as 1 | 2 | 3 | 12 | null);
+      return { ok: true, linked: sim.linkedMiniPrograms(text(b.oa, 'oa')) };
+    },
+  },
   { method: 'GET', path: '/__sim/template-messages', params: '?appid', help: 'template messages sent, with their job-finish status', handler: ({ sim, query }) => ({ messages: sim.getTemplateMessages(query.get('appid') || undefined) }) },
   { method: 'GET', path: '/__sim/calls', params: '?path', help: 'API calls received', handler: ({ sim, query }) => ({ calls: sim.getCalls(query.get('path') || undefined) }) },
   { method: 'POST', path: '/__sim/ticket', help: 'push a new component_verify_ticket now', handler: ({ sim }) => sim.pushTicket() },

@@ -3,7 +3,7 @@ import type { oaMethods } from '../../../shared/contract/oa';
 import type { MenuButton } from '../../../shared/oa/menu';
 import { ServiceError } from '../../errors';
 import type { HandlersOf } from '../../ipc/types';
-import { MenuRulesError, addConditional, publishMenu, readMenus, removeConditional, removeMenu, tryMatch, type CallAs } from '../../oa/menus';
+import { MenuRulesError, addConditional, linkedMiniPrograms, publishMenu, readMenus, removeConditional, removeMenu, tryMatch, type CallAs } from '../../oa/menus';
 import type { RuntimeHost } from '../host';
 
 export function oaHandlers(host: RuntimeHost) {
@@ -44,5 +44,6 @@ export function oaHandlers(host: RuntimeHost) {
       return { deleted: true as const };
     },
     'oa/tryMatchMenu': ({ appid, userId }) => tryMatch(officialAccount(appid).call, appid, userId),
+    'oa/linkedMiniPrograms': ({ appid }) => linkedMiniPrograms(officialAccount(appid).call, appid),
   } satisfies HandlersOf<typeof oaMethods>;
 }

@@ -4,7 +4,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
-import type { MenuHistoryRow, MenuOverview, PublishResult } from '../../../../shared/contract';
+import type { LinkedMiniProgram, MenuHistoryRow, MenuOverview, PublishResult } from '../../../../shared/contract';
 import { menuIssues, type MenuButton, type MenuIssue } from '../../../../shared/oa/menu';
 import { useApi } from '../../transport';
 import { cloneButton } from './tree';
@@ -29,6 +29,9 @@ export const useMenusStore = defineStore('menus', () => {
   const api = useApi();
   const appid = ref<string | null>(null);
   const overview = shallowRef<MenuOverview | null>(null);
+  /** The mini programs linked to the account (what its miniprogram buttons may open); null while unknown. */
+  const linked = shallowRef<LinkedMiniProgram[] | null>(null);
+  const linkedError = shallowRef<unknown>(null);
   const history = shallowRef<MenuHistoryRow[]>([]);
   const draft = ref<Draft>({ button: [] });
   const selected = ref<NodePath | null>(null);
@@ -56,12 +59,19 @@ export const useMenusStore = defineStore('menus', () => {
   async function open(next: string): Promise<void> {
     appid.value = next;
     overview.value = null;
+    linked.value = null;
+    linkedError.value = null;
     history.value = [];
     selected.value = null;
     lastPublish.value = null;
     error.value = null;
     loading.value = true;
     try {
+      // The links only help fill a field: failing to read them leaves the editor usable, with the reason shown.
+      void api.invoke('oa/linkedMiniPrograms', { appid: next }).then(
+        (l) => appid.value === next && (linked.value = l),
+        (err) => appid.value === next && (linkedError.value = err),
+      );
       const [o, h] = await Promise.all([api.invoke('oa/getMenu', { appid: next }), api.invoke('oa/menuHistory', { appid: next })]);
       if (appid.value !== next) return;
       overview.value = o;
@@ -101,5 +111,5 @@ export const useMenusStore = defineStore('menus', () => {
     selected.value = null;
   }
 
-  return { appid, overview, history, draft, selected, loading, publishing, error, lastPublish, issues, open, publish, remove, replaceDraft };
+  return { appid, overview, linked, linkedError, history, draft, selected, loading, publishing, error, lastPublish, issues, open, publish, remove, replaceDraft };
 });

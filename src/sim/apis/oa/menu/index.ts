@@ -21,7 +21,11 @@ export class MenuApis implements SimFamily {
   private readonly editorMenus = new Map<string, Record<string, unknown>[]>();
   private readonly menus = new Map<string, { button: unknown[]; menuid: number; conditional: { button: unknown[]; matchrule: Record<string, string>; menuid: number }[] }>();
 
-  constructor(private readonly k: SimKernel) {}
+  constructor(
+    private readonly k: SimKernel,
+    /** Which mini programs the account's menus may open (oa/link). */
+    private readonly links: { isLinked(oaAppid: string, mpAppid: string): boolean },
+  ) {}
 
   reset(): void {
     this.menus.clear();
@@ -38,12 +42,23 @@ export class MenuApis implements SimFamily {
     }
   }
 
+  /** 45064: a miniprogram button opens a mini program not linked to this account. */
+  private requireLinked(oaAppid: string, buttons: unknown[]): void {
+    const leaves = (buttons as Record<string, unknown>[]).flatMap((b) => (Array.isArray(b.sub_button) ? (b.sub_button as Record<string, unknown>[]) : [b]));
+    for (const b of leaves) {
+      if (b.type === 'miniprogram' && !this.links.isLinked(oaAppid, String(b.appid))) {
+        throw new ApiError(45064, `no permission to use weapp in menu: ${String(b.appid)} is not linked to this account`);
+      }
+    }
+  }
+
   routes(): Route[] {
     const { k } = this;
     return [
       route(spec.createMenu, ({ body, principal }) => {
         k.state.requireKind(principal.appid, 'oa');
         const button = validateMenu(body);
+        this.requireLinked(principal.appid, button);
         // Publishing the default menu keeps the conditional ones (WeChat replaces only the default).
         const conditional = this.menus.get(principal.appid)?.conditional ?? [];
         // A menu published through the API replaces one made in the MP editor.
@@ -77,6 +92,7 @@ export class MenuApis implements SimFamily {
         if (matchrule.client_platform_type && !['1', '2', '3'].includes(matchrule.client_platform_type)) throw new ApiError(65304, 'matchrule client_platform_type must be 1 (iOS), 2 (Android) or 3 (others)');
         if (m.conditional.length >= 100) throw new ApiError(65305);
         const button = validateMenu(body);
+        this.requireLinked(principal.appid, button);
         const menuid = 400000000 + ++k.counter;
         m.conditional.push({ button, matchrule, menuid });
         return { menuid: String(menuid) };
