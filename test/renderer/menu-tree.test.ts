@@ -36,8 +36,8 @@ describe('menu tree edits', () => {
     expect(moveNode(d, [1], { into: 0 })).toBe('menus.cannotNest');
     for (let i = 0; i < 3; i++) expect(addSub(d, 1, `x${i}`)).not.toBeNull();
     expect(addSub(d, 1, 'sixth')).toBeNull();
-    expect(moveNode(d, [0], { into: 1 })).toBe('menus.full');
-    expect(moveNode(d, [1, 0], { topEnd: true })).toBe('menus.full');
+    expect(moveNode(d, [0], { into: 1 })).toBe('menus.fullSub');
+    expect(moveNode(d, [1, 0], { topEnd: true })).toBe('menus.fullTop');
     expect(addTop(d, 'D')).toBeNull();
     expect(names(d)).toEqual(['A', 'B[b1,b2,x0,x1,x2]', 'C']);
   });

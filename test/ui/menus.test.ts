@@ -75,6 +75,33 @@ describe.skipIf(!haveChromium)('menu editor and batch runs in a browser', () => 
     await page.locator('[data-test=node-0-1]', { hasText: '今日' }).waitFor();
     expect(await page.locator('[data-test=phone-preview]').innerText()).toContain('更多');
 
+    // Every other limit, named where it is hit: 3 top-level, 5 below one, 60-byte sub names, 128-byte keys, 1,024-byte urls.
+    const form = page.locator('[data-test=node-form]');
+    await page.locator('[data-test=add-top]').click();
+    await page.locator('[data-test=f-name]').fill('二');
+    await page.locator('[data-test=f-key]').fill('K2');
+    await page.locator('[data-test=add-top]').click();
+    await page.locator('[data-test=f-name]').fill('三');
+    await page.locator('[data-test=f-key]').fill('K3');
+    await page.locator('[data-test=add-top]').click();
+    await page.locator('.el-message', { hasText: '菜单最多 3 个一级按钮' }).waitFor();
+    for (let i = 0; i < 3; i++) await page.locator('[data-test=add-sub-0]').click(); // 官网, 今日 + 3 = 5
+    await page.locator('[data-test=add-sub-0]').click();
+    await page.locator('.el-message', { hasText: '每个一级按钮下最多 5 个二级按钮' }).waitFor();
+    await page.locator('[data-test=node-0-4]').click();
+    await page.locator('[data-test=f-name]').fill('子'.repeat(21)); // 63 bytes
+    await form.filter({ hasText: '二级按钮名称最多 60 字节' }).waitFor();
+    await page.locator('[data-test=f-name]').fill('子'.repeat(20));
+    await page.locator('[data-test=f-key]').fill('k'.repeat(129));
+    await form.filter({ hasText: 'key 最多 128 字节' }).waitFor();
+    await page.locator('[data-test=f-key]').fill('k'.repeat(128));
+    await page.locator('[data-test=f-type]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '跳转网页（view）' }).click();
+    await page.locator('[data-test=f-url]').fill('https://example.com/' + 'x'.repeat(1005)); // 1,025 bytes
+    await form.filter({ hasText: 'url 最多 1024 字节' }).waitFor();
+    await page.locator('[data-test=f-url]').fill('https://example.com/' + 'x'.repeat(1004));
+    await expect.poll(() => form.innerText()).not.toMatch(/名称最多 60 字节|key 最多 128 字节|url 最多 1024 字节/);
+
     // A miniprogram button offers the mini programs linked to this account, and warns about one that is not.
     const linked = stack.sim.seededAccount(1);
     await page.locator('[data-test=node-0-0]').click();
@@ -102,8 +129,13 @@ describe.skipIf(!haveChromium)('menu editor and batch runs in a browser', () => 
     expect(atWeChat.menu.button).toEqual(menu.button);
     await page.locator('[data-test=menu-source]', { hasText: '当前菜单由接口发布' }).waitFor();
     await page.locator('[data-test=menu-history] .el-table__row').first().waitFor();
-    await page.locator('[data-test=preview-top-1]').click();
-    expect(await page.locator('[data-test=preview-sub-1]').innerText()).toContain(menu.button[1]!.sub_button![0]!.name);
+    // The preview shows the published menu: every top-level button, and each one's sub-buttons in order.
+    for (const [i, top] of menu.button.entries()) {
+      expect(await page.locator(`[data-test=preview-top-${i}]`).innerText()).toContain(top.name);
+      await page.locator(`[data-test=preview-top-${i}]`).click();
+      const names = (await page.locator(`[data-test=preview-sub-${i}] .item`).allInnerTexts()).map((x) => x.trim());
+      expect(names).toEqual(top.sub_button!.map((b) => b.name));
+    }
   }, 60_000);
 
   it('applies the menu to every official account as a batch run: plan, start, all done', async () => {

@@ -50,8 +50,8 @@ export function moveNode(draft: Draft, from: NodePath, to: DropTarget): string |
   if (toSecondLevel && node.sub_button && node.sub_button.length > 0) return 'menus.cannotNest';
   const targetTop = 'before' in to ? to.before[0] : 'into' in to ? to.into : -1;
   const sameParent = from.length === 2 && targetTop === from[0];
-  if (toSecondLevel && !sameParent && (draft.button[targetTop]?.sub_button?.length ?? 0) >= MENU_LIMITS.subButtons) return 'menus.full';
-  if (!toSecondLevel && from.length === 2 && draft.button.length >= MENU_LIMITS.topButtons) return 'menus.full';
+  if (toSecondLevel && !sameParent && (draft.button[targetTop]?.sub_button?.length ?? 0) >= MENU_LIMITS.subButtons) return 'menus.fullSub';
+  if (!toSecondLevel && from.length === 2 && draft.button.length >= MENU_LIMITS.topButtons) return 'menus.fullTop';
   if ('before' in to && to.before.length === from.length && to.before.every((v, i) => v === from[i])) return null;
 
   const moved = cloneButton(node);
