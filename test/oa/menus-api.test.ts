@@ -85,6 +85,29 @@ describe('oa/menu/* through the router', () => {
     expect(notOa.messageZh).toContain('是小程序');
   });
 
+  it('under faults: latency is waited out, a busy WeChat (-1) is retried, and a publish that keeps failing records nothing', async () => {
+    const menu = { button: [{ type: 'click', name: '故障', key: 'fault' }] };
+    const historyBefore = (await ok<MenuHistoryRow[]>('oa/menuHistory', { appid: oa })).length;
+    stack.sim.setFaults({ rules: [{ path: '/cgi-bin/menu/get', latencyMs: 400 }, { path: '/cgi-bin/menu/create', systemErrorShare: 0.5 }] });
+    try {
+      const t0 = Date.now();
+      // Half the creates are answered -1 (every second one): the first publish goes through, the second is retried.
+      expect((await ok<PublishResult>('oa/publishMenu', { appid: oa, menu })).identical).toBe(true);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(400); // the read-back waited for the slow menu/get
+      expect((await ok<PublishResult>('oa/publishMenu', { appid: oa, menu })).identical).toBe(true);
+      const creates = stack.sim.getCalls('/cgi-bin/menu/create').slice(-3);
+      expect(creates.map((c) => c.errcode)).toEqual([0, -1, 0]);
+      stack.sim.setFaults({ rules: [{ path: '/cgi-bin/menu/create', appids: [oa], errcode: -1 }] });
+      const busy = await fail('oa/publishMenu', { appid: oa, menu: { button: [{ type: 'click', name: '不会发布', key: 'never' }] } });
+      expect(busy.details).toMatchObject({ errcode: -1 });
+      expect(busy.messageZh).toMatch(/系统繁忙/);
+    } finally {
+      stack.sim.setFaults({});
+    }
+    expect((await ok<MenuOverview>('oa/getMenu', { appid: oa })).api!.button).toEqual(menu.button);
+    expect(await ok<MenuHistoryRow[]>('oa/menuHistory', { appid: oa })).toHaveLength(historyBefore + 2);
+  });
+
   it('shows a menu made in the MP editor as the live one, which publishing replaces', async () => {
     const other = stack.sim.seededAccount(2).appid;
     stack.sim.setEditorMenu(other, [{ type: 'text', name: '联系我们', value: '电话 400-000-0000' }, { name: '更多', sub_button: { list: [{ type: 'view', name: '官网', url: 'https://example.com/' }] } }]);
