@@ -128,7 +128,7 @@ export const en: typeof zhCN = {
     redacted: 'Tokens, refresh tokens and secrets in the answer are replaced with ***.',
     binary: 'WeChat answered with a file: {type}, {size} bytes',
     save: 'Save the file',
-    inLog: 'In the API log ({n} rows)',
+    inLog: 'API log rows written: {n}',
     openLog: 'Open the API log',
     quota: {
       title: 'API quota',
