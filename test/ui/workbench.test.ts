@@ -5,6 +5,8 @@
  * image; a batch run paused on 45009 cleared and resumed from the batch screen after confirming.
  * Skipped without Chromium.
  */
+import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RuntimeHost } from '../../src/main/services/host';
@@ -33,7 +35,7 @@ describe.skipIf(!haveChromium)('API workbench in a browser', () => {
     }));
     server = await startConsoleServer({ runtimeHost: host, port: 0, staticDir: rendererDir, log: () => undefined });
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', acceptDownloads: true });
     page = await context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT);
     page.on('pageerror', (err) => consoleErrors.push(err.message));
@@ -146,6 +148,14 @@ describe.skipIf(!haveChromium)('API workbench in a browser', () => {
     await page.locator('[data-test=run-status]', { hasText: '已完成' }).waitFor({ timeout: 30_000 });
     await page.locator('[data-test=count-done]', { hasText: '2' }).waitFor();
     expect(stack.sim.getCalls('/cgi-bin/clear_quota').filter((c) => c.errcode === 0 && c.appid === oa)).toHaveLength(1);
+    // The report, in the UI's language: a real XLSX download.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=run-export-xlsx]').click()]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^batch-run-${run.id}-${APPID}-\\d{14}\\.xlsx$`));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(readFileSync((await download.path())!) as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    expect(ws.getRow(1).getCell(4).value).toBe('状态');
+    expect([2, 3].map((r) => ws.getRow(r).getCell(4).value)).toEqual(['完成', '完成']);
     expect(consoleErrors).toEqual([]);
   }, 60_000);
 });

@@ -82,6 +82,11 @@ describe('workbench/* through the router', () => {
     expect(res.request.url).toBe('/cgi-bin/component/api_get_authorizer_info?component_access_token=COMPONENT_ACCESS_TOKEN');
     const answer = JSON.parse(res.response!);
     expect(answer.authorization_info.authorizer_refresh_token).toBe('***');
+    expect(res.apiLogIds).toHaveLength(1);
+    const quota = await ok<WorkbenchSendResult>('workbench/send', { name: 'openapi/quota/get', appid: null, body: '{"cgi_path": "/cgi-bin/menu/get"}' });
+    expect(quota.request.url).toBe('/cgi-bin/openapi/quota/get?access_token=COMPONENT_ACCESS_TOKEN');
+    expect(quota.apiLogIds).toHaveLength(1);
+    expect((await ok<ApiCallDetail>('apilog/get', { id: quota.apiLogIds[0]! })).appid).toBe(APPID);
   });
 
   it('a 40001 comes back with its meaning and rid; both attempts (refresh and retry) are in the log', async () => {

@@ -157,7 +157,9 @@ export async function sendFromWorkbench(host: RuntimeHost, input: { name: string
     }
   }
   // The rows this call wrote (one per attempt): same path and account, since it was sent.
-  const mine = host.store.apiLog.list({ componentAppid, path: logPath, from: since, limit: 20 }).rows;
+  // The log names the account the request is about, else the token's owner (as the client records it).
+  const loggedAppid = spec.about?.(parsed.value as never) ?? caller ?? componentAppid;
+  const mine = host.store.apiLog.list({ componentAppid, path: logPath, appid: loggedAppid, from: since, limit: 20 }).rows;
   result.apiLogIds = mine.map((r) => r.id);
   result.rid ??= mine.find((r) => r.rid)?.rid ?? null;
   return result;
