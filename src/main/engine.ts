@@ -183,6 +183,10 @@ export class PlatformEngine implements PlatformRuntime {
         : null;
   }
 
+  get apiBaseUrl(): string {
+    return this.client.baseUrl;
+  }
+
   invokeAs<Req, Res>(spec: EndpointSpec<Req, Res>, appid: string | null, req: Req): Promise<Res> {
     const token = spec.token === 'none' ? null : appid ? this.tokens.authorizerTokenSource(appid) : this.tokens.componentTokenSource;
     return this.client.invoke(spec, token, req);

@@ -59,6 +59,8 @@ export type SyncProgress = (progress: AppEvents['sync:progress']) => void;
 export interface PlatformRuntime {
   /** The platform (component) appid this runtime serves. */
   readonly componentAppid: string;
+  /** Where WeChat API calls go (https://api.weixin.qq.com, or the simulator's URL); absent: the default. */
+  readonly apiBaseUrl?: string;
   /** The store the runtime writes to (shared with the services, which read from it). */
   readonly store: ConsoleStore;
   /** Live status for the dashboard: relay connection state and the expected ticket interval. */

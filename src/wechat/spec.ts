@@ -84,6 +84,12 @@ export interface UploadSpec {
   errcodes: UploadErrcodes;
 }
 
+/** What an example request may name: the platform and the account the workbench calls as (null: the platform). */
+export interface ExampleContext {
+  componentAppid: string;
+  authorizerAppid: string | null;
+}
+
 /** `check` and `about` are methods (not function-typed properties) so any spec fits EndpointSpec<unknown>. */
 export interface EndpointSpec<Req = unknown, Res = unknown> {
   /** Unique; used in errors and logs (e.g. "api_component_token", "wxa/get_qrcode"). */
@@ -113,6 +119,11 @@ export interface EndpointSpec<Req = unknown, Res = unknown> {
   /** 61023 on this call means the authorizer named by `about` must authorize the platform again. */
   readonly reauthOn61023?: boolean;
   readonly upload?: UploadSpec;
+  /**
+   * A request that passes `check`, for the API workbench to start from (src/wechat/examples.ts holds the examples of
+   * specs written before this field; a spec may carry its own here instead). The context gives real appids.
+   */
+  example?(ctx: ExampleContext): Req;
   /** Type carrier only; never set. */
   readonly _types?: { req: Req; res: Res };
 }

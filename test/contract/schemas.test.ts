@@ -60,6 +60,7 @@ const VALID: { [M in ApiMethod]: ApiArgs<M> } = {
   'batch/pause': { id: 1 },
   'batch/cancel': { id: 1 },
   'batch/retryFailed': { id: 1 },
+  'batch/export': { id: 1, format: 'xlsx', headerStyle: 'zh-CN', timeZone: 'Asia/Shanghai' },
   'oa/getMenu': { appid: 'wx570bc396a51b8ff8' },
   'oa/publishMenu': { appid: 'wx570bc396a51b8ff8', menu: { button: [{ type: 'view', name: '官网', url: 'https://example.com/' }] } },
   'oa/deleteMenu': { appid: 'wx570bc396a51b8ff8' },
@@ -68,6 +69,10 @@ const VALID: { [M in ApiMethod]: ApiArgs<M> } = {
   'oa/deleteConditionalMenu': { appid: 'wx570bc396a51b8ff8', menuid: '208379533' },
   'oa/tryMatchMenu': { appid: 'wx570bc396a51b8ff8', userId: 'oUser0123456789' },
   'oa/linkedMiniPrograms': { appid: 'wx570bc396a51b8ff8' },
+  'workbench/endpoints': { appid: 'wx570bc396a51b8ff8' },
+  'workbench/send': { name: 'menu/get', appid: 'wx570bc396a51b8ff8', body: '{}' },
+  'workbench/getQuota': { appid: null, cgiPath: '/cgi-bin/menu/create' },
+  'workbench/clearQuota': { appid: 'wx570bc396a51b8ff8' },
 };
 
 describe('argument schemas', () => {

@@ -195,6 +195,17 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     { name: 'setup', open: async (p) => void (await p.locator('[data-test=f-appid]').waitFor()) },
     { name: 'menus', open: async (p) => void (await p.locator('[data-test=node-form]').waitFor()) },
     { name: 'batch', open: async (p) => void (await p.locator('[data-test=batch]').waitFor()) },
+    {
+      name: 'workbench',
+      open: async (p) => {
+        // A read-only call with a JSON body, sent: the request, the answer and the quota panel all show.
+        await p.locator('[data-test=wb-body-ok]').waitFor();
+        await p.locator('[data-test=wb-send]').click();
+        await p.locator('[data-test=wb-outcome]').waitFor();
+        await p.locator('[data-test=quota-check]').click();
+        await p.locator('[data-test=quota-numbers]').waitFor();
+      },
+    },
   ];
   const routeOf: Record<string, string> = {
     dashboard: '#/dashboard',
@@ -208,6 +219,7 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     setup: '#/setup',
     menus: '#/menus?appid=__FIRST__',
     batch: '#/batch',
+    workbench: '#/workbench?appid=__FIRST__&endpoint=openapi/quota/get',
   };
 
   for (const language of LANGUAGES) {

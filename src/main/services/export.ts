@@ -143,9 +143,9 @@ export function zoneClock(timeZone: string): (ms: number) => number {
 }
 
 /** Wall-clock ms (read in UTC) → "YYYY-MM-DD HH:mm:ss". */
-const wallText = (wall: number) => new Date(wall).toISOString().slice(0, 19).replace('T', ' ');
+export const wallText = (wall: number) => new Date(wall).toISOString().slice(0, 19).replace('T', ' ');
 /** Wall-clock ms → the spreadsheet's date serial (days since 1899-12-30, the 1900 date system). */
-const wallSerial = (wall: number) => wall / 86_400_000 + 25_569;
+export const wallSerial = (wall: number) => wall / 86_400_000 + 25_569;
 
 /** One CSV cell: quoted when needed; a leading = + - @ is neutralised so spreadsheets never run it as a formula. */
 export function csvCell(value: Cell): string {

@@ -6,6 +6,7 @@ import type { BatchItem, BatchItemState, BatchRun } from '../batch';
 import { BATCH_ITEM_STATES } from '../batch';
 import { AUTHORIZER_KINDS, AUTHORIZER_STATUSES } from '../domain';
 import { defineEvents, defineMethods, payload, returns } from './define';
+import { EXPORT_HEADER_STYLES, isTimeZone, type ExportResult } from './export';
 
 /** The jobs a run can do. */
 export const BATCH_JOB_KINDS = ['oa.menu.apply'] as const;
@@ -67,6 +68,25 @@ export const batchMethods = defineMethods({
   'batch/cancel': { args: ({ z, rowId }) => z.strictObject({ id: rowId }), result: returns<BatchRun>() },
   /** The failed accounts run again (planned again when their plan failed). */
   'batch/retryFailed': { args: ({ z, rowId }) => z.strictObject({ id: rowId }), result: returns<BatchRun>() },
+  /**
+   * The run's report: one row per account (appid, name, kind, state, errcode and its meaning, what changed, why, times)
+   * as CSV or XLSX, like the authorizer export: 'zh-CN' / 'en' headers and words with local times (XLSX date cells),
+   * or 'snake_case' (the default) with codes and UTC ISO times for scripts.
+   */
+  'batch/export': {
+    args: ({ z, rowId }) =>
+      z.strictObject({
+        id: rowId,
+        format: z.enum(['csv', 'xlsx']),
+        headerStyle: z.enum(EXPORT_HEADER_STYLES).optional(),
+        timeZone: z
+          .string()
+          .max(64)
+          .refine(isTimeZone, 'unknown time zone: use an IANA name such as Asia/Shanghai / 未知时区：请使用 IANA 时区名，例如 Asia/Shanghai')
+          .optional(),
+      }),
+    result: returns<ExportResult>(),
+  },
 });
 
 export const batchEvents = defineEvents({

@@ -27,6 +27,7 @@ import { exportEvents, exportMethods } from './export';
 import { oaMethods } from './oa';
 import { relayEvents, relayMethods } from './relay';
 import { setupEvents, setupMethods } from './setup';
+import { workbenchMethods } from './workbench';
 
 export * from './apilog';
 export * from './app';
@@ -41,6 +42,7 @@ export * from './oa';
 export * from './relay';
 export * from './setup';
 export * from './wire';
+export * from './workbench';
 export type { NoArgs } from './define';
 
 /** Every domain's part of the contract; a method or event belongs to exactly one (a test checks). */
@@ -56,6 +58,7 @@ export const CONTRACT_DOMAINS = {
   apilog: { methods: apilogMethods, events: {} },
   batch: { methods: batchMethods, events: batchEvents },
   oa: { methods: oaMethods, events: {} },
+  workbench: { methods: workbenchMethods, events: {} },
 };
 
 // ---------------------------------------------------------------- methods
@@ -73,6 +76,7 @@ const methodSpecs = /* @__PURE__ */ (() => ({
   ...apilogMethods,
   ...batchMethods,
   ...oaMethods,
+  ...workbenchMethods,
 }))();
 /** Each method's declaration: `args(kit)` builds its zod schema (main process only), `result` names its type. */
 export const METHOD_SPECS: Readonly<typeof methodSpecs> = methodSpecs;

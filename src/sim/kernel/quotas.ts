@@ -1,9 +1,8 @@
 /** Daily (45009) and per-minute (45011) limits per (appid, API path), and the 10 clears a month (48006). */
+import { CLEARS_PER_MONTH } from '../../wechat/endpoints/quota';
 import type { SimSettings } from '../types';
 import type { SimClock } from './clock';
 import { ApiError } from './errors';
-
-const CLEARS_PER_MONTH = 10;
 
 export class Quotas {
   private usage = new Map<string, number>();

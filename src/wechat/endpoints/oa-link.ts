@@ -37,6 +37,7 @@ export const getLinkedMiniPrograms = endpoint<Record<string, never>, LinkedMiniP
   request: 'json',
   answer: 'json',
   idempotent: true,
+  example: () => ({}),
   response: z.looseObject({
     wxopens: z.looseObject({
       items: z.array(z.looseObject({ status: z.number(), appid: z.string(), username: z.string(), nickname: z.string() })),

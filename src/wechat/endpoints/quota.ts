@@ -32,6 +32,9 @@ export interface RidResponse extends WeChatBaseResponse {
   };
 }
 
+/** clear_quota's own limit: clears a month per account, shared with clear_quota/v2; 48006 beyond it (reference §3.5). */
+export const CLEARS_PER_MONTH = 10;
+
 const cgiPath = (b: ApiQuotaRequest): string | null =>
   typeof b?.cgi_path !== 'string' || !b.cgi_path.startsWith('/')
     ? 'cgi_path must be an API path starting with "/", e.g. /cgi-bin/message/custom/send'

@@ -4,6 +4,7 @@ import type { AuthorizerFilter } from '../../../shared/domain';
 import { BatchInputError, type BatchRunner } from '../../batch/runner';
 import { ServiceError } from '../../errors';
 import type { HandlersOf } from '../../ipc/types';
+import { buildBatchReport, type ReportRow } from '../batch-report';
 import type { RuntimeHost } from '../host';
 
 const PAGE = 1000;
@@ -61,5 +62,23 @@ export function batchHandlers(host: RuntimeHost) {
     'batch/pause': ({ id }) => withRunner((runner) => runner.pause(id)),
     'batch/cancel': ({ id }) => withRunner((runner) => runner.cancel(id)),
     'batch/retryFailed': ({ id }) => withRunner((runner) => runner.retryFailed(id)),
+    'batch/export': ({ id, format, headerStyle, timeZone }) =>
+      withRunner((runner, componentAppid) => {
+        const run = runner.get(id);
+        const store = host.store;
+        // Every account of the run, a page at a time, with the name and kind the store has for it.
+        const rows = (function* (): Generator<ReportRow> {
+          for (let after = 0; ; ) {
+            const page = store.batch.items(id, { afterSeq: after, limit: PAGE });
+            for (const item of page) {
+              const a = store.authorizers.get(componentAppid, item.appid);
+              yield { ...item, nickName: a?.nickName ?? null, kind: a?.kind ?? null };
+            }
+            if (page.length < PAGE) return;
+            after = page.at(-1)!.seq;
+          }
+        })();
+        return buildBatchReport(run, rows, { format, ...(headerStyle ? { headerStyle } : {}), ...(timeZone ? { timeZone } : {}), now: new Date() });
+      }),
   } satisfies HandlersOf<typeof batchMethods>;
 }

@@ -39,6 +39,10 @@ export const zhCN = {
     quota: '配额：每日上限 {limit}，已用 {used}，剩余 {remain}',
     rate: '每个接口每秒 {rate} 次，同时 {concurrency} 个账号',
     pick: '在左侧选择一个任务。',
+    clearQuotaResume: '清零 {appid} 的配额并继续',
+    reportForScripts: '脚本格式（snake_case）',
+    exportCsv: '导出 CSV',
+    exportXlsx: '导出 Excel',
   },
 };
 
@@ -82,5 +86,9 @@ export const en: typeof zhCN = {
     quota: 'Quota: {limit} a day, {used} used, {remain} left',
     rate: '{rate} calls a second per API, {concurrency} accounts at a time',
     pick: 'Pick a run on the left.',
+    clearQuotaResume: 'Clear the quota of {appid} and resume',
+    reportForScripts: 'For scripts (snake_case)',
+    exportCsv: 'Export CSV',
+    exportXlsx: 'Export Excel',
   },
 };
