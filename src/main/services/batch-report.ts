@@ -9,7 +9,7 @@ import { isTimeZone, type ExportHeaderStyle, type ExportResult } from '../../sha
 import type { AuthorizerKind } from '../../shared/domain';
 import { explainErrcode } from '../../shared/errcodes';
 import { ServiceError } from '../errors';
-import { csvCell, defaultExportTimeZone, timeZoneError, wallSerial, wallText, zoneClock } from './export';
+import { csvCell, csvResult, defaultExportTimeZone, timeZoneError, wallSerial, wallText, xlsxResult, zoneClock } from './export';
 import { buildXlsx, type Cell, type XlsxCell } from './xlsx';
 
 type Lang = 'zh' | 'en';
@@ -89,19 +89,12 @@ export function buildBatchReport(
       }
     })();
     const file = buildXlsx(header, cells, { sheetName: forPeople && lang === 'zh' ? `批量任务 ${run.id}` : `batch run ${run.id}` });
-    return {
-      fileName: `${base}.xlsx`,
-      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      content: Buffer.from(file.buffer, file.byteOffset, file.byteLength).toString('base64'),
-      encoding: 'base64',
-      rows: count,
-    };
+    return xlsxResult(base, file, count);
   }
   const lines = [header.map((h) => csvCell(h)).join(',')];
   for (const r of rows) {
     count++;
     lines.push(cellsOf(r).map((c) => csvCell(c as Cell)).join(','));
   }
-  // The BOM makes Excel read the file as UTF-8, so Chinese shows correctly.
-  return { fileName: `${base}.csv`, mimeType: 'text/csv;charset=utf-8', content: '\uFEFF' + lines.join('\r\n') + '\r\n', encoding: 'utf8', rows: count };
+  return csvResult(base, lines, count);
 }

@@ -231,13 +231,7 @@ export function buildExport(rows: Iterable<Authorizer>, opts: ExportOptions): Ex
     })();
     const file = buildXlsx(header, cells, { sheetName: 'authorizers' });
     opts.onProgress?.(count, opts.total);
-    return {
-      fileName: `${base}.xlsx`,
-      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      content: Buffer.from(file.buffer, file.byteOffset, file.byteLength).toString('base64'),
-      encoding: 'base64',
-      rows: count,
-    };
+    return xlsxResult(base, file, count);
   }
   const lines = [header.map((h) => csvCell(h)).join(',')];
   for (const a of rows) {
@@ -245,12 +239,28 @@ export function buildExport(rows: Iterable<Authorizer>, opts: ExportOptions): Ex
     progress();
   }
   opts.onProgress?.(count, opts.total);
+  return csvResult(base, lines, count);
+}
+
+/** An XLSX file as the contract carries it (base64). */
+export function xlsxResult(base: string, file: Uint8Array, rows: number): ExportResult {
+  return {
+    fileName: `${base}.xlsx`,
+    mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    content: Buffer.from(file.buffer, file.byteOffset, file.byteLength).toString('base64'),
+    encoding: 'base64',
+    rows,
+  };
+}
+
+/** A CSV file from its lines (header first), with CRLF line ends. */
+export function csvResult(base: string, lines: string[], rows: number): ExportResult {
   return {
     fileName: `${base}.csv`,
     mimeType: 'text/csv;charset=utf-8',
-    // The BOM makes Excel read the file as UTF-8, so Chinese names show correctly.
+    // The BOM makes Excel read the file as UTF-8, so Chinese shows correctly.
     content: '\uFEFF' + lines.join('\r\n') + '\r\n',
     encoding: 'utf8',
-    rows: count,
+    rows,
   };
 }
