@@ -376,7 +376,41 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX authorizers_by_principal ON authorizers (component_appid, principal_name, appid, kind, status);
   CREATE INDEX authorizers_by_appid ON authorizers (component_appid, appid, kind, status);
   `,
-  // 10: event search for 1- and 2-character terms (the trigram index needs 3+; they were LIKE scans, 1.6 s over 1M
+  // 10: template messages (issue 10): which short id each template of an account was added from (WeChat's list does
+  //     not say), recorded when the console adds one: template_id NULL while the add is on its way, with the account's
+  //     template ids before it, so an add cut short is recognized and never made twice; and the console's sends with
+  //     the delivery status of the TEMPLATESENDJOBFINISH push, joined by msgid. (Inserted before the grams step,
+  //     which stays last.)
+  `
+  CREATE TABLE oa_templates (
+    id INTEGER PRIMARY KEY,
+    component_appid TEXT NOT NULL,
+    appid TEXT NOT NULL,
+    short_id TEXT NOT NULL,
+    template_id TEXT,
+    title TEXT,
+    content TEXT,
+    before_ids TEXT,
+    added_at INTEGER NOT NULL,
+    added_by TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX oa_templates_by_account ON oa_templates (component_appid, appid, template_id);
+  CREATE INDEX oa_templates_by_short ON oa_templates (component_appid, short_id);
+  CREATE TABLE template_sends (
+    id INTEGER PRIMARY KEY,
+    component_appid TEXT NOT NULL,
+    appid TEXT NOT NULL,
+    msgid TEXT NOT NULL,
+    template_id TEXT,
+    touser TEXT,
+    sent_at INTEGER,
+    status TEXT,
+    status_at INTEGER,
+    event_id INTEGER
+  ) STRICT;
+  CREATE UNIQUE INDEX template_sends_by_msgid ON template_sends (component_appid, appid, msgid);
+  `,
+  // 11: event search for 1- and 2-character terms (the trigram index needs 3+; they were LIKE scans, 1.6 s over 1M
   //    events for no match): each event's distinct characters and character pairs, plus its appid / kind / failed as
   //    words, in a contentless FTS5 table without positions (see event-grams.ts; event_grams() is registered by the
   //    store before migrating). The triggers keep it, so every writer of events does; the last statement backfills.

@@ -8,7 +8,7 @@ import { AUTHORIZER_KINDS, AUTHORIZER_STATUSES } from '../domain';
 import { defineEvents, defineMethods, payload, returns } from './define';
 
 /** The jobs a run can do. */
-export const BATCH_JOB_KINDS = ['oa.menu.apply'] as const;
+export const BATCH_JOB_KINDS = ['oa.menu.apply', 'oa.template.sync'] as const;
 export type BatchJobKind = (typeof BATCH_JOB_KINDS)[number];
 
 /** The most accounts given by appid in one call (an imported list). */

@@ -27,6 +27,7 @@ import { exportEvents, exportMethods } from './export';
 import { oaMethods } from './oa';
 import { relayEvents, relayMethods } from './relay';
 import { setupEvents, setupMethods } from './setup';
+import { templatesMethods } from './templates';
 
 export * from './apilog';
 export * from './app';
@@ -40,6 +41,7 @@ export * from './export';
 export * from './oa';
 export * from './relay';
 export * from './setup';
+export * from './templates';
 export * from './wire';
 export type { NoArgs } from './define';
 
@@ -56,6 +58,7 @@ export const CONTRACT_DOMAINS = {
   apilog: { methods: apilogMethods, events: {} },
   batch: { methods: batchMethods, events: batchEvents },
   oa: { methods: oaMethods, events: {} },
+  templates: { methods: templatesMethods, events: {} },
 };
 
 // ---------------------------------------------------------------- methods
@@ -73,6 +76,7 @@ const methodSpecs = /* @__PURE__ */ (() => ({
   ...apilogMethods,
   ...batchMethods,
   ...oaMethods,
+  ...templatesMethods,
 }))();
 /** Each method's declaration: `args(kit)` builds its zod schema (main process only), `result` names its type. */
 export const METHOD_SPECS: Readonly<typeof methodSpecs> = methodSpecs;

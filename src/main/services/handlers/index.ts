@@ -16,6 +16,7 @@ import { exportHandlers } from './export';
 import { oaHandlers } from './oa';
 import { relayHandlers } from './relay';
 import { setupHandlers } from './setup';
+import { templatesHandlers } from './templates';
 
 export { isAllowedExternalUrl } from './app';
 /** Moved to src/shared/contract/events.ts (the renderer shares the shape); re-exported for existing importers. */
@@ -34,5 +35,6 @@ export function createHandlers(host: RuntimeHost) {
     ...apilogHandlers(host),
     ...batchHandlers(host),
     ...oaHandlers(host),
+    ...templatesHandlers(host),
   } satisfies ApiHandlers;
 }
