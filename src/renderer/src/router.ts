@@ -12,6 +12,7 @@ import { routes as dashboard } from './domains/dashboard/routes';
 import { routes as events } from './domains/events/routes';
 import { routes as menus } from './domains/menus/routes';
 import { routes as setup } from './domains/setup/routes';
+import { routes as templates } from './domains/templates/routes';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -23,7 +24,7 @@ declare module 'vue-router' {
 }
 
 /** In menu order. */
-const screens: RouteRecordRaw[] = [...dashboard, ...events, ...authorizers, ...authorize, ...menus, ...batch, ...apilog, ...setup];
+const screens: RouteRecordRaw[] = [...dashboard, ...events, ...authorizers, ...authorize, ...menus, ...templates, ...batch, ...apilog, ...setup];
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/dashboard' },

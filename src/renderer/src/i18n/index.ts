@@ -15,6 +15,7 @@ import * as events from '../domains/events/i18n';
 import * as menus from '../domains/menus/i18n';
 import * as relay from '../domains/relay/i18n';
 import * as setup from '../domains/setup/i18n';
+import * as templates from '../domains/templates/i18n';
 import type { ValidationIssue } from '../lib/validators';
 import * as common from './common';
 
@@ -23,7 +24,7 @@ export type Locale = (typeof LOCALES)[number];
 const STORAGE_KEY = 'wxopen.locale';
 
 /** Every domain's strings. */
-export const catalogues = { common, app, setup, dashboard, relay, events, authorizers, authorize, menus, batch, apilog };
+export const catalogues = { common, app, setup, dashboard, relay, events, authorizers, authorize, menus, templates, batch, apilog };
 
 type Catalogue = (typeof catalogues)[keyof typeof catalogues];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
