@@ -86,21 +86,21 @@ export const templateSyncJob: BatchJob<TemplateSet, TemplateSyncPlan> = {
     // Read again: the plan may be old, and a resumed account may be half done. A refusal (45026, 43100) fails the
     // account with its errcode and meaning (the runner's words).
     if (set.industry) {
-        if (!sameIndustry(await readIndustry(call, appid), set.industry.id1, set.industry.id2)) await changeIndustry(call, appid, set.industry.id1, set.industry.id2);
-      }
-      const { diff, templateIds } = await diffFor(ctx, appid, { ...set, industry: null });
-      const before = [...templateIds];
-      for (const shortId of diff.add) {
-        const { templateId } = await addByShortId(call, ctx.store, ctx.componentAppid, appid, shortId, `batch #${ctx.runId}`, before);
-        before.push(templateId);
-      }
-      for (const r of diff.remove) await removeTemplate(call, ctx.store, ctx.componentAppid, appid, r.templateId);
-      return {
-        summary: {
-          en: `Added ${diff.add.length}, removed ${diff.remove.length}${set.industry ? ', industry in line' : ''}.`,
-          zh: `添加 ${diff.add.length} 个，删除 ${diff.remove.length} 个${set.industry ? '，所属行业已一致' : ''}。`,
-        },
-      };
+      if (!sameIndustry(await readIndustry(call, appid), set.industry.id1, set.industry.id2)) await changeIndustry(call, appid, set.industry.id1, set.industry.id2);
+    }
+    const { diff, templateIds } = await diffFor(ctx, appid, { ...set, industry: null });
+    const before = [...templateIds];
+    for (const shortId of diff.add) {
+      const { templateId } = await addByShortId(call, ctx.store, ctx.componentAppid, appid, shortId, `batch #${ctx.runId}`, before);
+      before.push(templateId);
+    }
+    for (const r of diff.remove) await removeTemplate(call, ctx.store, ctx.componentAppid, appid, r.templateId);
+    return {
+      summary: {
+        en: `Added ${diff.add.length}, removed ${diff.remove.length}${set.industry ? ', industry in line' : ''}.`,
+        zh: `添加 ${diff.add.length} 个，删除 ${diff.remove.length} 个${set.industry ? '，所属行业已一致' : ''}。`,
+      },
+    };
   },
 
   async landed(ctx, appid, set) {

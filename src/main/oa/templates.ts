@@ -33,6 +33,9 @@ import { WeChatApiError } from '../api';
 import type { Store } from '../store';
 import type { CallAs } from './menus';
 
+/** How long an add whose answer was lost may still be matched to the template it made. */
+const STALE_ADD_MS = 86_400_000;
+
 /** Input that breaks a rule: each rule named, in both languages (the handlers turn it into invalid_arguments). */
 export class TemplateRulesError extends Error {
   override readonly name = 'TemplateRulesError';
@@ -88,6 +91,11 @@ export function identify(store: Store, componentAppid: string, appid: string, li
   const byContent = (t: PrivateTemplate) => library.find((l) => l.title === t.title && l.content === t.content)?.shortId ?? null;
   for (const o of origins) {
     if (o.templateId || !o.beforeIds) continue;
+    // An add that never showed up within a day did not happen: forget it, so it cannot claim a later template.
+    if (Date.now() - o.addedAt > STALE_ADD_MS) {
+      store.templates.dropAdd(o.id);
+      continue;
+    }
     const before = new Set(o.beforeIds);
     const fresh = list.filter((t) => !before.has(t.template_id) && !out.has(t.template_id));
     // Prefer a new template whose content matches the short id; otherwise the only new one.
