@@ -21,6 +21,7 @@ import { field, parseXml } from '../wechat/xml';
 import { ServiceError, errorText } from './errors';
 import { BatchRunner } from './batch/runner';
 import { menuApplyJob } from './oa/menu-batch';
+import { templateSyncJob } from './oa/template-batch';
 import type { CreatePlatformRuntimeOptions, PlatformRuntime, RuntimeStatus, SetupCheckOutcome, SyncProgress } from './runtime';
 
 export interface EngineOptions extends CreatePlatformRuntimeOptions {
@@ -133,7 +134,7 @@ export class PlatformEngine implements PlatformRuntime {
     this.batch = new BatchRunner({
       store,
       componentAppid,
-      jobs: [menuApplyJob],
+      jobs: [menuApplyJob, templateSyncJob],
       call: (spec, appid, req) => this.invokeAs(spec, appid, req),
       now: this.now,
       onChange: (run) => emit('batch:changed', run),

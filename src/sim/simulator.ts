@@ -257,6 +257,11 @@ export class Simulator {
   linkedMiniPrograms(oaAppid: string): { appid: string; status: LinkStatus }[] {
     return this.link.linked(oaAppid);
   }
+  /** The TEMPLATESENDJOBFINISH status template messages to this openid get (e.g. "failed:user block"); null: success. */
+  setTemplateFinishStatus(openid: string, status: string | null): void {
+    if (status === null) this.templates.finishStatus.delete(openid);
+    else this.templates.finishStatus.set(openid, status);
+  }
   /** Template messages accepted, oldest first. */
   getTemplateMessages(appid?: string): TemplateMessageRecord[] {
     const all = this.templates.sent;

@@ -73,6 +73,20 @@ const VALID: { [M in ApiMethod]: ApiArgs<M> } = {
   'workbench/send': { name: 'menu/get', appid: 'wx570bc396a51b8ff8', body: '{}' },
   'workbench/getQuota': { appid: null, cgiPath: '/cgi-bin/menu/create' },
   'workbench/clearQuota': { appid: 'wx570bc396a51b8ff8' },
+  'templates/industry': { appid: 'wx570bc396a51b8ff8' },
+  'templates/setIndustry': { appid: 'wx570bc396a51b8ff8', industryId1: '1', industryId2: '4' },
+  'templates/list': { appid: 'wx570bc396a51b8ff8' },
+  'templates/add': { appid: 'wx570bc396a51b8ff8', shortId: 'OPENTM207498902' },
+  'templates/remove': { appid: 'wx570bc396a51b8ff8', templateId: 'Dyvp3-Ff0cnail_CDSzk1fIc6-9lOkxsQE7exTJbwUE' },
+  'templates/sendTest': {
+    appid: 'wx570bc396a51b8ff8',
+    templateId: 'Dyvp3-Ff0cnail_CDSzk1fIc6-9lOkxsQE7exTJbwUE',
+    touser: 'oUser0123456789abcdefghij',
+    url: 'https://example.com/o/1',
+    miniprogram: { appid: 'wx286b93c14bbf93aa', pagepath: 'pages/index/index' },
+    data: { first: { value: '您好', color: '#173177' } },
+  },
+  'templates/sends': { appid: 'wx570bc396a51b8ff8', limit: 20 },
 };
 
 describe('argument schemas', () => {

@@ -17,6 +17,9 @@ import { ensureRendererBuilt, haveChromium, launchChromium, rendererDir } from '
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import { MsgCrypt } from '../../src/wechat/crypto';
+import { setIndustry as setTemplateIndustry } from '../../src/wechat/endpoints/oa-template';
+import type { CallAs } from '../../src/main/oa/menus';
+import { addByShortId, sendTest } from '../../src/main/oa/templates';
 import { repoRoot } from '../helpers/paths';
 import { startConsoleStack, until, type Stack } from '../helpers/stack';
 
@@ -147,6 +150,13 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     });
     await pushed.body.dump();
     failedId = (await until('the failed push stored', () => stack.store.events.list({ componentAppid: APPID, failedOnly: true, limit: 1 }).rows[0])).id;
+    // Templates: an industry, a template added by the console, and a test send with its job-finish status.
+    await stack.engine.invokeAs(setTemplateIndustry, firstAppid, { industry_id1: '1', industry_id2: '2' });
+    const callAs: CallAs = (spec, appid, req) => stack.engine.invokeAs(spec, appid, req);
+    const { templateId } = await addByShortId(callAs, stack.store, APPID, firstAppid, 'TM00015', 'console');
+    const data = { first: { value: '您的订单已支付' }, orderMoneySum: { value: '30.00元' }, orderProductName: { value: '一本书' }, Remark: { value: '谢谢惠顾' } };
+    const sent = await sendTest(callAs, stack.store, APPID, firstAppid, { templateId, touser: LONG_OPENID.slice(0, 64), data });
+    await until('the job-finish status', () => stack.store.templates.sends(APPID, firstAppid).find((x) => x.msgid === sent.msgid && x.status));
     server = await startConsoleServer({ runtimeHost: host, port: 0, staticDir: rendererDir, log: () => undefined });
     browser = await launchChromium();
   }, 120_000);
@@ -206,6 +216,15 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
         await p.locator('[data-test=quota-numbers]').waitFor();
       },
     },
+    {
+      name: 'templates',
+      open: async (p) => {
+        await p.locator('[data-test=tpl-table] .el-table__row').first().waitFor();
+        await p.locator('[data-test=tpl-sends-table] .el-table__row').first().waitFor();
+        await p.locator('[data-test^=tpl-send-]').first().click();
+        await p.locator('[data-test=send-form]').waitFor();
+      },
+    },
   ];
   const routeOf: Record<string, string> = {
     dashboard: '#/dashboard',
@@ -220,6 +239,7 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     menus: '#/menus?appid=__FIRST__',
     batch: '#/batch',
     workbench: '#/workbench?appid=__FIRST__&endpoint=openapi/quota/get',
+    templates: '#/templates?appid=__FIRST__',
   };
 
   for (const language of LANGUAGES) {

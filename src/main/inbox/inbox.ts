@@ -240,6 +240,7 @@ export class Inbox {
       return { eventId: res.id, status: 'ok', duplicate, reply: null };
     }
     if (duplicate) return { eventId: res.id, status: 'ok', duplicate: true, reply: 'success' };
+    this.noteTemplateJobFinish(res.id, push.appid, p.msg);
     const reply = this.replyTo(res.id, push.appid, p.msg, started, after);
     after.push(() => this.emit(res.id, 'new'));
     return { eventId: res.id, status: 'ok', duplicate: false, reply };
@@ -461,6 +462,16 @@ export class Inbox {
       default:
         return this.setNote(eventId, { en: `InfoType ${infoType ?? '(none)'} stored; no action needed`, zh: `InfoType ${infoType ?? '（无）'} 已保存，无需处理` });
     }
+  }
+
+  /** TEMPLATESENDJOBFINISH: the delivery status, joined to the console's send by msgid (store.templates), in the batch. */
+  private noteTemplateJobFinish(eventId: number, appid: string | null, msg: XmlObject): void {
+    if (field(msg, 'Event') !== 'TEMPLATESENDJOBFINISH' || !isAppid(appid)) return;
+    const msgid = field(msg, 'MsgID') ?? field(msg, 'MsgId');
+    const status = field(msg, 'Status')?.slice(0, 200);
+    if (!msgid || !/^\d{1,64}$/.test(msgid) || !status) return;
+    this.deps.store.templates.finishSend({ componentAppid: this.deps.componentAppid, appid, msgid, status, at: this.now(), eventId });
+    this.setNote(eventId, { en: `template message ${msgid}: ${status}`, zh: `模板消息 ${msgid}：${status}` });
   }
 
   /** The passive reply for an authorizer message: the release-check rules for WeChat's test accounts, else `success`. */

@@ -32,8 +32,10 @@ import { SqlRelayCursor } from './relay-cursor';
 import { SqlSettings } from './settings';
 import { SqlBatch } from './batch';
 import { SqlMenuHistory } from './menu-history';
+import { SqlTemplates, type TemplatesRepo } from './templates';
 
 export type * from './api';
+export type { TemplateOrigin, TemplatesRepo } from './templates';
 export { StoreError } from './errors';
 export type { StoreErrorCode } from './errors';
 export { NodeSecretStore } from './secret-store';
@@ -94,6 +96,7 @@ export class Store {
   readonly settings: SettingsRepo;
   readonly batch: BatchRepo;
   readonly menuHistory: MenuHistoryRepo;
+  readonly templates: TemplatesRepo;
   readonly path: string;
   readonly secretStoreKind: string;
   private readonly db: Database.Database;
@@ -136,6 +139,7 @@ export class Store {
     this.settings = new SqlSettings(db);
     this.batch = new SqlBatch(db, now);
     this.menuHistory = new SqlMenuHistory(db, now);
+    this.templates = new SqlTemplates(db, now);
   }
 
   /** Runs fn in one transaction (nested calls become savepoints); rolls back if it throws. */

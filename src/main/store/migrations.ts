@@ -401,6 +401,39 @@ export const MIGRATIONS: readonly string[] = [
     SELECT id, event_grams(kind, appid, status, plaintext, raw_body, info_type, msg_type, event, from_user, to_user,
                            fail_reason) FROM events;
   `,
+  // 11: template messages (issue 10): which short id each template of an account was added from (WeChat's list does
+  //     not say), recorded when the console adds one: template_id NULL while the add is on its way, with the account's
+  //     template ids before it, so an add cut short is recognized and never made twice; and the console's sends with
+  //     the delivery status of the TEMPLATESENDJOBFINISH push, joined by msgid.
+  `
+  CREATE TABLE oa_templates (
+    id INTEGER PRIMARY KEY,
+    component_appid TEXT NOT NULL,
+    appid TEXT NOT NULL,
+    short_id TEXT NOT NULL,
+    template_id TEXT,
+    title TEXT,
+    content TEXT,
+    before_ids TEXT,
+    added_at INTEGER NOT NULL,
+    added_by TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX oa_templates_by_account ON oa_templates (component_appid, appid, template_id);
+  CREATE INDEX oa_templates_by_short ON oa_templates (component_appid, short_id);
+  CREATE TABLE template_sends (
+    id INTEGER PRIMARY KEY,
+    component_appid TEXT NOT NULL,
+    appid TEXT NOT NULL,
+    msgid TEXT NOT NULL,
+    template_id TEXT,
+    touser TEXT,
+    sent_at INTEGER,
+    status TEXT,
+    status_at INTEGER,
+    event_id INTEGER
+  ) STRICT;
+  CREATE UNIQUE INDEX template_sends_by_msgid ON template_sends (component_appid, appid, msgid);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

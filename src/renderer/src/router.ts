@@ -13,6 +13,7 @@ import { routes as events } from './domains/events/routes';
 import { routes as menus } from './domains/menus/routes';
 import { routes as setup } from './domains/setup/routes';
 import { routes as workbench } from './domains/workbench/routes';
+import { routes as templates } from './domains/templates/routes';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -24,7 +25,7 @@ declare module 'vue-router' {
 }
 
 /** In menu order. */
-const screens: RouteRecordRaw[] = [...dashboard, ...events, ...authorizers, ...authorize, ...menus, ...batch, ...apilog, ...workbench, ...setup];
+const screens: RouteRecordRaw[] = [...dashboard, ...events, ...authorizers, ...authorize, ...menus, ...templates, ...batch, ...apilog, ...workbench, ...setup];
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/dashboard' },

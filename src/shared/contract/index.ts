@@ -28,6 +28,7 @@ import { oaMethods } from './oa';
 import { relayEvents, relayMethods } from './relay';
 import { setupEvents, setupMethods } from './setup';
 import { workbenchMethods } from './workbench';
+import { templatesMethods } from './templates';
 
 export * from './apilog';
 export * from './app';
@@ -41,6 +42,7 @@ export * from './export';
 export * from './oa';
 export * from './relay';
 export * from './setup';
+export * from './templates';
 export * from './wire';
 export * from './workbench';
 export type { NoArgs } from './define';
@@ -59,6 +61,7 @@ export const CONTRACT_DOMAINS = {
   batch: { methods: batchMethods, events: batchEvents },
   oa: { methods: oaMethods, events: {} },
   workbench: { methods: workbenchMethods, events: {} },
+  templates: { methods: templatesMethods, events: {} },
 };
 
 // ---------------------------------------------------------------- methods
@@ -77,6 +80,7 @@ const methodSpecs = /* @__PURE__ */ (() => ({
   ...batchMethods,
   ...oaMethods,
   ...workbenchMethods,
+  ...templatesMethods,
 }))();
 /** Each method's declaration: `args(kit)` builds its zod schema (main process only), `result` names its type. */
 export const METHOD_SPECS: Readonly<typeof methodSpecs> = methodSpecs;

@@ -135,6 +135,16 @@ export const CONTROL_ENDPOINTS: readonly ControlEndpoint[] = [
       return { ok: true, linked: sim.linkedMiniPrograms(text(b.oa, 'oa')) };
     },
   },
+  {
+    method: 'POST',
+    path: '/__sim/template-finish',
+    params: '{openid, status | null}',
+    help: 'the TEMPLATESENDJOBFINISH status template messages to this openid get ("failed:user block", "failed:system failed"; null: success)',
+    handler: ({ sim, body: b }) => {
+      sim.setTemplateFinishStatus(text(b.openid, 'openid'), b.status === null || b.status === undefined ? null : text(b.status, 'status'));
+      return { ok: true };
+    },
+  },
   { method: 'GET', path: '/__sim/template-messages', params: '?appid', help: 'template messages sent, with their job-finish status', handler: ({ sim, query }) => ({ messages: sim.getTemplateMessages(query.get('appid') || undefined) }) },
   { method: 'GET', path: '/__sim/calls', params: '?path', help: 'API calls received', handler: ({ sim, query }) => ({ calls: sim.getCalls(query.get('path') || undefined) }) },
   { method: 'POST', path: '/__sim/ticket', help: 'push a new component_verify_ticket now', handler: ({ sim }) => sim.pushTicket() },

@@ -17,6 +17,7 @@ import { oaHandlers } from './oa';
 import { relayHandlers } from './relay';
 import { setupHandlers } from './setup';
 import { workbenchHandlers } from './workbench';
+import { templatesHandlers } from './templates';
 
 export { isAllowedExternalUrl } from './app';
 /** Moved to src/shared/contract/events.ts (the renderer shares the shape); re-exported for existing importers. */
@@ -36,5 +37,6 @@ export function createHandlers(host: RuntimeHost) {
     ...batchHandlers(host),
     ...oaHandlers(host),
     ...workbenchHandlers(host),
+    ...templatesHandlers(host),
   } satisfies ApiHandlers;
 }

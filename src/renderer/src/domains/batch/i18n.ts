@@ -5,7 +5,7 @@ export const zhCN = {
     runs: '批量任务',
     none: '还没有批量任务。在“自定义菜单”中选择“应用到多个公众号”来创建。',
     title: '任务',
-    kind: { oa_menu_apply: '发布菜单' },
+    kind: { oa_menu_apply: '发布菜单', oa_template_sync: '同步模板集' },
     created: '创建时间',
     status: {
       planning: '计划中',
@@ -52,7 +52,7 @@ export const en: typeof zhCN = {
     runs: 'Batch runs',
     none: 'No batch run yet. In Menus, choose "Apply to many accounts" to make one.',
     title: 'Run',
-    kind: { oa_menu_apply: 'Publish a menu' },
+    kind: { oa_menu_apply: 'Publish a menu', oa_template_sync: 'Sync a template set' },
     created: 'Created',
     status: {
       planning: 'Planning',

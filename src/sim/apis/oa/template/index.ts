@@ -1,7 +1,9 @@
 /**
  * Family "oa/template" ("OA and MP APIs" §2): industries (one change a month: 43100), private templates added from a
  * small library by short id (25 at most: 45026; a template outside the account's industries: 45027), sending one
- * (40037 unknown template, 40003 bad openid), each send recorded and followed by a TEMPLATESENDJOBFINISH push.
+ * (40037 unknown template, 40003 bad openid), each send recorded and followed by a TEMPLATESENDJOBFINISH push
+ * (status "success", or what setFinishStatus gave the openid: "failed:user block", "failed:system failed").
+ * Changing the industry deletes the templates of the industries left (the current doc of api_set_industry).
  */
 import * as spec from '../../../../wechat/endpoints/oa-template';
 import { ApiError } from '../../../kernel/errors';
@@ -9,21 +11,14 @@ import type { SimKernel } from '../../../kernel/kernel';
 import { need, ok, route, type Route } from '../../../kernel/routes';
 import type { TemplateMessageRecord } from '../../../types';
 import type { SimFamily } from '../../family';
+import { INDUSTRIES as SHARED_INDUSTRIES } from '../../../../shared/oa/templates';
 
 const MAX_RECORDS = 10_000;
 const MAX_TEMPLATES = 25;
 const INDUSTRY_CHANGE_MS = 30 * 86_400_000;
 
-/** Industry id → [first class, second class] (a part of WeChat's table). */
-export const INDUSTRIES: Record<string, [string, string]> = {
-  '1': ['IT科技', '互联网/电子商务'],
-  '2': ['IT科技', 'IT软件与服务'],
-  '4': ['IT科技', '电子技术'],
-  '10': ['金融业', '银行'],
-  '16': ['餐饮', '餐饮'],
-  '17': ['酒店旅游', '酒店'],
-  '22': ['教育', '培训'],
-};
+/** Industry code → [first class, second class]: WeChat's whole table (src/shared/oa/templates.ts). */
+export const INDUSTRIES: Record<string, [string, string]> = Object.fromEntries(SHARED_INDUSTRIES.map((i) => [i.id, [i.first, i.second]]));
 
 /** The template library by short id: title, industry id, content with its {{field.DATA}} slots, an example. */
 export const TEMPLATE_LIBRARY: Record<string, { title: string; industry: string; content: string; example: string }> = {
@@ -47,7 +42,7 @@ export const TEMPLATE_LIBRARY: Record<string, { title: string; industry: string;
   },
   OPENTM401833445: {
     title: '预订成功通知',
-    industry: '17',
+    industry: '11',
     content: '{{first.DATA}}\n酒店名称：{{keyword1.DATA}}\n入住日期：{{keyword2.DATA}}\n{{remark.DATA}}',
     example: '您已预订成功\n酒店名称：某某酒店\n入住日期：2026-12-01\n欢迎入住',
   },
@@ -61,6 +56,8 @@ interface AccountTemplates {
 
 export class TemplateApis implements SimFamily {
   sent: TemplateMessageRecord[] = [];
+  /** The job-finish status a send to this openid gets (default success). */
+  readonly finishStatus = new Map<string, string>();
   private readonly accounts = new Map<string, AccountTemplates>();
   private nextId = 0;
 
@@ -69,6 +66,7 @@ export class TemplateApis implements SimFamily {
   reset(): void {
     this.sent = [];
     this.accounts.clear();
+    this.finishStatus.clear();
   }
 
   private account(appid: string): AccountTemplates {
@@ -87,7 +85,10 @@ export class TemplateApis implements SimFamily {
         if (!INDUSTRIES[ids[0]] || !INDUSTRIES[ids[1]]) throw new ApiError(40102, 'invalid industry id');
         const same = a.industries && a.industries[0] === ids[0] && a.industries[1] === ids[1];
         if (!same && a.industryChangedAt !== null && k.clock.now() - a.industryChangedAt < INDUSTRY_CHANGE_MS) throw new ApiError(43100);
-        if (!same) a.industryChangedAt = k.clock.now();
+        if (!same) {
+          a.industryChangedAt = k.clock.now();
+          a.templates = a.templates.filter((t) => ids.includes(TEMPLATE_LIBRARY[t.short]?.industry ?? ''));
+        }
         a.industries = ids;
         return ok();
       }),
@@ -134,10 +135,11 @@ export class TemplateApis implements SimFamily {
         this.sent.push(record);
         if (this.sent.length > MAX_RECORDS) this.sent.shift();
         // Delivery is reported a moment later, as WeChat does, to the account's message URL.
+        const status = this.finishStatus.get(touser) ?? 'success';
         setTimeout(() => {
-          record.finishStatus = 'success';
+          record.finishStatus = status;
           k.pushes
-            .userMessage({ appid: principal.appid, openid: touser, msgType: 'event', event: 'TEMPLATESENDJOBFINISH', extra: { MsgID: msgid, Status: 'success' } })
+            .userMessage({ appid: principal.appid, openid: touser, msgType: 'event', event: 'TEMPLATESENDJOBFINISH', extra: { MsgID: msgid, Status: status } })
             .catch(() => undefined);
         }, 50).unref();
         return { errcode: 0, errmsg: 'ok', msgid };
