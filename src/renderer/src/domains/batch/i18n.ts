@@ -39,6 +39,8 @@ export const zhCN = {
     quota: '配额：每日上限 {limit}，已用 {used}，剩余 {remain}',
     rate: '每个接口每秒 {rate} 次，同时 {concurrency} 个账号',
     pick: '在左侧选择一个任务。',
+    stateColumn: '状态',
+    noRows: '没有处于这个状态的账号。',
   },
 };
 
@@ -82,5 +84,7 @@ export const en: typeof zhCN = {
     quota: 'Quota: {limit} a day, {used} used, {remain} left',
     rate: '{rate} calls a second per API, {concurrency} accounts at a time',
     pick: 'Pick a run on the left.',
+    stateColumn: 'State',
+    noRows: 'No account is in this state.',
   },
 };
