@@ -58,8 +58,8 @@ export class SqlBatch implements BatchRepo {
   private readonly claimNext: Database.Statement<[{ now: number; runId: number }], ItemRow>;
   private readonly updateFinished: Database.Statement;
   private readonly selectInState: Database.Statement<[number, string], { appid: string }>;
-  private readonly selectItems: Database.Statement<[number, number, number], ItemRow>;
-  private readonly selectItemsInState: Database.Statement<[number, string, number, number], ItemRow>;
+  private readonly selectItems: Database.Statement<[number, number, number, number], ItemRow>;
+  private readonly selectItemsInState: Database.Statement<[number, string, number, number, number], ItemRow>;
   private readonly selectItem: Database.Statement<[number, string], ItemRow>;
   private readonly requeueFailed: Database.Statement<[number]>;
   private readonly cancelWaiting: Database.Statement<[number, number]>;
