@@ -115,6 +115,7 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
   let firstAppid = '';
   let failedId = 0;
   let longKeyId = 0;
+  let batchRunId = 0;
 
   beforeAll(async () => {
     await ensureRendererBuilt();
@@ -147,6 +148,18 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     });
     await pushed.body.dump();
     failedId = (await until('the failed push stored', () => stack.store.events.list({ componentAppid: APPID, failedOnly: true, limit: 1 }).rows[0])).id;
+    // A batch run with an account WeChat refused, so a run's rows (a failed one with its long reason) are measured.
+    stack.sim.setFaults({ rules: [{ path: '/cgi-bin/menu/create', appids: [stack.sim.seededAccount(4).appid], errcode: 48001 }] });
+    batchRunId = stack.engine.batch.create({
+      kind: 'oa.menu.apply',
+      title: '布局检查 Layout check',
+      params: { menu: { button: [{ type: 'click', name: '布局', key: 'LAYOUT' }] } },
+      targets: [2, 4, 6].map((i) => stack.sim.seededAccount(i).appid),
+      ratePerSecond: 100,
+      autoStart: true,
+    }).id;
+    await until('the batch run done', () => stack.store.batch.getRun(batchRunId)?.status === 'done');
+    stack.sim.setFaults({});
     server = await startConsoleServer({ runtimeHost: host, port: 0, staticDir: rendererDir, log: () => undefined });
     browser = await launchChromium();
   }, 120_000);
@@ -195,6 +208,7 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     { name: 'setup', open: async (p) => void (await p.locator('[data-test=f-appid]').waitFor()) },
     { name: 'menus', open: async (p) => void (await p.locator('[data-test=node-form]').waitFor()) },
     { name: 'batch', open: async (p) => void (await p.locator('[data-test=batch]').waitFor()) },
+    { name: 'batch-run', open: async (p) => void (await p.locator('[data-test=item-row][data-state=failed]').waitFor()) },
   ];
   const routeOf: Record<string, string> = {
     dashboard: '#/dashboard',
@@ -208,6 +222,7 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     setup: '#/setup',
     menus: '#/menus?appid=__FIRST__',
     batch: '#/batch',
+    'batch-run': '#/batch?id=__RUN__',
   };
 
   for (const language of LANGUAGES) {
@@ -221,7 +236,7 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
           await page.goto(server.url);
           for (const screen of screens) {
             await page.keyboard.press('Escape'); // close a drawer left open by the screen before
-            await page.evaluate((h) => (window.location.hash = h), routeOf[screen.name]!.replace('__FIRST__', firstAppid));
+            await page.evaluate((h) => (window.location.hash = h), routeOf[screen.name]!.replace('__FIRST__', firstAppid).replace('__RUN__', String(batchRunId)));
             await screen.open(page);
             // Measure the settled page: fonts loaded, drawers done sliding in.
             await page.evaluate(() => document.fonts.ready);
