@@ -179,6 +179,8 @@ describe.skipIf(!haveChromium)('batch runs in a browser, console as its own proc
     await page.locator('[data-test=virtual-viewport]').evaluate((el) => (el.scrollTop = el.scrollHeight));
     await page.locator(`[data-test=item-row][data-appid=${targets[49]}][data-state=done]`).waitFor();
     expect(await page.locator('[data-test=item-row][data-state=failed]').count()).toBe(0);
+    // Only the rows in view (and a few around them) are in the page, not all 50.
+    expect(await page.locator('[data-test=item-row]').count()).toBeLessThan(30);
 
     const per = publishedPerAccount();
     expect(targets.map((a) => per.get(a) ?? 0)).toEqual(targets.map(() => 1));
@@ -209,9 +211,18 @@ describe.skipIf(!haveChromium)('batch runs in a browser, console as its own proc
     expect(publishedAtKill).toBeLessThan(targets.length);
 
     console_ = await startConsole();
+    // While the run moves, the screen reads the rows in view only: a page of a few dozen, never the whole run.
+    const itemReads: { limit?: number }[] = [];
+    const onRequest = (req: { url(): string; postData(): string | null }) => {
+      if (req.url().includes('/api/batch/items')) itemReads.push(JSON.parse(req.postData() ?? '{}') as { limit?: number });
+    };
+    page.on('request', onRequest);
     await openRun(run.id);
     await page.locator('[data-test=run-status]', { hasText: '已完成' }).waitFor({ timeout: 60_000 });
     await page.locator('[data-test=count-done]', { hasText: String(targets.length) }).waitFor();
+    page.off('request', onRequest);
+    expect(itemReads.length).toBeGreaterThan(0);
+    expect(itemReads.filter((r) => !r.limit || r.limit > 50)).toEqual([]);
     const per = publishedPerAccount();
     expect(targets.filter((a) => per.get(a) !== 1)).toEqual([]);
     sim.setFaults({});
