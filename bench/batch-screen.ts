@@ -89,7 +89,7 @@ async function measure(browser: Browser, host: RuntimeHost, engine: PlatformEngi
     await page.locator('[data-test=batch]').waitFor();
     const menu = { button: [{ type: 'click', name: 'bench', key: `BENCH_${key.replace(/\W/g, '_')}` }] };
     const created = engine.batch.create({ kind: 'oa.menu.apply', title: `bench ${key}`, params: { menu }, targets, concurrency: 8, ratePerSecond: 400, autoStart: true });
-    await page.evaluate((h) => (window.location.hash = h), `#/batch?id=${created.id}`);
+    await page.evaluate((h) => ((globalThis as unknown as { location: { hash: string } }).location.hash = h), `#/batch?id=${created.id}`);
     await page.locator('[data-test=run-status]').waitFor();
     let requests = 0;
     let bytes = 0;
@@ -99,9 +99,11 @@ async function measure(browser: Browser, host: RuntimeHost, engine: PlatformEngi
       void res.body().then((b) => (bytes += b.length)).catch(() => undefined);
     });
     await page.evaluate(() => {
-      const w = window as unknown as { __bench: { long: number[]; gaps: number[]; stop: boolean } };
+      // Runs in the page: its globals, typed here by hand (this file is type-checked for Node).
+      const w = globalThis as unknown as { __bench: { long: number[]; gaps: number[]; stop: boolean }; requestAnimationFrame(cb: (now: number) => void): void };
+      const requestAnimationFrame = (cb: (now: number) => void) => w.requestAnimationFrame(cb);
       w.__bench = { long: [], gaps: [], stop: false };
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__bench.long.push(e.duration))).observe({ type: 'longtask' });
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__bench.long.push(e.duration))).observe({ type: 'longtask' as never });
       let last = performance.now();
       const frame = (now: number) => {
         w.__bench.gaps.push(now - last);
@@ -115,7 +117,7 @@ async function measure(browser: Browser, host: RuntimeHost, engine: PlatformEngi
     await page.locator('[data-test=run-status]', { hasText: 'Done' }).waitFor({ timeout: 120_000 });
     const wallMs = performance.now() - t0;
     const { long, gaps } = await page.evaluate(() => {
-      const w = window as unknown as { __bench: { long: number[]; gaps: number[]; stop: boolean } };
+      const w = globalThis as unknown as { __bench: { long: number[]; gaps: number[]; stop: boolean } };
       w.__bench.stop = true;
       return w.__bench;
     });

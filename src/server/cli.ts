@@ -1,5 +1,5 @@
 /**
- * `wxopen console [--port P] [--data-dir D] [--no-open]` and `wxopen demo [--port P] [--data-dir D] [--no-open]`.
+ * `wxopen console [--port P] [--data-dir D] [--api-base-url URL] [--no-open]` and `wxopen demo [--port P] [--data-dir D] [--no-open]`.
  * The first stdout line is the console URL (http://127.0.0.1:P/?token=…); diagnostics go to stderr.
  * `wxopen backup [--data-dir D] --out FILE`: an online backup of the data folder's database.
  */
