@@ -10,6 +10,7 @@ const modules: [string, () => Promise<BenchModule>][] = [
   ['console', () => import('./console')],
   ['relay', () => import('./relay')],
   ['batch runner', () => import('./batch')],
+  ['batch screen', () => import('./batch-screen')],
 ];
 
 function printSection(s: BenchSection): void {

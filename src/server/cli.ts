@@ -1,5 +1,5 @@
 /**
- * `wxopen console [--port P] [--data-dir D] [--no-open]` and `wxopen demo [--port P] [--data-dir D] [--no-open]`.
+ * `wxopen console [--port P] [--data-dir D] [--api-base-url URL] [--no-open]` and `wxopen demo [--port P] [--data-dir D] [--no-open]`.
  * The first stdout line is the console URL (http://127.0.0.1:P/?token=…); diagnostics go to stderr.
  * `wxopen backup [--data-dir D] --out FILE`: an online backup of the data folder's database.
  */
@@ -15,11 +15,13 @@ import { NodeSecretStore, StoreError, acquireDataFolderLock, backupDatabaseFile,
 import { startConsoleServer } from './console-server';
 import type { DemoSandboxOptions } from './demo';
 
-const CONSOLE_HELP = `Usage: wxopen console [--port P] [--data-dir D] [--no-open]
+const CONSOLE_HELP = `Usage: wxopen console [--port P] [--data-dir D] [--api-base-url URL] [--no-open]
 
 Runs the console in your browser: the same API as the desktop window, on 127.0.0.1 only.
   --port P       listen port (default 0: a free port)
   --data-dir D   where the database and key file live (default ~/.wxopen-console)
+  --api-base-url URL   where the WeChat API is for configured platforms (default https://api.weixin.qq.com);
+                 e.g. a running \`wxopen sim\`. https, or http on this computer only (tokens travel with every call)
   --no-open      do not open a browser; just print the URL
 With no platform configured, the demo sandbox (simulator + relay on loopback) opens.
 The first line printed is the URL with its session token; keep it private.
@@ -48,6 +50,7 @@ const FLAGS = {
   port: { type: 'string' },
   'data-dir': { type: 'string' },
   'no-open': { type: 'boolean' },
+  'api-base-url': { type: 'string' },
 } as const;
 
 /** The folder holding package.json (works from src/server in tests and from dist/cli.mjs once bundled). */
@@ -77,6 +80,28 @@ function parsePort(raw: string | undefined): number {
     throw new UsageError(`--port must be a number from 0 to 65535 (0 = any free port), got "${raw}"`);
   }
   return Number(raw);
+}
+
+/**
+ * --api-base-url: an origin (optionally with a path) over https, or http to this computer only, since every call
+ * carries an access token. No credentials, query or fragment: the client appends the API's path and query.
+ */
+export function parseApiBaseUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`--api-base-url must be an absolute URL such as https://api.weixin.qq.com or http://127.0.0.1:PORT, got "${raw}"`);
+  }
+  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new UsageError(`--api-base-url must use https (http only to 127.0.0.1, localhost or [::1]: access tokens travel with every call), got "${raw}"`);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new UsageError(`--api-base-url takes no user name, password, query or fragment, got "${raw}"`);
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 /** Opens the URL in the default browser; failures only mean the user opens it by hand. */
@@ -133,6 +158,8 @@ async function run({ args, help, demo }: RunOptions): Promise<number | null> {
     return 0;
   }
   const port = parsePort(values.port);
+  if (demo && values['api-base-url'] !== undefined) throw new UsageError('--api-base-url is for wxopen console: the demo runs its own simulator');
+  const apiBaseUrl = parseApiBaseUrl(values['api-base-url']);
   const tempDir = demo && !values['data-dir'] ? mkdtempSync(join(tmpdir(), 'wxopen-demo-')) : null;
   const dataDir = resolve(values['data-dir'] ?? tempDir ?? defaultConsoleDataDir());
   const root = packageRoot();
@@ -163,6 +190,7 @@ async function run({ args, help, demo }: RunOptions): Promise<number | null> {
     secretStorage: { kind: 'node-aes-256-gcm', insecure: false },
     createRuntime: createPlatformEngineLater,
     demo: demoLauncher,
+    ...(apiBaseUrl ? { apiBaseUrl } : {}),
   });
   host.subscribe((event, payload) => {
     if (event !== 'alert:new') return;

@@ -47,6 +47,11 @@ describe('batch/* through the router', () => {
     expect(page1.ok && page1.result.rows.map((r) => r.seq)).toEqual([1, 2, 3]);
     const page2 = await call<{ rows: { seq: number }[]; nextAfterSeq: number | null }>('batch/items', { id: created.result.id, afterSeq: 3, limit: 3 });
     expect(page2.ok && page2.result).toMatchObject({ rows: [{ seq: 4 }, { seq: 5 }], nextAfterSeq: null });
+    // By position in a filtered list, as the screen's virtual list asks for the rows in view.
+    const byOffset = await call<{ rows: { seq: number; state: string }[] }>('batch/items', { id: created.result.id, state: 'pending', offset: 2, limit: 2 });
+    expect(byOffset.ok && byOffset.result.rows.map((r) => [r.seq, r.state])).toEqual([[3, 'pending'], [4, 'pending']]);
+    const badOffset = await call('batch/items', { id: created.result.id, offset: -1 });
+    expect(!badOffset.ok && badOffset.error.code).toBe('invalid_arguments');
     await call('batch/start', { id: created.result.id });
     await stack.engine.batch.idle(created.result.id);
     await until('the done event', () => changes.find((c) => c.id === created.result.id && c.status === 'done'));

@@ -118,6 +118,7 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
   let firstAppid = '';
   let failedId = 0;
   let longKeyId = 0;
+  let batchRunId = 0;
 
   beforeAll(async () => {
     await ensureRendererBuilt();
@@ -157,6 +158,18 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     const data = { first: { value: '您的订单已支付' }, orderMoneySum: { value: '30.00元' }, orderProductName: { value: '一本书' }, Remark: { value: '谢谢惠顾' } };
     const sent = await sendTest(callAs, stack.store, APPID, firstAppid, { templateId, touser: LONG_OPENID.slice(0, 64), data });
     await until('the job-finish status', () => stack.store.templates.sends(APPID, firstAppid).find((x) => x.msgid === sent.msgid && x.status));
+    // A batch run with an account WeChat refused, so a run's rows (a failed one with its long reason) are measured.
+    stack.sim.setFaults({ rules: [{ path: '/cgi-bin/menu/create', appids: [stack.sim.seededAccount(4).appid], errcode: 48001 }] });
+    batchRunId = stack.engine.batch.create({
+      kind: 'oa.menu.apply',
+      title: '布局检查 Layout check',
+      params: { menu: { button: [{ type: 'click', name: '布局', key: 'LAYOUT' }] } },
+      targets: [2, 4, 6].map((i) => stack.sim.seededAccount(i).appid),
+      ratePerSecond: 100,
+      autoStart: true,
+    }).id;
+    await until('the batch run done', () => stack.store.batch.getRun(batchRunId)?.status === 'done');
+    stack.sim.setFaults({});
     server = await startConsoleServer({ runtimeHost: host, port: 0, staticDir: rendererDir, log: () => undefined });
     browser = await launchChromium();
   }, 120_000);
@@ -225,6 +238,7 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
         await p.locator('[data-test=send-form]').waitFor();
       },
     },
+    { name: 'batch-run', open: async (p) => void (await p.locator('[data-test=item-row][data-state=failed]').waitFor()) },
   ];
   const routeOf: Record<string, string> = {
     dashboard: '#/dashboard',
@@ -240,6 +254,7 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     batch: '#/batch',
     workbench: '#/workbench?appid=__FIRST__&endpoint=openapi/quota/get',
     templates: '#/templates?appid=__FIRST__',
+    'batch-run': '#/batch?id=__RUN__',
   };
 
   for (const language of LANGUAGES) {
@@ -253,7 +268,7 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
           await page.goto(server.url);
           for (const screen of screens) {
             await page.keyboard.press('Escape'); // close a drawer left open by the screen before
-            await page.evaluate((h) => (window.location.hash = h), routeOf[screen.name]!.replace('__FIRST__', firstAppid));
+            await page.evaluate((h) => (window.location.hash = h), routeOf[screen.name]!.replace('__FIRST__', firstAppid).replace('__RUN__', String(batchRunId)));
             await screen.open(page);
             // Measure the settled page: fonts loaded, drawers done sliding in.
             await page.evaluate(() => document.fonts.ready);

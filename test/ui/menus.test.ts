@@ -4,6 +4,7 @@
  * every button type, publish it and find it at WeChat identical, see it in the phone preview and the history, then
  * apply it to every official account as a batch run: plan, start, all done. In zh-CN. Skipped without Chromium.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,14 @@ import { everyTypeMenu } from '../helpers/menus';
 import { startConsoleStack, type Stack } from '../helpers/stack';
 
 const APPID = 'wx4444555566667777';
+
+/** A follower id the simulator puts on this client platform (it derives 1 iOS, 2 Android, 3 others from the id). */
+function userOn(platform: 1 | 2 | 3): string {
+  for (let i = 0; ; i++) {
+    const id = `follower_${i}`;
+    if ((createHash('sha1').update(id).digest()[0]! % 3) + 1 === platform) return id;
+  }
+}
 const UI_TIMEOUT = 20_000;
 
 describe.skipIf(!haveChromium)('menu editor and batch runs in a browser', () => {
@@ -150,6 +159,55 @@ describe.skipIf(!haveChromium)('menu editor and batch runs in a browser', () => 
     await page.locator('[data-test=count-done]', { hasText: '5' }).waitFor();
     await page.locator('[data-test=run-items]', { hasText: '菜单已发布' }).waitFor();
     expect(await page.locator('[data-test=run-' + (await page.url()).split('id=')[1] + ']').innerText()).toContain('发布菜单');
+    expect(consoleErrors).toEqual([]);
+  }, 60_000);
+
+  it('conditional menus: a match rule checked as typed, WeChat\'s refusal explained, made for Android, try-matched, deleted', async () => {
+    await page.evaluate((a) => (window.location.hash = `#/menus?appid=${a}`), oa);
+    await page.locator('[data-test=cond-none]').waitFor();
+    // The rules WeChat enforces are listed with their meanings.
+    await page.locator('[data-test=cond-code-65303]', { hasText: '没有默认菜单' }).waitFor();
+    // The conditional menu differs from the default one in its first button's name.
+    await page.locator('[data-test=node-0]').click();
+    await page.locator('[data-test=f-name]').fill('安卓专享');
+    await page.locator('[data-test=cond-tag]').fill('12a');
+    await page.locator('[data-test=cond-menus]', { hasText: '标签 tag_id 只能是数字，最多 10 位' }).waitFor();
+    expect(await page.locator('[data-test=cond-create]').isDisabled()).toBe(true);
+    await page.locator('[data-test=cond-tag]').fill('');
+    await page.locator('[data-test=cond-menus]', { hasText: '匹配规则不能为空' }).waitFor();
+    await page.locator('[data-test=cond-platform]').click();
+    await page.locator('[data-test=cond-platform-android]').click();
+
+    // WeChat refuses (the account is at its limit): the meaning is shown and the editor keeps its work.
+    stack.sim.setFaults({ rules: [{ path: '/cgi-bin/menu/addconditional', appids: [oa], errcode: 65305 }] });
+    await page.locator('[data-test=cond-create]').click();
+    await page.locator('.el-message', { hasText: '个性化菜单数量受限' }).waitFor();
+    expect(await page.locator('[data-test=node-0]').innerText()).toContain('安卓专享');
+    stack.sim.setFaults({});
+
+    await page.locator('[data-test=cond-create]').click();
+    await page.locator('.el-message', { hasText: '已创建个性化菜单' }).first().waitFor();
+    await page.locator('[data-test=cond-rule]', { hasText: '客户端：Android' }).waitFor();
+    const atWeChat = await stack.engine.invokeAs(getMenu, oa, {});
+    expect(atWeChat.conditionalmenu).toHaveLength(1);
+    const menuid = String(atWeChat.conditionalmenu![0]!.menuid);
+    expect(atWeChat.conditionalmenu![0]!.matchrule).toEqual({ client_platform_type: '2' });
+
+    await page.locator('[data-test=cond-user]').fill('ab');
+    await page.locator('[data-test=cond-menus]', { hasText: 'openid 或微信号：6 到 64 个字母' }).waitFor();
+    await page.locator('[data-test=cond-user]').fill(userOn(2));
+    await page.locator('[data-test=cond-try]').click();
+    await page.locator('[data-test=cond-match]', { hasText: `该粉丝看到的是个性化菜单 ${menuid}（客户端：Android）` }).waitFor();
+    expect(await page.locator('[data-test=cond-match]').innerText()).toContain('安卓专享');
+    await page.locator('[data-test=cond-user]').fill(userOn(1));
+    await page.locator('[data-test=cond-try]').click();
+    await page.locator('[data-test=cond-match]', { hasText: '该粉丝看到的是默认菜单' }).waitFor();
+
+    await page.locator(`[data-test=cond-delete-${menuid}]`).click();
+    await page.locator('.el-message-box', { hasText: `删除个性化菜单 ${menuid}（客户端：Android）` }).waitFor();
+    await page.locator('.el-message-box__btns .el-button--primary').click();
+    await page.locator('[data-test=cond-none]').waitFor();
+    expect((await stack.engine.invokeAs(getMenu, oa, {})).conditionalmenu).toBeUndefined();
     expect(consoleErrors).toEqual([]);
   }, 60_000);
 });

@@ -56,6 +56,8 @@ export interface RuntimeHostOptions {
   createRuntime: PlatformRuntimeFactory;
   /** The demo sandbox; absent where no demo is wanted (e.g. tests of real platforms). */
   demo?: DemoLauncher;
+  /** Where the WeChat API is for configured (not demo) platforms; default WECHAT_API_BASE_URL (console --api-base-url). */
+  apiBaseUrl?: string;
   /** Opens a URL in the system browser (Electron: shell.openExternal). Absent in console mode: the browser does it. */
   openExternal?: (url: string) => Promise<void>;
 }
@@ -71,6 +73,7 @@ export class RuntimeHost {
   private readonly secretProbe: SecretStorageProbe;
   private readonly createRuntime: PlatformRuntimeFactory;
   private readonly demo: DemoLauncher | null;
+  private readonly apiBaseUrl: string;
   private readonly listeners = new Set<EventListener>();
   private runtime: PlatformRuntime | null = null;
   private selectedAppid: string | null = null;
@@ -90,6 +93,7 @@ export class RuntimeHost {
     this.secretProbe = options.secretStorage;
     this.createRuntime = options.createRuntime;
     this.demo = options.demo ?? null;
+    this.apiBaseUrl = options.apiBaseUrl ?? WECHAT_API_BASE_URL;
     this.openExternal = options.openExternal ?? null;
   }
 
@@ -148,7 +152,7 @@ export class RuntimeHost {
     this.store.settings.set(SETTING_SELECTED, componentAppid);
     this.emit('platform:changed', { selectedAppid: componentAppid });
     try {
-      let apiBaseUrl = WECHAT_API_BASE_URL;
+      let apiBaseUrl = this.apiBaseUrl;
       let ticketIntervalMs: number | undefined;
       if (platform.isDemo) {
         if (!this.demo) {

@@ -93,8 +93,8 @@ export interface BatchRepo {
   ): void;
   /** Appids in one state, in order (e.g. those left `applying` by a crash). */
   inState(runId: number, state: BatchItemState): string[];
-  /** Keyset page by seq. */
-  items(runId: number, opts?: { state?: BatchItemState; afterSeq?: number; limit?: number }): BatchItem[];
+  /** Keyset page by seq; `offset` skips that many rows after afterSeq (a virtual list's page in a filtered view). */
+  items(runId: number, opts?: { state?: BatchItemState; afterSeq?: number; offset?: number; limit?: number }): BatchItem[];
   item(runId: number, appid: string): (BatchItem & { plan: unknown }) | null;
   /** Failed accounts back to pending (unplanned if their plan failed). Returns how many. */
   retryFailed(runId: number): number;

@@ -58,8 +58,8 @@ export class SqlBatch implements BatchRepo {
   private readonly claimNext: Database.Statement<[{ now: number; runId: number }], ItemRow>;
   private readonly updateFinished: Database.Statement;
   private readonly selectInState: Database.Statement<[number, string], { appid: string }>;
-  private readonly selectItems: Database.Statement<[number, number, number], ItemRow>;
-  private readonly selectItemsInState: Database.Statement<[number, string, number, number], ItemRow>;
+  private readonly selectItems: Database.Statement<[number, number, number, number], ItemRow>;
+  private readonly selectItemsInState: Database.Statement<[number, string, number, number, number], ItemRow>;
   private readonly selectItem: Database.Statement<[number, string], ItemRow>;
   private readonly requeueFailed: Database.Statement<[number]>;
   private readonly cancelWaiting: Database.Statement<[number, number]>;
@@ -102,9 +102,9 @@ export class SqlBatch implements BatchRepo {
        WHERE run_id = @runId AND appid = @appid AND state = 'applying'`,
     );
     this.selectInState = db.prepare('SELECT appid FROM batch_items WHERE run_id = ? AND state = ? ORDER BY seq');
-    this.selectItems = db.prepare('SELECT * FROM batch_items WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?');
+    this.selectItems = db.prepare('SELECT * FROM batch_items WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ? OFFSET ?');
     this.selectItemsInState = db.prepare(
-      'SELECT * FROM batch_items WHERE run_id = ? AND state = ? AND seq > ? ORDER BY seq LIMIT ?',
+      'SELECT * FROM batch_items WHERE run_id = ? AND state = ? AND seq > ? ORDER BY seq LIMIT ? OFFSET ?',
     );
     this.selectItem = db.prepare('SELECT * FROM batch_items WHERE run_id = ? AND appid = ?');
     // An account whose plan failed (no plan) is planned again; the others are applied again.
@@ -227,12 +227,13 @@ export class SqlBatch implements BatchRepo {
     return this.selectInState.all(runId, enumArg(state, BATCH_ITEM_STATES, 'state')).map((r) => r.appid);
   }
 
-  items(runId: number, opts: { state?: BatchItemState; afterSeq?: number; limit?: number } = {}): BatchItem[] {
+  items(runId: number, opts: { state?: BatchItemState; afterSeq?: number; offset?: number; limit?: number } = {}): BatchItem[] {
     const after = optionalInt(opts.afterSeq, 'afterSeq', 0) ?? 0;
     const limit = optionalInt(opts.limit, 'limit', 1, 10_000) ?? 500;
+    const offset = optionalInt(opts.offset, 'offset', 0) ?? 0;
     const rows = opts.state
-      ? this.selectItemsInState.all(runId, enumArg(opts.state, BATCH_ITEM_STATES, 'state'), after, limit)
-      : this.selectItems.all(runId, after, limit);
+      ? this.selectItemsInState.all(runId, enumArg(opts.state, BATCH_ITEM_STATES, 'state'), after, limit, offset)
+      : this.selectItems.all(runId, after, limit, offset);
     return rows.map(toItem);
   }
 

@@ -50,13 +50,17 @@ export const batchMethods = defineMethods({
     result: returns<BatchRun[]>(),
   },
   'batch/get': { args: ({ z, rowId }) => z.strictObject({ id: rowId }), result: returns<BatchRun>() },
-  /** A run's accounts in order, keyset by seq (pass the last row's seq as afterSeq). */
+  /**
+   * A run's accounts in order, keyset by seq (pass the last row's seq as afterSeq); or a page by position in the
+   * (filtered) list with `offset`, as a virtual list asks for the rows in view.
+   */
   'batch/items': {
     args: ({ z, rowId }) =>
       z.strictObject({
         id: rowId,
         state: z.enum(BATCH_ITEM_STATES).optional(),
         afterSeq: z.number().int().nonnegative().optional(),
+        offset: z.number().int().nonnegative().max(MAX_BATCH_APPIDS).optional(),
         limit: z.number().int().min(1).max(1000).optional(),
       }),
     result: returns<{ rows: BatchItem[]; nextAfterSeq: number | null }>(),

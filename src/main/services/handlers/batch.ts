@@ -51,11 +51,11 @@ export function batchHandlers(host: RuntimeHost) {
       }),
     'batch/list': ({ limit }) => withRunner((_r, componentAppid) => host.store.batch.listRuns(componentAppid, limit ?? 50)),
     'batch/get': ({ id }) => withRunner((runner) => runner.get(id)),
-    'batch/items': ({ id, state, afterSeq, limit }) =>
+    'batch/items': ({ id, state, afterSeq, offset, limit }) =>
       withRunner((runner) => {
         runner.get(id);
         const size = limit ?? 200;
-        const rows = host.store.batch.items(id, { ...(state ? { state } : {}), afterSeq: afterSeq ?? 0, limit: size });
+        const rows = host.store.batch.items(id, { ...(state ? { state } : {}), afterSeq: afterSeq ?? 0, offset: offset ?? 0, limit: size });
         return { rows, nextAfterSeq: rows.length === size ? rows.at(-1)!.seq : null };
       }),
     'batch/start': ({ id }) => withRunner((runner) => runner.start(id)),

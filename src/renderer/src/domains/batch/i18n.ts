@@ -43,6 +43,8 @@ export const zhCN = {
     reportForScripts: '脚本格式（snake_case）',
     exportCsv: '导出 CSV',
     exportXlsx: '导出 Excel',
+    stateColumn: '状态',
+    noRows: '没有处于这个状态的账号。',
   },
 };
 
@@ -90,5 +92,7 @@ export const en: typeof zhCN = {
     reportForScripts: 'For scripts (snake_case)',
     exportCsv: 'Export CSV',
     exportXlsx: 'Export Excel',
+    stateColumn: 'State',
+    noRows: 'No account is in this state.',
   },
 };

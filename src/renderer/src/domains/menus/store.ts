@@ -106,10 +106,18 @@ export const useMenusStore = defineStore('menus', () => {
     overview.value = await api.invoke('oa/getMenu', { appid: appid.value });
   }
 
+  /** Reads WeChat's menus again (after a conditional menu was made or deleted); the draft stays as it is. */
+  async function refresh(): Promise<void> {
+    if (!appid.value) return;
+    const at = appid.value;
+    const o = await api.invoke('oa/getMenu', { appid: at });
+    if (appid.value === at) overview.value = o;
+  }
+
   function replaceDraft(next: Draft): void {
     draft.value = cloneButton(next);
     selected.value = null;
   }
 
-  return { appid, overview, linked, linkedError, history, draft, selected, loading, publishing, error, lastPublish, issues, open, publish, remove, replaceDraft };
+  return { appid, overview, linked, linkedError, history, draft, selected, loading, publishing, error, lastPublish, issues, open, publish, remove, refresh, replaceDraft };
 });
