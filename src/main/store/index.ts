@@ -7,6 +7,7 @@ import type {
   ApiLogRepo,
   BatchRepo,
   MenuHistoryRepo,
+  OaUsersRepo,
   AuthLinksRepo,
   AuthorizersRepo,
   EventsRepo,
@@ -32,6 +33,7 @@ import { SqlRelayCursor } from './relay-cursor';
 import { SqlSettings } from './settings';
 import { SqlBatch } from './batch';
 import { SqlMenuHistory } from './menu-history';
+import { SqlOaUsers } from './oa-users';
 
 export type * from './api';
 export { StoreError } from './errors';
@@ -94,6 +96,7 @@ export class Store {
   readonly settings: SettingsRepo;
   readonly batch: BatchRepo;
   readonly menuHistory: MenuHistoryRepo;
+  readonly oaUsers: OaUsersRepo;
   readonly path: string;
   readonly secretStoreKind: string;
   private readonly db: Database.Database;
@@ -136,6 +139,7 @@ export class Store {
     this.settings = new SqlSettings(db);
     this.batch = new SqlBatch(db, now);
     this.menuHistory = new SqlMenuHistory(db, now);
+    this.oaUsers = new SqlOaUsers(db);
   }
 
   /** Runs fn in one transaction (nested calls become savepoints); rolls back if it throws. */
