@@ -67,6 +67,9 @@ const VALID: { [M in ApiMethod]: ApiArgs<M> } = {
   'oa/addConditionalMenu': { appid: 'wx570bc396a51b8ff8', menu: { button: [{ type: 'click', name: '安卓', key: 'a' }] }, matchrule: { client_platform_type: '2' } },
   'oa/deleteConditionalMenu': { appid: 'wx570bc396a51b8ff8', menuid: '208379533' },
   'oa/tryMatchMenu': { appid: 'wx570bc396a51b8ff8', userId: 'oUser0123456789' },
+  'messages/recipients': { appid: 'wx570bc396a51b8ff8', search: 'oUser', limit: 50 },
+  'messages/upload': { appid: 'wx570bc396a51b8ff8', type: 'image', filename: 'a.png', dataBase64: 'iVBORw0KGgo=' },
+  'messages/send': { appid: 'wx570bc396a51b8ff8', message: { touser: 'oUser0123456789', msgtype: 'text', text: { content: '您好' } } },
 };
 
 describe('argument schemas', () => {
