@@ -13,6 +13,7 @@ import * as batch from '../domains/batch/i18n';
 import * as dashboard from '../domains/dashboard/i18n';
 import * as events from '../domains/events/i18n';
 import * as menus from '../domains/menus/i18n';
+import * as messagesDomain from '../domains/messages/i18n';
 import * as relay from '../domains/relay/i18n';
 import * as setup from '../domains/setup/i18n';
 import type { ValidationIssue } from '../lib/validators';
@@ -23,7 +24,7 @@ export type Locale = (typeof LOCALES)[number];
 const STORAGE_KEY = 'wxopen.locale';
 
 /** Every domain's strings. */
-export const catalogues = { common, app, setup, dashboard, relay, events, authorizers, authorize, menus, batch, apilog };
+export const catalogues = { common, app, setup, dashboard, relay, events, authorizers, authorize, menus, messages: messagesDomain, batch, apilog };
 
 type Catalogue = (typeof catalogues)[keyof typeof catalogues];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
