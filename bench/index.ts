@@ -10,6 +10,7 @@ const modules: [string, () => Promise<BenchModule>][] = [
   ['console', () => import('./console')],
   ['relay', () => import('./relay')],
   ['batch runner', () => import('./batch')],
+  ['customer-service messages', () => import('./messages')],
 ];
 
 function printSection(s: BenchSection): void {

@@ -19,6 +19,7 @@ export class SqlOaUsers implements OaUsersRepo {
   // Both walk oa_users_by_seen backwards within the account: no sort, no other account's rows.
   private readonly page: Database.Statement<[string, string, string, number, number], Row>;
   private readonly count: Database.Statement<[string, string, string], { n: number }>;
+  private readonly countAll: Database.Statement<[string, string], { n: number }>;
   private readonly one: Database.Statement<[string, string, string], Row>;
 
   constructor(db: Database.Database) {
@@ -27,6 +28,7 @@ export class SqlOaUsers implements OaUsersRepo {
        ORDER BY last_seen_at DESC LIMIT ? OFFSET ?`,
     );
     this.count = db.prepare('SELECT count(*) AS n FROM oa_users WHERE component_appid = ? AND appid = ? AND instr(openid, ?) > 0');
+    this.countAll = db.prepare('SELECT count(*) AS n FROM oa_users WHERE component_appid = ? AND appid = ?');
     this.one = db.prepare(`SELECT ${COLUMNS} FROM oa_users WHERE component_appid = ? AND appid = ? AND openid = ?`);
   }
 
@@ -35,7 +37,8 @@ export class SqlOaUsers implements OaUsersRepo {
     const a = appidArg(appid, 'appid');
     const search = stringArg(opts.search ?? '', 'search', 200);
     const rows = this.page.all(c, a, search, intArg(opts.limit ?? 100, 'limit', 1, 1000), intArg(opts.offset ?? 0, 'offset', 0));
-    return { rows: rows.map(toUser), total: this.count.get(c, a, search)!.n };
+    const total = search ? this.count.get(c, a, search)!.n : this.countAll.get(c, a)!.n;
+    return { rows: rows.map(toUser), total };
   }
 
   get(componentAppid: string, appid: string, openid: string): OaUser | null {
