@@ -77,7 +77,10 @@ describe.skipIf(!haveChromium)('customer-service messages in a browser', () => {
     await page.locator('[data-test=upload-note-media_id]', { hasText: '只接受 png/jpeg/jpg/gif' }).waitFor();
     expect(stack.sim.getCalls('/cgi-bin/media/upload').length).toBe(uploadsBefore);
 
-    await page.locator('[data-test=file-media_id]').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: PNG });
+    // The button opens the file picker (the valid file goes through it).
+    const chooser = page.waitForEvent('filechooser');
+    await page.locator('[data-test=upload-media_id]').click();
+    await (await chooser).setFiles({ name: 'photo.png', mimeType: 'image/png', buffer: PNG });
     await page.locator('[data-test=upload-note-media_id]', { hasText: '已上传 photo.png' }).waitFor();
     const media = stack.sim.getMedia(oa).at(-1)!;
     expect(media).toMatchObject({ filename: 'photo.png', size: PNG.length });
