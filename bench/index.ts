@@ -11,6 +11,7 @@ const modules: [string, () => Promise<BenchModule>][] = [
   ['relay', () => import('./relay')],
   ['batch runner', () => import('./batch')],
   ['batch screen', () => import('./batch-screen')],
+  ['customer-service messages', () => import('./messages')],
 ];
 
 function printSection(s: BenchSection): void {

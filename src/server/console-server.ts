@@ -18,6 +18,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { HttpRefusal, readBody, sendJson } from '../node/http';
 import {
   HTTP_API_PREFIX,
+  MESSAGES_UPLOAD_BODY_BYTES,
   HTTP_EVENTS_PATH,
   SESSION_TOKEN_HEADER,
   SESSION_TOKEN_PARAM,
@@ -125,13 +126,16 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       refuse(res, 405, 'unknown_method', `Use POST for ${pathname} (got ${req.method}).`, `${pathname} 须用 POST 调用（收到的是 ${req.method}）。`);
       return;
     }
+    // A media upload carries its file as base64 (up to a 10 MB video); every other method stays at 1 MiB.
+    const bodyLimit = pathname === `${HTTP_API_PREFIX}messages/upload` ? MESSAGES_UPLOAD_BODY_BYTES : MAX_BODY_BYTES;
     let text: string;
     try {
-      text = (await readBody(req, MAX_BODY_BYTES)).toString('utf8');
+      text = (await readBody(req, bodyLimit)).toString('utf8');
     } catch (err) {
       if (err instanceof HttpRefusal && err.status === 413) {
         req.destroy();
-        refuse(res, 413, 'invalid_arguments', 'The request body is over 1 MiB.', '请求体超过 1 MiB。');
+        const mib = (bodyLimit / 1024 / 1024).toFixed(bodyLimit === MAX_BODY_BYTES ? 0 : 1);
+        refuse(res, 413, 'invalid_arguments', `The request body is over ${mib} MiB.`, `请求体超过 ${mib} MiB。`);
       }
       return;
     }

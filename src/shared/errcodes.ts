@@ -50,6 +50,7 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   40004: { zh: '不合法的媒体文件类型（type 参数）', en: 'Invalid media type (the type parameter)', action: 'fix_request' },
   40005: { zh: '不合法的文件类型：该接口不接受这种文件格式', en: 'Invalid file type: this API does not take this file format', action: 'fix_request' },
   40006: { zh: '不合法的文件大小（或文件格式）：超过该接口的限制', en: "Invalid media size (or file type): over this API's limit", action: 'fix_request' },
+  40007: { zh: '不合法的媒体文件 id：media_id 不是这个公众号上传的，或已过期（临时素材保存 3 天）；请重新上传', en: 'Invalid media_id: not uploaded by this account, or expired (temporary media lives 3 days); upload it again', action: 'fix_request' },
   40013: {
     zh: 'appid 无效，或请求中的 appid 与令牌所属账号不符',
     en: "Invalid appid, or the appid in the body does not match the token's account",
@@ -88,6 +89,7 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   42002: { zh: 'refresh_token 已过期', en: 'refresh_token expired', action: 'reauthorize' },
   43100: { zh: '修改所属行业太频繁：每月只能修改一次', en: 'The industry was changed too recently: once a month', action: 'wait' },
   44001: { zh: '多媒体文件为空', en: 'Empty media file', action: 'fix_request' },
+  45002: { zh: '消息内容超过限制：文本消息最多 2048 字节（汉字 3 字节）', en: 'Message content too long: a text message is at most 2048 bytes (a Chinese character is 3)', action: 'fix_request' },
   45009: {
     zh: '接口调用已达今日上限；可用 clear_quota 清零（每月 10 次）或等到明天',
     en: 'Daily API quota reached; clear it with clear_quota (10 times a month) or wait until tomorrow',
@@ -98,7 +100,7 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
     en: 'Per-minute API rate limit reached; slow down and try later',
     action: 'wait',
   },
-  45015: { zh: '回复时间超过限制：客服消息只能在用户最后一次互动后 48 小时内发送（或用户已取消关注）', en: 'Out of the reply window: customer-service messages can be sent only within 48 h of the user\'s last interaction (or the user unfollowed)', action: 'fix_request' },
+  45015: { zh: '回复时间超过限制：客服消息只能在用户互动后的时限内发送（用户发消息后 48 小时内；点击菜单、关注、扫码后 1 分钟内），或用户已取消关注；等用户再次互动后再发', en: "Out of the reply window: customer-service messages can be sent only within 48 h of the user's last message, or 1 min of a menu click, follow or scan (or the user unfollowed); wait until the user interacts again", action: 'fix_request' },
   45026: { zh: '模板数量超过上限（每个公众号最多 25 个）：先删除不用的模板', en: 'Too many templates (25 per account): delete unused ones first', action: 'fix_request' },
   45027: { zh: '模板与所属行业冲突：先设置包含该模板行业的所属行业', en: "The template's industry is not one of the account's industries: set the industry first", action: 'fix_request' },
   45047: { zh: '客服消息下行条数超过上限：用户发消息后 48 小时内最多 5 条，点击菜单、关注、扫码后 1 分钟内最多 3 条', en: 'Too many customer-service messages: at most 5 within 48 h of a user message, 3 within 1 min of a menu click, follow or scan', action: 'wait' },

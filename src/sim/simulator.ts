@@ -15,7 +15,7 @@ import { specPath } from '../wechat/spec';
 import { RELEASE_TEST_GROUPS, type AccountProfile } from './accounts';
 import { ComponentApis } from './apis/component';
 import type { SimFamily } from './apis/family';
-import { MediaApis } from './apis/media';
+import { MediaApis, type StoredMedia } from './apis/media';
 import { AuditApis } from './apis/mp/audit';
 import { CodeApis } from './apis/mp/code';
 import { RegisterApis } from './apis/mp/register';
@@ -23,6 +23,7 @@ import { ReleaseApis } from './apis/mp/release';
 import { SettingsApis } from './apis/mp/settings';
 import { MpStore } from './apis/mp/state';
 import { CustomServiceApis } from './apis/oa/custom-service';
+import type { Grant } from './apis/oa/custom-service/window';
 import { MenuApis } from './apis/oa/menu';
 import { LinkApis, type LinkStatus } from './apis/oa/link';
 import { TemplateApis } from './apis/oa/template';
@@ -62,6 +63,7 @@ export class Simulator {
   private readonly pages: AuthPages;
   private readonly families: SimFamily[];
   private readonly customService: CustomServiceApis;
+  private readonly media: MediaApis;
   private readonly templates: TemplateApis;
   private readonly menu: MenuApis;
   private readonly link: LinkApis;
@@ -77,7 +79,8 @@ export class Simulator {
     this.config = k.config;
     this.crypt = k.crypt;
     const mp = this.mp;
-    this.customService = new CustomServiceApis(k);
+    this.media = new MediaApis(k);
+    this.customService = new CustomServiceApis(k, this.media);
     this.templates = new TemplateApis(k);
     this.link = new LinkApis(k);
     this.menu = new MenuApis(k, this.link);
@@ -90,7 +93,7 @@ export class Simulator {
       this.link,
       this.templates,
       this.customService,
-      new MediaApis(k),
+      this.media,
       this.register,
       new SettingsApis(k),
       new CodeApis(k, mp),
@@ -245,6 +248,18 @@ export class Simulator {
     const all = this.customService.messages;
     return appid ? all.filter((m) => m.appid === appid) : [...all];
   }
+  /** The reply-window grants the simulator keeps for a user (what each interaction allows, and what is left). */
+  serviceWindow(appid: string, openid: string): Grant[] {
+    return this.customService.windows.grants(appid, openid);
+  }
+  /** Every user with reply-window grants (of one account, when given). */
+  serviceWindows(appid?: string) {
+    return this.customService.windows.list(appid);
+  }
+  /** Temporary media uploaded (without the bytes), oldest first. */
+  getMedia(appid?: string): Omit<StoredMedia, 'bytes'>[] {
+    return this.media.list(appid);
+  }
   /** The account's admin made this menu in the MP editor (selfmenu format, e.g. {type:'text', name, value}); null removes it. */
   setEditorMenu(appid: string, button: Record<string, unknown>[] | null): void {
     this.menu.setEditorMenu(appid, button);
@@ -285,6 +300,7 @@ export class Simulator {
       pushes: this.k.pushes.records.length,
       calls: this.k.calls.length,
       customMessages: this.customService.messages.length,
+      media: this.media.list().length,
       settings: this.getSettings(),
     };
   }

@@ -87,6 +87,9 @@ const VALID: { [M in ApiMethod]: ApiArgs<M> } = {
     data: { first: { value: '您好', color: '#173177' } },
   },
   'templates/sends': { appid: 'wx570bc396a51b8ff8', limit: 20 },
+  'messages/recipients': { appid: 'wx570bc396a51b8ff8', search: 'oUser', limit: 50 },
+  'messages/upload': { appid: 'wx570bc396a51b8ff8', type: 'image', filename: 'a.png', dataBase64: 'iVBORw0KGgo=' },
+  'messages/send': { appid: 'wx570bc396a51b8ff8', message: { touser: 'oUser0123456789', msgtype: 'text', text: { content: '您好' } } },
 };
 
 describe('argument schemas', () => {

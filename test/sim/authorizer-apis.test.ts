@@ -96,6 +96,8 @@ describe('simulator: authorizer APIs for a console', () => {
   });
 
   it('custom/send records the message; missing fields are refused; a component token is not accepted', async () => {
+    // The user wrote first: custom/send is allowed within 48 h of that (the window: test/sim/custom-service.test.ts).
+    await sim.sendUserMessage({ appid: sim.seededAccount(0).appid, openid: 'oUser', content: '你好' });
     const r = await as('oa', '/cgi-bin/message/custom/send', { touser: 'oUser', msgtype: 'text', text: { content: '您好' } });
     expect(r).toEqual({ errcode: 0, errmsg: 'ok' });
     const msgs = await call(sim.url, `/__sim/messages?appid=${sim.seededAccount(0).appid}`);

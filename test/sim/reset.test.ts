@@ -29,7 +29,12 @@ it('menus, options, custom messages, code and audits, fast-register tasks, calls
 
   expect((await oa('/cgi-bin/menu/create', { button: [{ type: 'click', name: 'a', key: 'k' }] })).errcode).toBe(0);
   expect((await oa('/cgi-bin/component/set_authorizer_option', { option_name: 'voice_recognize', option_value: '1' })).errcode).toBe(0);
+  await sim.sendUserMessage({ appid: sim.seededAccount(0).appid, openid: 'o', content: 'hi' }); // opens the reply window
   expect((await oa('/cgi-bin/message/custom/send', { touser: 'o', msgtype: 'text', text: { content: 'hi' } })).errcode).toBe(0);
+  const form = new FormData();
+  form.set('media', new Blob([new Uint8Array([1, 2, 3])]), 'a.png');
+  await fetch(`${sim.url}/cgi-bin/media/upload?type=image&access_token=${t.oa}`, { method: 'POST', body: form });
+  expect(sim.getMedia()).toHaveLength(1);
   expect((await mp('/wxa/commit', { template_id: 1, ext_json: '{}', user_version: 'v1', user_desc: 'd' })).errcode).toBe(0);
   expect((await mp('/wxa/submit_audit', {})).auditid).toBeTypeOf('number');
   expect((await register('create')).errcode).toBe(0);
@@ -44,6 +49,8 @@ it('menus, options, custom messages, code and audits, fast-register tasks, calls
   ctoken = await componentToken(sim);
   t = await authorizerTokens(ctoken);
   expect((await oa('/cgi-bin/menu/get')).errcode).toBe(46003);
+  expect(sim.getMedia()).toEqual([]);
+  expect((await oa('/cgi-bin/message/custom/send', { touser: 'o', msgtype: 'text', text: { content: 'hi' } })).errcode).toBe(45015); // the window is forgotten too
   expect((await oa('/cgi-bin/component/get_authorizer_option', { option_name: 'voice_recognize' })).option_value).toBe('0');
   expect((await mp('/wxa/get_latest_auditstatus')).errcode).toBe(85019);
   expect((await mp('/wxa/submit_audit', {})).errcode).toBe(85086);

@@ -28,7 +28,7 @@ describe('template tables', () => {
     expect(store.schemaVersion).toBe(MIGRATIONS.length);
     expect(store.templates.sends(C, A)).toEqual([]);
     store.close();
-    // A file the last release left at step 10 (grams built) gains the template tables only.
+    // A file the last release left at step 10 (grams built) gains the later steps' tables only.
     const path10 = join(dir, 'step10.db');
     const raw10 = new Database(path10);
     for (const step of MIGRATIONS.slice(0, 9)) raw10.exec(step);
@@ -36,7 +36,7 @@ describe('template tables', () => {
     raw10.close();
     openStore({ path: path10, secrets: new NodeSecretStore(join(dir, 'keys', 'secret.key')) }).close(); // registers event_grams()
     const back = new Database(path10);
-    back.exec('DROP TABLE template_sends; DROP TABLE oa_templates; PRAGMA user_version = 10');
+    back.exec('DROP TABLE template_sends; DROP TABLE oa_templates; DROP TRIGGER oa_users_insert; DROP TRIGGER oa_users_update; DROP TABLE oa_users; PRAGMA user_version = 10');
     back.close();
     const store10 = openStore({ path: path10, secrets: new NodeSecretStore(join(dir, 'keys', 'secret.key')) });
     expect(store10.schemaVersion).toBe(MIGRATIONS.length);

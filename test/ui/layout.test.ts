@@ -217,6 +217,14 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     { name: 'apilog', open: async (p) => void (await p.locator('[data-test=apilog] .el-table__row').first().waitFor()) },
     { name: 'setup', open: async (p) => void (await p.locator('[data-test=f-appid]').waitFor()) },
     { name: 'menus', open: async (p) => void (await p.locator('[data-test=node-form]').waitFor()) },
+    // The account's user with the long openid (pushed above) is a recipient; picking them fills the composer.
+    {
+      name: 'messages',
+      open: async (p) => {
+        await p.locator('.recipient-row').first().click();
+        await p.locator('[data-test=composer]').waitFor();
+      },
+    },
     { name: 'batch', open: async (p) => void (await p.locator('[data-test=batch]').waitFor()) },
     {
       name: 'workbench',
@@ -251,6 +259,7 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     apilog: '#/apilog',
     setup: '#/setup',
     menus: '#/menus?appid=__FIRST__',
+    messages: '#/messages?appid=__FIRST__',
     batch: '#/batch',
     workbench: '#/workbench?appid=__FIRST__&endpoint=openapi/quota/get',
     templates: '#/templates?appid=__FIRST__',

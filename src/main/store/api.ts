@@ -65,6 +65,26 @@ export interface MenuHistoryRepo {
   get(componentAppid: string, id: number): MenuHistoryEntry | null;
 }
 
+/** A user an official account's pushes came from (oa_users, kept by triggers on events). Times in epoch ms. */
+export interface OaUser {
+  openid: string;
+  /** The latest push from this user, of any kind, and its type ("text", "event/VIEW", …). */
+  lastSeenAt: number;
+  lastSeenType: string;
+  /** The latest message (any MsgType but event): opens the 48 h window. */
+  lastMessageAt: number | null;
+  /** The latest subscribe / SCAN / CLICK / scancode_* event: opens the 1-minute window. */
+  lastEventAt: number | null;
+  lastEvent: string | null;
+  unsubscribedAt: number | null;
+}
+
+export interface OaUsersRepo {
+  /** The account's users, latest seen first; `search` is a part of the openid. */
+  list(componentAppid: string, appid: string, opts?: { limit?: number; offset?: number; search?: string }): { rows: OaUser[]; total: number };
+  get(componentAppid: string, appid: string, openid: string): OaUser | null;
+}
+
 export type PlanRecord =
   | { apply: true; plan: unknown; summary: BatchWords }
   | { apply: false; reason: BatchWords }

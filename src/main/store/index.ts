@@ -7,6 +7,7 @@ import type {
   ApiLogRepo,
   BatchRepo,
   MenuHistoryRepo,
+  OaUsersRepo,
   AuthLinksRepo,
   AuthorizersRepo,
   EventsRepo,
@@ -33,6 +34,7 @@ import { SqlSettings } from './settings';
 import { SqlBatch } from './batch';
 import { SqlMenuHistory } from './menu-history';
 import { SqlTemplates, type TemplatesRepo } from './templates';
+import { SqlOaUsers } from './oa-users';
 
 export type * from './api';
 export type { TemplateOrigin, TemplatesRepo } from './templates';
@@ -97,6 +99,7 @@ export class Store {
   readonly batch: BatchRepo;
   readonly menuHistory: MenuHistoryRepo;
   readonly templates: TemplatesRepo;
+  readonly oaUsers: OaUsersRepo;
   readonly path: string;
   readonly secretStoreKind: string;
   private readonly db: Database.Database;
@@ -140,6 +143,7 @@ export class Store {
     this.batch = new SqlBatch(db, now);
     this.menuHistory = new SqlMenuHistory(db, now);
     this.templates = new SqlTemplates(db, now);
+    this.oaUsers = new SqlOaUsers(db);
   }
 
   /** Runs fn in one transaction (nested calls become savepoints); rolls back if it throws. */

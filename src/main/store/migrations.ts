@@ -2,6 +2,29 @@
  * Schema migrations, applied in order by PRAGMA user_version: step i (0-based) moves the schema from version i to i+1.
  * Never edit a released step; append a new one.
  */
+/**
+ * One push into oa_users (step 12): `$` stands for the row's prefix (`new.` in the triggers, nothing in the backfill).
+ * Every time only moves forward, so a push seen twice, or out of order, changes nothing it should not.
+ */
+const OA_USERS_UPSERT = `INSERT INTO oa_users (component_appid, appid, openid, last_seen_at, last_seen_type, last_message_at, last_event_at,
+                        last_event, unsubscribed_at)
+    VALUES ($component_appid, $appid, $from_user,
+      coalesce($create_time * 1000, $received_at),
+      CASE WHEN $msg_type = 'event' THEN 'event/' || coalesce($event, '') ELSE $msg_type END,
+      CASE WHEN $msg_type <> 'event' THEN coalesce($create_time * 1000, $received_at) END,
+      CASE WHEN $msg_type = 'event' AND lower($event) IN ('subscribe', 'scan', 'click', 'scancode_push', 'scancode_waitmsg')
+        THEN coalesce($create_time * 1000, $received_at) END,
+      CASE WHEN $msg_type = 'event' AND lower($event) IN ('subscribe', 'scan', 'click', 'scancode_push', 'scancode_waitmsg')
+        THEN $event END,
+      CASE WHEN $msg_type = 'event' AND lower($event) = 'unsubscribe' THEN coalesce($create_time * 1000, $received_at) END)
+    ON CONFLICT (component_appid, appid, openid) DO UPDATE SET
+      last_seen_type = CASE WHEN excluded.last_seen_at >= last_seen_at THEN excluded.last_seen_type ELSE last_seen_type END,
+      last_seen_at = max(last_seen_at, excluded.last_seen_at),
+      last_message_at = CASE WHEN excluded.last_message_at > coalesce(last_message_at, -1) THEN excluded.last_message_at ELSE last_message_at END,
+      last_event = CASE WHEN excluded.last_event_at > coalesce(last_event_at, -1) THEN excluded.last_event ELSE last_event END,
+      last_event_at = CASE WHEN excluded.last_event_at > coalesce(last_event_at, -1) THEN excluded.last_event_at ELSE last_event_at END,
+      unsubscribed_at = CASE WHEN excluded.unsubscribed_at > coalesce(unsubscribed_at, -1) THEN excluded.unsubscribed_at ELSE unsubscribed_at END;`;
+
 export const MIGRATIONS: readonly string[] = [
   // 1: initial schema
   `
@@ -433,6 +456,42 @@ export const MIGRATIONS: readonly string[] = [
     event_id INTEGER
   ) STRICT;
   CREATE UNIQUE INDEX template_sends_by_msgid ON template_sends (component_appid, appid, msgid);
+  `,
+  // 12: the users each official account's pushes came from (FromUserName), for customer-service messages: per user the
+  //     latest push, the latest message and the latest window-opening event (subscribe, SCAN, CLICK, scancode_push,
+  //     scancode_waitmsg: src/shared/oa/custom-message.ts), and the latest unfollow. Kept by triggers on events, so
+  //     the recipient list reads one small index instead of grouping every event of the account; times are WeChat's
+  //     CreateTime (ms), or when the desk received the push. Events pruned later leave their users here.
+  `
+  CREATE TABLE oa_users (
+    component_appid TEXT NOT NULL,
+    appid TEXT NOT NULL,
+    openid TEXT NOT NULL,
+    last_seen_at INTEGER NOT NULL,
+    last_seen_type TEXT NOT NULL,
+    last_message_at INTEGER,
+    last_event_at INTEGER,
+    last_event TEXT,
+    unsubscribed_at INTEGER,
+    PRIMARY KEY (component_appid, appid, openid)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX oa_users_by_seen ON oa_users (component_appid, appid, last_seen_at);
+  CREATE TRIGGER oa_users_insert AFTER INSERT ON events
+    WHEN new.kind = 'authorizer' AND new.status = 'ok' AND new.appid IS NOT NULL AND new.from_user IS NOT NULL AND new.msg_type IS NOT NULL BEGIN
+    ${OA_USERS_UPSERT.replaceAll('$', 'new.')}
+  END;
+  -- A push stored failed and handled again later (after fixing a key) gets its fields by an UPDATE.
+  CREATE TRIGGER oa_users_update AFTER UPDATE OF status, appid, from_user, msg_type, event, create_time ON events
+    WHEN new.kind = 'authorizer' AND new.status = 'ok' AND new.appid IS NOT NULL AND new.from_user IS NOT NULL AND new.msg_type IS NOT NULL BEGIN
+    ${OA_USERS_UPSERT.replaceAll('$', 'new.')}
+  END;
+  ${OA_USERS_UPSERT.replaceAll('$', '')
+    .replace('VALUES (', 'SELECT ')
+    .replace(`END)
+    ON CONFLICT`, `END
+    FROM events WHERE kind = 'authorizer' AND status = 'ok' AND appid IS NOT NULL AND from_user IS NOT NULL AND msg_type IS NOT NULL
+    ORDER BY id
+    ON CONFLICT`)}
   `,
 ];
 

@@ -24,6 +24,7 @@ import type { NoArgs } from './define';
 import type { ApiEnvelope } from './envelope';
 import { eventsEvents, eventsMethods } from './events';
 import { exportEvents, exportMethods } from './export';
+import { messagesMethods } from './messages';
 import { oaMethods } from './oa';
 import { relayEvents, relayMethods } from './relay';
 import { setupEvents, setupMethods } from './setup';
@@ -39,6 +40,7 @@ export * from './dashboard';
 export * from './envelope';
 export * from './events';
 export * from './export';
+export * from './messages';
 export * from './oa';
 export * from './relay';
 export * from './setup';
@@ -62,6 +64,7 @@ export const CONTRACT_DOMAINS = {
   oa: { methods: oaMethods, events: {} },
   workbench: { methods: workbenchMethods, events: {} },
   templates: { methods: templatesMethods, events: {} },
+  messages: { methods: messagesMethods, events: {} },
 };
 
 // ---------------------------------------------------------------- methods
@@ -81,6 +84,7 @@ const methodSpecs = /* @__PURE__ */ (() => ({
   ...oaMethods,
   ...workbenchMethods,
   ...templatesMethods,
+  ...messagesMethods,
 }))();
 /** Each method's declaration: `args(kit)` builds its zod schema (main process only), `result` names its type. */
 export const METHOD_SPECS: Readonly<typeof methodSpecs> = methodSpecs;

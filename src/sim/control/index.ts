@@ -4,6 +4,7 @@
  * Every request needs the header X-Wxopen-Sim: 1.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { field, parseXml } from '../../wechat/xml';
 import { readBody, sendJson } from '../kernel/http';
 import type { PushKind } from '../pushes/delivery';
 import type { Simulator } from '../simulator';
@@ -113,6 +114,39 @@ export const CONTROL_ENDPOINTS: readonly ControlEndpoint[] = [
     handler: ({ sim, query: q }) => ({ pushes: sim.getPushes({ kind: (q.get('kind') as PushKind) || undefined, type: q.get('type') || undefined, appid: q.get('appid') || undefined }) }),
   },
   { method: 'GET', path: '/__sim/messages', params: '?appid', help: 'custom messages received', handler: ({ sim, query }) => ({ messages: sim.getCustomMessages(query.get('appid') || undefined) }) },
+  {
+    method: 'POST',
+    path: '/__sim/interact',
+    params: '{appid, openid?, kind?: "text"|"subscribe"|"SCAN"|"CLICK"|"scancode_push"|"scancode_waitmsg"|"VIEW"|"unsubscribe", content?, secondsAgo?}',
+    help: 'a user interacts with an official account: pushed to the message URL (so the console sees the openid) and counted for the customer-service reply window',
+    handler: async ({ sim, body: b }) => {
+      const kind = b.kind === undefined ? 'text' : text(b.kind, 'kind');
+      const secondsAgo = b.secondsAgo === undefined ? 0 : num(b.secondsAgo, 'secondsAgo');
+      if (secondsAgo < 0) throw new RangeError('secondsAgo must be ≥ 0');
+      const extra = secondsAgo > 0 ? { CreateTime: Math.floor(sim.now() / 1000 - secondsAgo) } : undefined;
+      const appid = text(b.appid, 'appid');
+      const push = await sim.sendUserMessage({
+        appid,
+        openid: b.openid as string | undefined,
+        ...(kind === 'text' ? { msgType: 'text' as const, content: typeof b.content === 'string' ? b.content : undefined } : { msgType: 'event' as const, event: kind }),
+        extra,
+      });
+      const openid = field(parseXml(push.plaintext), 'FromUserName') ?? '';
+      return { openid, push: { id: push.id, outcome: push.outcome, reason: push.reason ?? null }, window: sim.serviceWindow(appid, openid) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/__sim/service-window',
+    params: '?appid&openid',
+    help: "customer-service reply windows: each interaction's grant (until, sends left), for one user or every user",
+    handler: ({ sim, query }) => {
+      const appid = query.get('appid') || undefined;
+      const openid = query.get('openid');
+      return openid ? { grants: sim.serviceWindow(text(appid, 'appid'), openid) } : { users: sim.serviceWindows(appid) };
+    },
+  },
+  { method: 'GET', path: '/__sim/media', params: '?appid', help: 'temporary media uploaded (media/upload): id, type, name, size, sha256', handler: ({ sim, query }) => ({ media: sim.getMedia(query.get('appid') || undefined) }) },
   {
     method: 'POST',
     path: '/__sim/editor-menu',

@@ -30,6 +30,8 @@ export class SimKernel {
   calls: ApiCallRecord[] = [];
   /** Ids handed out (menus, audits, refresh-token generations, message ids). Not reset, so ids never repeat. */
   counter = 0;
+  /** Told of every user message or event pushed (set by the custom-service family, which keeps the reply window). */
+  userActed?: (appid: string, openid: string, msgType: string, event: string | null, at: number) => void;
   /** Set once the families' routes are assembled. */
   routes!: RouteTable;
 

@@ -25,6 +25,8 @@ export interface PushHost {
   readonly state: SimState;
   readonly log: (line: string) => void;
   counter: number;
+  /** Told of every user message or event pushed (the reply window of customer-service messages counts them). */
+  userActed?: (appid: string, openid: string, msgType: string, event: string | null, at: number) => void;
 }
 
 export class Pushes {
@@ -94,6 +96,9 @@ export class Pushes {
       }
     }
     for (const [key, v] of Object.entries(input.extra ?? {})) fields[key] = v;
+    // The user acted when CreateTime says (a test may push an older interaction through extra.CreateTime).
+    const actedAt = fields.CreateTime === nowS ? k.clock.now() : Number(fields.CreateTime) * 1000;
+    k.userActed?.(p.appid, openid, msgType, input.event ?? null, actedAt);
     const type = msgType === 'event' ? `event/${input.event}` : msgType;
     const url = k.settings.messageUrl ? k.settings.messageUrl.split('$APPID$').join(p.appid) : null;
     return this.push('authorizer', type, p.appid, url, buildXml(fields), { toUserName: p.userName, openid });

@@ -4,10 +4,11 @@
  * amr/mp3 (≤ 60 s, not checked here), video 10 MB mp4, thumb 64 KB jpg.
  */
 import { z } from 'zod';
+import { MEDIA_UPLOAD_KINDS, type MediaType } from '../../shared/oa/media';
 import { endpoint, type FileInput } from '../spec';
 import type { WeChatBaseResponse } from './common';
 
-export type MediaType = 'image' | 'voice' | 'video' | 'thumb';
+export type { MediaType } from '../../shared/oa/media';
 
 export interface UploadMediaRequest {
   type: MediaType;
@@ -20,8 +21,6 @@ export interface UploadMediaResponse extends WeChatBaseResponse {
   thumb_media_id?: string;
   created_at: number;
 }
-
-const MB = 1024 * 1024;
 
 export const uploadMedia = endpoint<UploadMediaRequest, UploadMediaResponse>({
   name: 'media/upload',
@@ -37,12 +36,8 @@ export const uploadMedia = endpoint<UploadMediaRequest, UploadMediaResponse>({
   upload: {
     field: 'media',
     kindFrom: { param: 'type' },
-    kinds: {
-      image: { extensions: ['png', 'jpeg', 'jpg', 'gif'], maxBytes: 2 * MB },
-      voice: { extensions: ['amr', 'mp3'], maxBytes: 2 * MB },
-      video: { extensions: ['mp4'], maxBytes: 10 * MB },
-      thumb: { extensions: ['jpg'], maxBytes: 64 * 1024 },
-    },
+    // One table with the console's file picker (src/shared/oa/media.ts).
+    kinds: MEDIA_UPLOAD_KINDS,
     // 41005 media data missing, 44001 empty media data, 40004 invalid media type, 40005 invalid file type,
     // 40006 invalid media size (WeChat's global table; the reference names 40004, 40005 and 40006/45001).
     errcodes: { missing: 41005, empty: 44001, badKind: 40004, badFormat: 40005, tooLarge: 40006 },

@@ -13,6 +13,7 @@ import { batchHandlers } from './batch';
 import { dashboardHandlers } from './dashboard';
 import { eventsHandlers } from './events';
 import { exportHandlers } from './export';
+import { messagesHandlers } from './messages';
 import { oaHandlers } from './oa';
 import { relayHandlers } from './relay';
 import { setupHandlers } from './setup';
@@ -38,5 +39,6 @@ export function createHandlers(host: RuntimeHost) {
     ...oaHandlers(host),
     ...workbenchHandlers(host),
     ...templatesHandlers(host),
+    ...messagesHandlers(host),
   } satisfies ApiHandlers;
 }
