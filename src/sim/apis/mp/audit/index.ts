@@ -47,9 +47,9 @@ export class AuditApis implements SimFamily {
       route(spec.submitAudit, ({ body, principal }) => {
         const s = mine(principal.appid);
         if (!s.commit) throw new ApiError(85086);
+        if (s.audits.some(inProgress)) throw new ApiError(85009);
         this.checkItems(s, body.item_list);
         if (s.privacyScanning) throw new ApiError(61039);
-        if (s.audits.some(inProgress)) throw new ApiError(85009);
         const quota = mp.quotaFor(k.clock.dayKey().slice(0, 7));
         if (quota.used >= mp.settings.quotaLimit) throw new ApiError(85085, `submit audit reach limit: ${quota.used} of ${mp.settings.quotaLimit} audits used this month`);
         quota.used++;
