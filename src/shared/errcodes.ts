@@ -68,6 +68,7 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   40027: { zh: '二级菜单 url 过长：最多 1024 字节', en: 'Sub-button url too long: at most 1024 bytes', action: 'fix_request' },
   40029: { zh: 'code 无效或已过期', en: 'Invalid or expired code', action: 'fix_request' },
   40037: { zh: '模板 id 无效：该公众号没有这个模板（先添加，或检查 template_id）', en: 'Invalid template_id: the account has no such template (add it first, or check the id)', action: 'fix_request' },
+  40097: { zh: '参数错误：请求中有字段不合法（错误信息会指出是哪个）', en: 'Invalid arguments: a field of the request is not valid (the errmsg names it)', action: 'fix_request' },
   40102: { zh: '行业 id 无效', en: 'Invalid industry id', action: 'fix_request' },
   40125: {
     zh: 'AppSecret 无效：检查第三方平台的 AppSecret 配置',

@@ -3,7 +3,11 @@
  * submit's item_list rules, audit steering (decide, deadline by the clock), 85009, 85085 and queryquota, 61039, undo
  * limits, speed-up, release / rollback / gray release with their errcodes, and the control endpoints' errors.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ERRCODES } from '../../src/shared/errcodes';
+import { repoRoot } from '../helpers/paths';
 import { startSimulator, type Simulator } from '../../src/sim';
 import { call, componentToken } from './helpers';
 
@@ -247,5 +251,14 @@ describe('simulator: mini-program code, audit and release', () => {
     expect(await err('/__sim/privacy-scan', { appid: mp, scanning: 'yes' })).toMatch(/scanning must be true or false/);
     expect((await control('/__sim/audit-settings', { auditSeconds: 60, quotaLimit: 3 })).quotaLimit).toBe(3);
     expect((await control(`/__sim/mini-program/${mp}`)).audits).toHaveLength(1);
+    expect((await control(`/__sim/mini-program/${oa}`)).kind).toBe('oa');
+  });
+
+  it('every errcode the mini-program families answer is explained in zh and en (src/shared/errcodes.ts)', () => {
+    const dir = join(repoRoot, 'src/sim/apis/mp');
+    const sources = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    const codes = new Set(sources.flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/new ApiError\((\d+)/g)].map((m) => Number(m[1]))));
+    expect(codes.size).toBeGreaterThan(25);
+    expect([...codes].filter((c) => !ERRCODES[c]?.zh || !ERRCODES[c]?.en)).toEqual([]);
   });
 });

@@ -63,8 +63,9 @@ export const MP_CONTROL_ENDPOINTS: readonly ControlEndpoint[] = [
     path: '/__sim/mini-program/:appid',
     help: "a mini program's code state: commit, audits, live version and history, gray plan, undo counts",
     handler: ({ sim, appid }) => {
-      if (sim.profile(appid)?.kind !== 'mp') throw new RangeError(`${appid} is not a known mini program`);
-      return sim.miniProgram(appid);
+      const kind = sim.profile(appid)?.kind;
+      if (!kind) throw new RangeError(`unknown account ${appid}`);
+      return kind === 'mp' ? { appid, kind, ...sim.miniProgram(appid) } : { appid, kind, note: 'an official account has no mini-program code' };
     },
   },
 ];
