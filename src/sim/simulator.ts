@@ -16,12 +16,13 @@ import { RELEASE_TEST_GROUPS, type AccountProfile } from './accounts';
 import { ComponentApis } from './apis/component';
 import type { SimFamily } from './apis/family';
 import { MediaApis, type StoredMedia } from './apis/media';
-import { AuditApis } from './apis/mp/audit';
+import { AuditApis, type DecideInput } from './apis/mp/audit';
 import { CodeApis } from './apis/mp/code';
 import { RegisterApis } from './apis/mp/register';
 import { ReleaseApis } from './apis/mp/release';
 import { SettingsApis } from './apis/mp/settings';
-import { MpStore } from './apis/mp/state';
+import { MpStore, type AuditSettings } from './apis/mp/state';
+import { TemplateLibraryApis } from './apis/mp/template';
 import { CustomServiceApis } from './apis/oa/custom-service';
 import type { Grant } from './apis/oa/custom-service/window';
 import { MenuApis } from './apis/oa/menu';
@@ -72,6 +73,8 @@ export class Simulator {
   /** Code and audits of the mini programs, shared by the mp families. */
   private readonly mp = new MpStore();
   private ticketTimer: NodeJS.Timeout | null = null;
+  /** Approves audits whose deadline real time reaches (advanceClock does it at once). */
+  private auditTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(options: SimulatorOptions = {}) {
@@ -96,9 +99,10 @@ export class Simulator {
       this.media,
       this.register,
       new SettingsApis(k),
+      new TemplateLibraryApis(k, mp),
       new CodeApis(k, mp),
       this.audit,
-      new ReleaseApis(k, mp),
+      new ReleaseApis(k, mp, () => this.audit.expire()),
     ];
     k.routes = new RouteTable(this.families.flatMap((f) => f.routes()));
     this.pages = new AuthPages(k);
@@ -120,6 +124,8 @@ export class Simulator {
     const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     (this.config as { url: string }).url = `http://${h}:${addr.port}`;
     if (this.k.settings.pushTicketAtStart) this.k.pushes.track(this.pushTicket());
+    this.auditTimer = setInterval(() => this.audit.expire(), 1000);
+    this.auditTimer.unref();
     if (this.k.settings.ticketIntervalSeconds > 0) {
       this.ticketTimer = setInterval(() => this.k.pushes.track(this.pushTicket()), this.k.settings.ticketIntervalSeconds * 1000);
       this.ticketTimer.unref();
@@ -134,6 +140,7 @@ export class Simulator {
     if (this.closed) return;
     this.closed = true;
     if (this.ticketTimer) clearInterval(this.ticketTimer);
+    if (this.auditTimer) clearInterval(this.auditTimer);
     this.k.pushes.stop.abort();
     this.server.closeAllConnections?.();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -198,7 +205,9 @@ export class Simulator {
   }
   /** Move the simulator clock forward; returns the new time (ms). */
   advanceClock(seconds: number): number {
-    return this.k.clock.advance(seconds);
+    const now = this.k.clock.advance(seconds);
+    this.audit.expire();
+    return now;
   }
 
   // --- state and inspection -----------------------------------------------------------------------------------------
@@ -330,9 +339,46 @@ export class Simulator {
   sendUserMessage(input: UserMessageInput): Promise<PushRecord> {
     return this.k.pushes.userMessage(input);
   }
-  /** Decide the latest audit of a mini program and push weapp_audit_success / weapp_audit_fail / weapp_audit_delay. */
+  /** Decide the audit in progress, or with none only push weapp_audit_success / _fail / _delay (push tests). */
   auditResult(appid: string, result: 'success' | 'fail' | 'delay', reason?: string): Promise<PushRecord> {
     return this.audit.result(appid, result, reason);
+  }
+  /**
+   * Decide a code audit in progress (the account's latest, or `auditid`): approve, reject with a reason and
+   * screenshot media ids, or delay; pushes weapp_audit_success / _fail / _delay. RangeError when there is none.
+   */
+  decideAudit(appid: string, input: DecideInput): Promise<PushRecord> {
+    return this.audit.decide(appid, input);
+  }
+  /** Audit time (null: only a test decides), the monthly audit quota and speed-up quota; returns the settings. */
+  setAuditSettings(s: Partial<AuditSettings>): AuditSettings {
+    const cur = this.mp.settings;
+    const count = (v: unknown, name: string, min: number) => {
+      if (!Number.isSafeInteger(v) || (v as number) < min) throw new RangeError(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
+      return v as number;
+    };
+    const next = { ...cur };
+    if (s.auditSeconds !== undefined) next.auditSeconds = s.auditSeconds === null ? null : count(s.auditSeconds, 'auditSeconds', 0);
+    if (s.quotaLimit !== undefined) next.quotaLimit = count(s.quotaLimit, 'quotaLimit', 0);
+    if (s.speedupLimit !== undefined) next.speedupLimit = count(s.speedupLimit, 'speedupLimit', 0);
+    Object.assign(cur, next);
+    return { ...cur };
+  }
+  /** While the privacy-API scan of a mini program runs, submit_audit answers 61039. */
+  setPrivacyScan(appid: string, scanning: boolean): void {
+    const p = this.k.state.profile(appid);
+    if (!p || p.kind !== 'mp') throw new RangeError(`${appid} is not a known mini program`);
+    this.mp.of(appid).privacyScanning = scanning;
+  }
+  /** A mini program's code state as the simulator keeps it: commit, audits, live version and history, gray plan. */
+  miniProgram(appid: string) {
+    const { commit, audits, live, history, gray, undo, privacyScanning, categories } = this.mp.of(appid);
+    return { commit, audits, live, history, gray, undo, privacyScanning, categories };
+  }
+  /** The platform's audit quota this month. */
+  auditQuota() {
+    const q = this.mp.quotaFor(this.k.clock.dayKey().slice(0, 7));
+    return { ...this.mp.settings, used: q.used, speedupUsed: q.speedupUsed };
   }
   /** The full-network release check (§5.4). */
   releaseCheck(options: ReleaseCheckOptions = {}): Promise<ReleaseCheckResult> {

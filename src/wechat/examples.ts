@@ -9,6 +9,7 @@ import * as mpAudit from './endpoints/mp-audit';
 import * as mpCode from './endpoints/mp-code';
 import * as mpRegister from './endpoints/mp-register';
 import * as mpRelease from './endpoints/mp-release';
+import * as mpTemplate from './endpoints/mp-template';
 import * as oaCustomService from './endpoints/oa-custom-service';
 import * as oaMenu from './endpoints/oa-menu';
 import * as oaTemplate from './endpoints/oa-template';
@@ -92,7 +93,7 @@ example(mpRegister.fastRegisterCreate, () => ({
   component_phone: '13800000000',
 }));
 example(mpRegister.fastRegisterSearch, () => ({ name: '深圳市某某科技有限公司', legal_persona_wechat: 'legal_wechat_id', legal_persona_name: '张三' }));
-example(mpCode.getTemplateList, () => ({ template_type: 0 }));
+example(mpTemplate.getTemplateList, () => ({ template_type: 0 }));
 example(mpCode.commitCode, (c) => ({
   template_id: 0,
   ext_json: JSON.stringify({ extAppid: authorizer(c), ext: { name: 'demo' } }),

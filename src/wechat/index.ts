@@ -6,6 +6,7 @@ import * as mpCode from './endpoints/mp-code';
 import * as mpRegister from './endpoints/mp-register';
 import * as mpRelease from './endpoints/mp-release';
 import * as mpSettings from './endpoints/mp-settings';
+import * as mpTemplate from './endpoints/mp-template';
 import * as oaCustomService from './endpoints/oa-custom-service';
 import * as oaLink from './endpoints/oa-link';
 import * as oaMenu from './endpoints/oa-menu';
@@ -13,7 +14,7 @@ import * as oaTemplate from './endpoints/oa-template';
 import * as quota from './endpoints/quota';
 import type { EndpointSpec } from './spec';
 
-export { component, media, mpAudit, mpCode, mpRegister, mpRelease, mpSettings, oaCustomService, oaLink, oaMenu, oaTemplate, quota };
+export { component, media, mpAudit, mpCode, mpRegister, mpRelease, mpSettings, mpTemplate, oaCustomService, oaLink, oaMenu, oaTemplate, quota };
 export * from './spec';
 export * from './uploads';
 export type { WeChatBaseResponse } from './endpoints/common';
@@ -23,7 +24,7 @@ const isSpec = (v: unknown): v is EndpointSpec =>
 
 /** Every endpoint spec, in family order. The simulator serves exactly these (a test checks it). */
 export const ENDPOINTS: readonly EndpointSpec[] = Object.freeze(
-  [component, quota, oaMenu, oaLink, oaTemplate, oaCustomService, media, mpRegister, mpSettings, mpCode, mpAudit, mpRelease].flatMap((family) =>
+  [component, quota, oaMenu, oaLink, oaTemplate, oaCustomService, media, mpRegister, mpSettings, mpTemplate, mpCode, mpAudit, mpRelease].flatMap((family) =>
     Object.values(family as Record<string, unknown>).filter(isSpec),
   ),
 );

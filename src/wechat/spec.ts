@@ -16,6 +16,7 @@ export type ApiFamily =
   | 'media'
   | 'mp/register'
   | 'mp/settings'
+  | 'mp/template'
   | 'mp/code'
   | 'mp/audit'
   | 'mp/release';

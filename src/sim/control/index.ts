@@ -8,12 +8,13 @@ import { field, parseXml } from '../../wechat/xml';
 import { readBody, sendJson } from '../kernel/http';
 import type { PushKind } from '../pushes/delivery';
 import type { Simulator } from '../simulator';
+import { MP_CONTROL_ENDPOINTS } from './mp';
 import type { FastRegisterInput, FaultSettings, ReleaseCheckOptions } from '../types';
 
 /** The header every /__sim/ control request must carry with the value 1 (lower case: Node's header keys). */
 export const SIM_CONTROL_HEADER = 'x-wxopen-sim';
 
-interface ControlCtx {
+export interface ControlCtx {
   sim: Simulator;
   body: Record<string, unknown>;
   query: URLSearchParams;
@@ -21,7 +22,7 @@ interface ControlCtx {
   appid: string;
 }
 
-interface ControlEndpoint {
+export interface ControlEndpoint {
   method: 'GET' | 'POST';
   path: string;
   /** Body fields (POST) or query parameters (GET), as shown in the help. */
@@ -233,17 +234,7 @@ export const CONTROL_ENDPOINTS: readonly ControlEndpoint[] = [
       return { appid: r.appid, authCode: r.authCode, push: await r.push };
     },
   },
-  {
-    method: 'POST',
-    path: '/__sim/audit',
-    params: '{appid, result: "success"|"fail"|"delay", reason?}',
-    help: 'decide the latest code audit (weapp_audit_* push)',
-    handler: ({ sim, body: b }) => {
-      const result = b.result;
-      if (result !== 'success' && result !== 'fail' && result !== 'delay') throw new RangeError('result must be "success", "fail" or "delay"');
-      return sim.auditResult(text(b.appid, 'appid'), result, typeof b.reason === 'string' ? b.reason : undefined);
-    },
-  },
+  ...MP_CONTROL_ENDPOINTS,
   {
     method: 'POST',
     path: '/__sim/release-check',

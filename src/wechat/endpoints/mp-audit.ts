@@ -53,6 +53,17 @@ export interface LatestAuditStatusResponse extends WeChatBaseResponse {
   submit_audit_time?: number;
 }
 
+export interface SpeedupAuditRequest {
+  auditid: number;
+}
+/** The platform's audit quota this month, shared by all its mini programs (D queryquota). */
+export interface AuditQuotaResponse extends WeChatBaseResponse {
+  rest: number;
+  limit: number;
+  speedup_rest: number;
+  speedup_limit: number;
+}
+
 export interface UploadAuditMediaRequest {
   media: FileInput;
 }
@@ -61,6 +72,9 @@ export interface UploadAuditMediaResponse extends WeChatBaseResponse {
   type: string;
   mediaid: string;
 }
+
+const auditidProblem = (b: { auditid?: unknown } | undefined) =>
+  Number.isInteger(b?.auditid) ? null : `auditid must be the integer submit_audit returned, got ${JSON.stringify(b?.auditid)}`;
 
 const audit = { family: 'mp/audit', token: 'authorizer', tokenParam: 'access_token', answer: 'json' } as const;
 
@@ -75,7 +89,10 @@ export const submitAudit = endpoint<SubmitAuditRequest, SubmitAuditResponse>({
   check: (b) =>
     b?.item_list !== undefined && (!Array.isArray(b.item_list) || b.item_list.length < 1 || b.item_list.length > 5)
       ? 'item_list must list 1–5 pages (WeChat answers 85023 otherwise)'
-      : null,
+      : b?.item_list?.some((i) => i === null || typeof i !== 'object')
+        ? 'each item_list entry must be an object {address, tag, first_class, second_class, first_id, second_id, title}'
+        : null,
+  response: z.looseObject({ auditid: z.number() }),
 });
 
 export const getAuditStatus = endpoint<AuditStatusRequest, AuditStatusResponse>({
@@ -85,7 +102,8 @@ export const getAuditStatus = endpoint<AuditStatusRequest, AuditStatusResponse>(
   path: '/wxa/get_auditstatus',
   request: 'json',
   idempotent: true,
-  check: (b) => (Number.isInteger(b?.auditid) ? null : `auditid must be the integer submit_audit returned, got ${JSON.stringify(b?.auditid)}`),
+  check: auditidProblem,
+  response: z.looseObject({ status: z.number() }),
 });
 
 export const getLatestAuditStatus = endpoint<Record<string, never>, LatestAuditStatusResponse>({
@@ -99,6 +117,43 @@ export const getLatestAuditStatus = endpoint<Record<string, never>, LatestAuditS
   response: z
     .looseObject({ screenshot: z.string().nullish(), ScreenShot: z.string().nullish() })
     .transform((r) => ({ ...r, screenshot: r.screenshot ?? r.ScreenShot })),
+});
+
+/** Withdraw the audit in progress: at most 5 a day and 10 a month per account (87013 after that; D undoAudit). */
+export const undoCodeAudit = endpoint<Record<string, never>, WeChatBaseResponse>({
+  ...audit,
+  name: 'wxa/undocodeaudit',
+  method: 'GET',
+  path: '/wxa/undocodeaudit',
+  request: 'none',
+  // Not idempotent: each call uses one of the day's and the month's undos; a repeat finds nothing to undo.
+  idempotent: false,
+  example: () => ({}),
+});
+
+/** Speed up an audit in the queue; 89401-89405 (J WxMaErrorMsgEnum). */
+export const speedupAudit = endpoint<SpeedupAuditRequest, WeChatBaseResponse>({
+  ...audit,
+  name: 'wxa/speedupaudit',
+  method: 'POST',
+  path: '/wxa/speedupaudit',
+  request: 'json',
+  // A repeat answers 89404 (already sped up) and uses nothing.
+  idempotent: true,
+  check: auditidProblem,
+  example: () => ({ auditid: 1234567 }),
+});
+
+/** The monthly audit quota (rest, limit) and speed-up quota, shared by the platform's mini programs. */
+export const queryAuditQuota = endpoint<Record<string, never>, AuditQuotaResponse>({
+  ...audit,
+  name: 'wxa/queryquota',
+  method: 'GET',
+  path: '/wxa/queryquota',
+  request: 'none',
+  idempotent: true,
+  response: z.looseObject({ rest: z.number(), limit: z.number(), speedup_rest: z.number(), speedup_limit: z.number() }),
+  example: () => ({}),
 });
 
 /** Screenshots and screen recordings for the reviewers (preview_info of submit_audit); the id lives 3 days. */

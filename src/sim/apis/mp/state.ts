@@ -1,36 +1,117 @@
-/** What the mini-program families share: each account's committed code and its audits, and the code templates. */
+/**
+ * What the mini-program families share: the platform's template library and monthly audit quota, and per mini
+ * program its committed code, audits, live version with its history, gray plan, undo counts and privacy-scan state.
+ */
+import type { SubmitCategory } from '../../../wechat/endpoints/mp-code';
+import type { CodeDraft, CodeTemplate } from '../../../wechat/endpoints/mp-template';
+
 export interface AuditRec {
   auditid: number;
   /** 0 approved, 1 rejected, 2 auditing, 3 withdrawn, 4 delayed. */
   status: number;
   reason: string;
   screenshot: string;
+  templateId: string;
   userVersion: string;
   userDesc: string;
+  commitTime: number;
   submitTime: number;
+  /** Simulator ms at which the audit approves itself (null: only a test decides it). */
+  deadlineMs: number | null;
+  spedUp: boolean;
   released: boolean;
 }
 
-export interface MpState {
-  commit: { templateId: string; userVersion: string; userDesc: string; extJson: string } | null;
-  audits: AuditRec[];
+/** A version that was live. `appVersion` is WeChat's number for it (get_history_version, revertcoderelease). */
+export interface LiveVersion {
+  appVersion: number;
+  templateId: string;
+  userVersion: string;
+  userDesc: string;
+  commitTime: number;
+  releaseTime: number;
 }
+
+export interface GrayPlan {
+  /** 1 running, 3 finished (released to all), 4 deleted (reverted). */
+  status: number;
+  createTimestamp: number;
+  percentage: number;
+  debugerFirst: boolean;
+  experiencerFirst: boolean;
+  auditid: number;
+}
+
+export interface MpState {
+  commit: { templateId: string; userVersion: string; userDesc: string; extJson: string; commitTime: number } | null;
+  audits: AuditRec[];
+  live: LiveVersion | null;
+  /** Versions live before, oldest first. */
+  history: LiveVersion[];
+  gray: GrayPlan | null;
+  undo: { day: string; dayCount: number; month: string; monthCount: number };
+  /** The privacy-API scan after a commit: while it runs submit_audit answers 61039. */
+  privacyScanning: boolean;
+  /** The approved categories get_category lists (item_list's first_id/second_id must be one of them). */
+  categories: SubmitCategory[];
+}
+
+export const DEFAULT_CATEGORY: SubmitCategory = { first_class: '工具', second_class: '效率', first_id: 287, second_id: 612 };
+export const TEMPLATE_PAGES = ['pages/index/index', 'pages/detail/detail', 'pages/mine/mine'];
+/** Not stated by the SDKs or the reference (85065 "library full"): the simulator's choice. */
+export const TEMPLATE_LIBRARY_MAX = 100;
+/** D undoAudit: 5 a day (Beijing day), 10 a month per account. */
+export const UNDO_PER_DAY = 5;
+export const UNDO_PER_MONTH = 10;
+
+export interface AuditSettings {
+  /** Seconds after submit_audit (or a delay) at which an undecided audit approves itself; null: never. */
+  auditSeconds: number | null;
+  /** The platform's monthly audit quota (queryquota limit) and speed-up quota. */
+  quotaLimit: number;
+  speedupLimit: number;
+}
+
+const seedDrafts = (): CodeDraft[] => [
+  { create_time: 1725000000, user_version: 'v2.1.0', user_desc: '新增会员页 member page', draft_id: 11, source_miniprogram_appid: 'wxdevtools000001', developer: 'dev' },
+  { create_time: 1726000000, user_version: 'v2.2.0', user_desc: '修复支付 payment fix', draft_id: 12, source_miniprogram_appid: 'wxdevtools000001', developer: 'dev' },
+];
+const seedTemplates = (): CodeTemplate[] => [
+  { create_time: 1700000000, user_version: 'v1.0.0', user_desc: '首个版本 first release', template_id: 1, template_type: 0 },
+  { create_time: 1710000000, user_version: 'v1.1.0', user_desc: '商城模板 store template', template_id: 2, template_type: 0 },
+  { create_time: 1720000000, user_version: 'v2.0.0', user_desc: '标准模板 standard template', template_id: 3, template_type: 1 },
+];
 
 export class MpStore {
   private readonly states = new Map<string, MpState>();
-  readonly templates = [
-    { create_time: 1700000000, user_version: 'v1.0.0', user_desc: '首个版本 first release', template_id: 1, template_type: 0 },
-    { create_time: 1710000000, user_version: 'v1.1.0', user_desc: '商城模板 store template', template_id: 2, template_type: 0 },
-    { create_time: 1720000000, user_version: 'v2.0.0', user_desc: '标准模板 standard template', template_id: 3, template_type: 1 },
-  ];
+  drafts = seedDrafts();
+  templates = seedTemplates();
+  /** Audits in progress (status 2 or 4), for the clock to approve: auditid → appid. */
+  readonly pending = new Map<number, string>();
+  readonly settings: AuditSettings = { auditSeconds: 86_400, quotaLimit: 10_000, speedupLimit: 10 };
+  quota = { month: '', used: 0, speedupUsed: 0 };
 
   of(appid: string): MpState {
     let s = this.states.get(appid);
-    if (!s) this.states.set(appid, (s = { commit: null, audits: [] }));
+    if (!s) {
+      s = { commit: null, audits: [], live: null, history: [], gray: null, undo: { day: '', dayCount: 0, month: '', monthCount: 0 }, privacyScanning: false, categories: [DEFAULT_CATEGORY] };
+      this.states.set(appid, s);
+    }
     return s;
   }
 
+  /** The audit quota of this (Beijing) month: the counts start again when the month changes. */
+  quotaFor(month: string): { used: number; speedupUsed: number } {
+    if (this.quota.month !== month) this.quota = { month, used: 0, speedupUsed: 0 };
+    return this.quota;
+  }
+
+  /** Forgets code, audits and the library; the audit settings stay, as the simulator's settings do. */
   reset(): void {
     this.states.clear();
+    this.pending.clear();
+    this.drafts = seedDrafts();
+    this.templates = seedTemplates();
+    this.quota = { month: '', used: 0, speedupUsed: 0 };
   }
 }
