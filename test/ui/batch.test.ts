@@ -150,8 +150,8 @@ describe.skipIf(!haveChromium)('batch runs in a browser, console as its own proc
     await page.locator('[data-test=menu-import-file]').setInputFiles(file);
     await page.locator('[data-test=node-0]', { hasText: '批量' }).waitFor();
     await page.locator('[data-test=menu-apply-many]').click();
-    await page.locator('[data-test=apply-list]').click();
-    await page.locator('[data-test=apply-appids]').fill(targets.join('\n'));
+    await page.locator('[data-test=target-list]').click();
+    await page.locator('[data-test=target-appids]').fill(targets.join('\n'));
     await page.locator('[data-test=apply-plan]').click();
     await page.locator('[data-test=run-status]', { hasText: '已计划，等待开始' }).waitFor({ timeout: 30_000 });
     await page.locator('[data-test=count-pending]', { hasText: '50' }).waitFor();

@@ -210,4 +210,32 @@ describe.skipIf(!haveChromium)('menu editor and batch runs in a browser', () => 
     expect((await stack.engine.invokeAs(getMenu, oa, {})).conditionalmenu).toBeUndefined();
     expect(consoleErrors).toEqual([]);
   }, 60_000);
+  it('a batch run for the rows ticked on the Authorizers screen, or for its current filter', async () => {
+    const [a, b] = [2, 4].map((i) => stack.sim.seededAccount(i));
+    await page.evaluate(() => (window.location.hash = '#/authorizers'));
+    for (const acc of [a!, b!]) await page.locator(`[data-test=authorizer-row][data-appid="${acc.appid}"] [data-test=row-check]`).check();
+    await page.evaluate((x) => (window.location.hash = `#/menus?appid=${x}`), oa);
+    await page.locator('[data-test=node-form], [data-test=node-0]').first().waitFor();
+    await page.locator('[data-test=menu-apply-many]').click();
+    await page.locator('[data-test=target-ticked]', { hasText: '勾选的 2 个' }).click();
+    await page.locator('[data-test=apply-plan]').click();
+    await page.locator('[data-test=run-status]', { hasText: '已计划，等待开始' }).waitFor({ timeout: 30_000 });
+    const runId = Number(/[?&]id=(\d+)/.exec(page.url().split('#')[1] ?? '')?.[1]);
+    expect(stack.store.batch.items(runId, { limit: 50 }).map((x) => x.appid).sort()).toEqual([a!.appid, b!.appid].sort());
+
+    // The screen's filter: a search for one account's name, described in words with its count.
+    await page.evaluate(() => (window.location.hash = '#/authorizers'));
+    await page.locator('[data-test=authorizers-search]').fill(b!.nickName);
+    await page.locator('[data-test=authorizers-search]').press('Enter');
+    await page.locator('[data-test=authorizers-total]', { hasText: '1' }).waitFor();
+    await page.evaluate((x) => (window.location.hash = `#/menus?appid=${x}`), oa);
+    await page.locator('[data-test=menu-apply-many]').click();
+    await page.locator('[data-test=target-filter]').click();
+    await page.locator('[data-test=target-filter-words]', { hasText: `搜索“${b!.nickName}” · 1 个账号` }).waitFor();
+    await page.locator('[data-test=target-list]').click();
+    await page.locator('[data-test=target-appids]').fill('wx123');
+    await page.locator('[data-test=target-problem]', { hasText: '第 1 个不是 appid' }).waitFor();
+    expect(await page.locator('[data-test=apply-plan]').isDisabled()).toBe(true);
+    await page.keyboard.press('Escape');
+  }, 60_000);
 });
