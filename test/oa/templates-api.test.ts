@@ -131,7 +131,7 @@ describe('templates/* through the router', () => {
     stack.sim.setTemplateFinishStatus(OPENID, null);
   });
 
-  it('faults: 40037 injected on send, latency on the list, a mini program refused', async () => {
+  it('faults: 40037 injected on send, latency on the list, a dropped job-finish push, a mini program refused', async () => {
     const [tpl] = await ok<AccountTemplate[]>('templates/list', { appid: oa });
     const data = { first: { value: 'a' }, orderMoneySum: { value: 'b' }, orderProductName: { value: 'c' }, Remark: { value: 'd' } };
     stack.sim.setFaults({ rules: [{ path: '/cgi-bin/message/template/send', appids: [oa], errcode: 40037 }] });
@@ -143,5 +143,16 @@ describe('templates/* through the router', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(400);
     stack.sim.setFaults({});
     expect((await fail('templates/list', { appid: mp })).message).toMatch(/mini program/);
+
+    // A job-finish push WeChat never delivers leaves the send without a status (not guessed), and the next one joins.
+    stack.sim.setFaults({ dropPushShare: 1 });
+    const lost = await ok<TemplateSendRow>('templates/sendTest', { appid: oa, templateId: tpl!.templateId, touser: OPENID, data });
+    await until('the dropped job-finish push', () =>
+      stack.sim.getPushes({ appid: oa }).find((p) => p.outcome === 'dropped' && p.plaintext.includes(lost.msgid)),
+    );
+    stack.sim.setFaults({});
+    const next = await ok<TemplateSendRow>('templates/sendTest', { appid: oa, templateId: tpl!.templateId, touser: OPENID, data });
+    await until('the next job-finish push', () => stack.store.templates.sends(APPID, oa).find((x) => x.msgid === next.msgid)?.status === 'success');
+    expect(stack.store.templates.sends(APPID, oa).find((x) => x.msgid === lost.msgid)).toMatchObject({ status: null });
   });
 });
