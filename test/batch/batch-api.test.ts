@@ -43,8 +43,11 @@ describe('batch/* through the router', () => {
     await stack.engine.batch.idle(created.result.id);
     const planned = await call<BatchRun>('batch/get', { id: created.result.id });
     expect(planned.ok && planned.result.status).toBe('planned');
-    const page1 = await call<{ rows: { seq: number }[]; nextAfterSeq: number | null }>('batch/items', { id: created.result.id, limit: 3 });
+    const page1 = await call<{ rows: { seq: number; appid: string; nickName: string | null }[]; nextAfterSeq: number | null }>('batch/items', { id: created.result.id, limit: 3 });
     expect(page1.ok && page1.result.rows.map((r) => r.seq)).toEqual([1, 2, 3]);
+    // Each row carries the account's name, as the events and the API log show it.
+    for (const r of page1.ok ? page1.result.rows : []) expect(r.nickName).toBe(stack.store.authorizers.get(APPID, r.appid)!.nickName);
+    expect(page1.ok && page1.result.rows.every((r) => typeof r.nickName === 'string' && r.nickName !== '')).toBe(true);
     const page2 = await call<{ rows: { seq: number }[]; nextAfterSeq: number | null }>('batch/items', { id: created.result.id, afterSeq: 3, limit: 3 });
     expect(page2.ok && page2.result).toMatchObject({ rows: [{ seq: 4 }, { seq: 5 }], nextAfterSeq: null });
     // By position in a filtered list, as the screen's virtual list asks for the rows in view.

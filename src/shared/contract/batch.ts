@@ -63,7 +63,8 @@ export const batchMethods = defineMethods({
         offset: z.number().int().nonnegative().max(MAX_BATCH_APPIDS).optional(),
         limit: z.number().int().min(1).max(1000).optional(),
       }),
-    result: returns<{ rows: BatchItem[]; nextAfterSeq: number | null }>(),
+    /** Each row with the account's nickname (null when the console has none). */
+    result: returns<{ rows: (BatchItem & { nickName: string | null })[]; nextAfterSeq: number | null }>(),
   },
   /** Starts a planned run, or resumes a paused one. */
   'batch/start': { args: ({ z, rowId }) => z.strictObject({ id: rowId }), result: returns<BatchRun>() },

@@ -52,11 +52,13 @@ export function batchHandlers(host: RuntimeHost) {
     'batch/list': ({ limit }) => withRunner((_r, componentAppid) => host.store.batch.listRuns(componentAppid, limit ?? 50)),
     'batch/get': ({ id }) => withRunner((runner) => runner.get(id)),
     'batch/items': ({ id, state, afterSeq, offset, limit }) =>
-      withRunner((runner) => {
+      withRunner((runner, componentAppid) => {
         runner.get(id);
         const size = limit ?? 200;
         const rows = host.store.batch.items(id, { ...(state ? { state } : {}), afterSeq: afterSeq ?? 0, offset: offset ?? 0, limit: size });
-        return { rows, nextAfterSeq: rows.length === size ? rows.at(-1)!.seq : null };
+        // The accounts' names beside their appids (one statement for the page), as the events and the API log show them.
+        const names = host.store.authorizers.nickNames(componentAppid, rows.map((r) => r.appid));
+        return { rows: rows.map((r) => ({ ...r, nickName: names.get(r.appid) ?? null })), nextAfterSeq: rows.length === size ? rows.at(-1)!.seq : null };
       }),
     'batch/start': ({ id }) => withRunner((runner) => runner.start(id)),
     'batch/pause': ({ id }) => withRunner((runner) => runner.pause(id)),
