@@ -4,20 +4,11 @@ import type { OutgoingMessage } from '../../../shared/oa/custom-message';
 import { ServiceError } from '../../errors';
 import type { HandlersOf } from '../../ipc/types';
 import { MessageRulesError, listRecipients, sendMessage, uploadMediaFile } from '../../oa/custom-messages';
-import type { CallAs } from '../../oa/menus';
 import type { RuntimeHost } from '../host';
+import { officialAccountCaller } from './official-account';
 
 export function messagesHandlers(host: RuntimeHost) {
-  /** The runtime's caller for an official account stored for this platform (not_found / invalid otherwise). */
-  function officialAccount(appid: string): { call: CallAs; componentAppid: string } {
-    const runtime = host.requireRuntime();
-    const account = host.store.authorizers.get(runtime.componentAppid, appid);
-    if (!account) throw new ServiceError('not_found', { en: `No authorizer ${appid} is stored for this platform; run a sync first.`, zh: `本平台没有授权账号 ${appid}，请先同步。` });
-    if (account.kind !== 'OA') {
-      throw new ServiceError('invalid_arguments', { en: `${appid} is a mini program; these customer-service messages belong to official accounts.`, zh: `${appid} 是小程序；这里的客服消息只属于公众号。` });
-    }
-    return { call: (spec, id, req) => runtime.invokeAs(spec, id, req), componentAppid: runtime.componentAppid };
-  }
+  const officialAccount = (appid: string) => officialAccountCaller(host, appid, { en: 'these customer-service messages', zh: '这里的客服消息' });
 
   async function rules<T>(fn: () => Promise<T>): Promise<T> {
     try {

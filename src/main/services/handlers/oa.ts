@@ -3,18 +3,12 @@ import type { oaMethods } from '../../../shared/contract/oa';
 import type { MenuButton } from '../../../shared/oa/menu';
 import { ServiceError } from '../../errors';
 import type { HandlersOf } from '../../ipc/types';
-import { MenuRulesError, addConditional, linkedMiniPrograms, publishMenu, readMenus, removeConditional, removeMenu, tryMatch, type CallAs } from '../../oa/menus';
+import { MenuRulesError, addConditional, linkedMiniPrograms, publishMenu, readMenus, removeConditional, removeMenu, tryMatch } from '../../oa/menus';
 import type { RuntimeHost } from '../host';
+import { officialAccountCaller } from './official-account';
 
 export function oaHandlers(host: RuntimeHost) {
-  /** The runtime's caller for an official account stored for this platform (not_found / invalid otherwise). */
-  function officialAccount(appid: string): { call: CallAs; componentAppid: string } {
-    const runtime = host.requireRuntime();
-    const account = host.store.authorizers.get(runtime.componentAppid, appid);
-    if (!account) throw new ServiceError('not_found', { en: `No authorizer ${appid} is stored for this platform; run a sync first.`, zh: `本平台没有授权账号 ${appid}，请先同步。` });
-    if (account.kind !== 'OA') throw new ServiceError('invalid_arguments', { en: `${appid} is a mini program; menus belong to official accounts.`, zh: `${appid} 是小程序；菜单只属于公众号。` });
-    return { call: (spec, id, req) => runtime.invokeAs(spec, id, req), componentAppid: runtime.componentAppid };
-  }
+  const officialAccount = (appid: string) => officialAccountCaller(host, appid, { en: 'menus', zh: '菜单' });
 
   async function rules<T>(fn: () => Promise<T>): Promise<T> {
     try {
