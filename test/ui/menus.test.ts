@@ -11,11 +11,12 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RuntimeHost } from '../../src/main/services/host';
-import { startConsoleServer, type ConsoleServer } from '../../src/server/console-server';
+import type { ConsoleServer } from '../../src/server/console-server';
 import { getMenu } from '../../src/wechat/endpoints/oa-menu';
-import { ensureRendererBuilt, haveChromium, launchChromium, rendererDir } from '../helpers/browser';
+import { haveChromium } from '../helpers/browser';
+import { closeConsolePage, openConsolePage } from '../helpers/console-page';
 import { everyTypeMenu } from '../helpers/menus';
-import { startConsoleStack, type Stack } from '../helpers/stack';
+import type { Stack } from '../helpers/stack';
 
 const APPID = 'wx4444555566667777';
 
@@ -39,17 +40,12 @@ describe.skipIf(!haveChromium)('menu editor and batch runs in a browser', () => 
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    ({ stack, host } = await startConsoleStack({
+    ({ stack, host, server, browser, page } = await openConsolePage({
       creds: { componentAppid: APPID, secret: 'ui-menus-secret-0123456789abcdef0', token: 'uiMenusToken', aesKey: 'UiMeNuSkEy0123456789abcdefghijklmnopqrstuvw', deskKey: 'desk-key-for-the-ui-menus-test-0123456789' },
       sim: { accounts: 12 },
+      errors: consoleErrors,
+      timeoutMs: UI_TIMEOUT,
     }));
-    server = await startConsoleServer({ runtimeHost: host, port: 0, staticDir: rendererDir, log: () => undefined });
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.setDefaultTimeout(UI_TIMEOUT);
-    page.on('pageerror', (err) => consoleErrors.push(err.message));
     oa = stack.sim.seededAccount(0).appid;
     // The every-type menu opens this mini program; the batch test applies it to every official account.
     for (let i = 0; i < 12; i += 2) stack.sim.setMiniProgramLink(stack.sim.seededAccount(i).appid, stack.sim.seededAccount(1).appid);
@@ -57,9 +53,7 @@ describe.skipIf(!haveChromium)('menu editor and batch runs in a browser', () => 
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await stack?.close();
+    await closeConsolePage({ browser, server, stack });
     rmSync(dir, { recursive: true, force: true });
   });
 

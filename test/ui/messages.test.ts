@@ -8,10 +8,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RuntimeHost } from '../../src/main/services/host';
-import { startConsoleServer, type ConsoleServer } from '../../src/server/console-server';
+import type { ConsoleServer } from '../../src/server/console-server';
 import { SIM_CONTROL_HEADERS } from '../../src/sim';
-import { ensureRendererBuilt, haveChromium, launchChromium, rendererDir } from '../helpers/browser';
-import { startConsoleStack, until, type Stack } from '../helpers/stack';
+import { haveChromium } from '../helpers/browser';
+import { closeConsolePage, openConsolePage } from '../helpers/console-page';
+import { until, type Stack } from '../helpers/stack';
 
 const APPID = 'wx5656787890901212';
 const UI_TIMEOUT = 20_000;
@@ -37,25 +38,18 @@ describe.skipIf(!haveChromium)('customer-service messages in a browser', () => {
   const row = (openid: string) => page.locator('.recipient-row', { has: page.locator('[data-test=recipient-openid]', { hasText: openid }) });
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    ({ stack, host } = await startConsoleStack({
+    ({ stack, host, server, browser, page } = await openConsolePage({
       creds: { componentAppid: APPID, secret: 'ui-messages-secret-0123456789abcd', token: 'uiMessagesToken', aesKey: 'UiMeSsAgEsKeY0123456789abcdefghijklmnopqrst', deskKey: 'desk-key-for-the-ui-messages-test-0123456' },
       sim: { accounts: 4 },
+      errors: pageErrors,
+      timeoutMs: UI_TIMEOUT,
     }));
     oa = stack.sim.seededAccount(0).appid;
-    server = await startConsoleServer({ runtimeHost: host, port: 0, staticDir: rendererDir, log: () => undefined });
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.setDefaultTimeout(UI_TIMEOUT);
-    page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(server.url);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await stack?.close();
+    await closeConsolePage({ browser, server, stack });
   });
 
   it('a user who wrote is listed with the window open; an uploaded image is sent and lands in the sent log with its media id', async () => {

@@ -8,9 +8,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RuntimeHost } from '../../src/main/services/host';
-import { startConsoleServer, type ConsoleServer } from '../../src/server/console-server';
-import { ensureRendererBuilt, haveChromium, launchChromium, rendererDir } from '../helpers/browser';
-import { startConsoleStack, until, type Stack } from '../helpers/stack';
+import type { ConsoleServer } from '../../src/server/console-server';
+import { haveChromium } from '../helpers/browser';
+import { closeConsolePage, openConsolePage } from '../helpers/console-page';
+import { until, type Stack } from '../helpers/stack';
 
 const APPID = 'wx7777888899990000';
 const UI_TIMEOUT = 20_000;
@@ -26,25 +27,18 @@ describe.skipIf(!haveChromium)('template messages in a browser', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    ({ stack, host } = await startConsoleStack({
+    ({ stack, host, server, browser, page } = await openConsolePage({
       creds: { componentAppid: APPID, secret: 'ui-tpl-secret-0123456789abcdef012', token: 'uiTplToken', aesKey: 'UiTpLkEy0123456789abcdefghijklmnopqrstuvwxy', deskKey: 'desk-key-for-the-ui-templates-test-0123' },
       sim: { accounts: 6 },
+      errors: consoleErrors,
+      timeoutMs: UI_TIMEOUT,
     }));
-    server = await startConsoleServer({ runtimeHost: host, port: 0, staticDir: rendererDir, log: () => undefined });
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.setDefaultTimeout(UI_TIMEOUT);
-    page.on('pageerror', (err) => consoleErrors.push(err.message));
     oa = stack.sim.seededAccount(0).appid;
     await page.goto(server.url);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await stack?.close();
+    await closeConsolePage({ browser, server, stack });
   });
 
   it('sets the industry after a confirmation, with the change limit said', async () => {

@@ -10,9 +10,10 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RuntimeHost } from '../../src/main/services/host';
-import { startConsoleServer, type ConsoleServer } from '../../src/server/console-server';
-import { ensureRendererBuilt, haveChromium, launchChromium, rendererDir } from '../helpers/browser';
-import { startConsoleStack, until, type Stack } from '../helpers/stack';
+import type { ConsoleServer } from '../../src/server/console-server';
+import { haveChromium } from '../helpers/browser';
+import { closeConsolePage, openConsolePage } from '../helpers/console-page';
+import { until, type Stack } from '../helpers/stack';
 
 const APPID = 'wx5555666677778888';
 const UI_TIMEOUT = 20_000;
@@ -28,26 +29,20 @@ describe.skipIf(!haveChromium)('API workbench in a browser', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    ({ stack, host } = await startConsoleStack({
+    ({ stack, host, server, browser, page } = await openConsolePage({
       creds: { componentAppid: APPID, secret: 'ui-workbench-secret-0123456789abcd', token: 'uiWorkbenchToken', aesKey: 'UiWoRkBeNcHkEy0123456789abcdefghijklmnopqrs', deskKey: 'desk-key-for-the-ui-workbench-test-012345' },
       sim: { accounts: 8 },
+      errors: consoleErrors,
+      context: { acceptDownloads: true },
+      timeoutMs: UI_TIMEOUT,
     }));
-    server = await startConsoleServer({ runtimeHost: host, port: 0, staticDir: rendererDir, log: () => undefined });
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', acceptDownloads: true });
-    page = await context.newPage();
-    page.setDefaultTimeout(UI_TIMEOUT);
-    page.on('pageerror', (err) => consoleErrors.push(err.message));
     oa = stack.sim.seededAccount(0).appid;
     mp = stack.sim.seededAccount(1).appid;
     await page.goto(server.url);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await stack?.close();
+    await closeConsolePage({ browser, server, stack });
   });
 
   async function choose(select: string, typed: string, option: string | RegExp): Promise<void> {
