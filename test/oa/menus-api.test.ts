@@ -4,12 +4,13 @@
  * program refused with clear errors in both languages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiEnvelope, MenuHistoryRow, MenuOverview, PublishResult } from '../../src/shared/contract';
+import type { MenuHistoryRow, MenuOverview, PublishResult } from '../../src/shared/contract';
 import type { MenuButton } from '../../src/shared/oa/menu';
 import { createRouter, type Router } from '../../src/main/ipc/router';
 import { createHandlers } from '../../src/main/services/handlers';
 import type { RuntimeHost } from '../../src/main/services/host';
 import { everyTypeMenu } from '../helpers/menus';
+import { routerCalls } from '../helpers/router-calls';
 import { startConsoleStack, type Stack } from '../helpers/stack';
 
 const APPID = 'wx1212343456567878';
@@ -35,16 +36,7 @@ describe('oa/menu/* through the router', () => {
     await stack?.close();
   });
 
-  async function ok<T>(method: string, args: unknown): Promise<T> {
-    const env = (await router.dispatch(method as never, args, {} as never)) as ApiEnvelope<T>;
-    if (!env.ok) throw new Error(`${method}: ${env.error.code} ${env.error.message}`);
-    return env.result;
-  }
-  const fail = async (method: string, args: unknown) => {
-    const env = (await router.dispatch(method as never, args, {} as never)) as ApiEnvelope<unknown>;
-    if (env.ok) throw new Error(`${method} should have failed`);
-    return env.error;
-  };
+  const { ok, fail } = routerCalls(() => router);
 
   it('reads no menu, publishes every button type, reads it back identical, and keeps the history', async () => {
     expect(await ok<MenuOverview>('oa/getMenu', { appid: oa })).toMatchObject({ api: null, source: 'none', live: { open: false } });

@@ -6,10 +6,11 @@
  * fault injection (45015, 45047, 40007, latency), each explained in both languages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiEnvelope, ApiError, RecipientPage, SentMessage, UploadedMedia, WechatErrorDetails } from '../../src/shared/contract';
+import type { ApiError, RecipientPage, SentMessage, UploadedMedia, WechatErrorDetails } from '../../src/shared/contract';
 import { createRouter, type Router } from '../../src/main/ipc/router';
 import { createHandlers } from '../../src/main/services/handlers';
 import type { RuntimeHost } from '../../src/main/services/host';
+import { routerCalls } from '../helpers/router-calls';
 import { startConsoleStack, until, type Stack } from '../helpers/stack';
 
 const APPID = 'wx1313242435354646';
@@ -36,16 +37,7 @@ describe('messages/* through the router', () => {
     await stack?.close();
   });
 
-  async function ok<T>(method: string, args: unknown): Promise<T> {
-    const env = (await router.dispatch(method as never, args, {} as never)) as ApiEnvelope<T>;
-    if (!env.ok) throw new Error(`${method}: ${env.error.code} ${env.error.message}`);
-    return env.result;
-  }
-  const fail = async (method: string, args: unknown): Promise<ApiError> => {
-    const env = (await router.dispatch(method as never, args, {} as never)) as ApiEnvelope<unknown>;
-    if (env.ok) throw new Error(`${method} should have failed`);
-    return env.error;
-  };
+  const { ok, fail } = routerCalls(() => router);
   /** A user interacts in the simulator (pushed through the relay); resolves once the console lists them. */
   async function interact(openid: string, body: Record<string, unknown> = {}) {
     await stack.sim.sendUserMessage({ appid: oa, openid, ...body });

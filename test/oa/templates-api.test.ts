@@ -7,10 +7,11 @@
  * "failed:user block"); latency and a bad template id injected as faults; a mini program refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountTemplate, ApiEnvelope, IndustryView, TemplateSendRow } from '../../src/shared/contract';
+import type { AccountTemplate, IndustryView, TemplateSendRow } from '../../src/shared/contract';
 import { createRouter, type Router } from '../../src/main/ipc/router';
 import { createHandlers } from '../../src/main/services/handlers';
 import type { RuntimeHost } from '../../src/main/services/host';
+import { routerCalls } from '../helpers/router-calls';
 import { startConsoleStack, until, type Stack } from '../helpers/stack';
 
 const APPID = 'wx1313242435354646';
@@ -38,16 +39,7 @@ describe('templates/* through the router', () => {
     await stack?.close();
   });
 
-  async function ok<T>(method: string, args: unknown): Promise<T> {
-    const env = (await router.dispatch(method as never, args, {} as never)) as ApiEnvelope<T>;
-    if (!env.ok) throw new Error(`${method}: ${env.error.code} ${env.error.message}`);
-    return env.result;
-  }
-  const fail = async (method: string, args: unknown) => {
-    const env = (await router.dispatch(method as never, args, {} as never)) as ApiEnvelope<unknown>;
-    if (env.ok) throw new Error(`${method} should have failed`);
-    return env.error as { code: string; message: string; messageZh?: string; details?: Record<string, unknown> };
-  };
+  const { ok, fail } = routerCalls(() => router);
 
   it('industry: none, set (codes from the whole table), read back by code, a second change refused with 43100', async () => {
     expect(await ok<IndustryView>('templates/industry', { appid: oa })).toEqual({ primary: null, secondary: null });
