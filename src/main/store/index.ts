@@ -34,6 +34,7 @@ import { SqlSettings } from './settings';
 import { SqlBatch } from './batch';
 import { SqlMenuHistory } from './menu-history';
 import { SqlTemplates, type TemplatesRepo } from './templates';
+import { SqlMpRegister } from './mp-register';
 import { SqlOaUsers } from './oa-users';
 
 export type * from './api';
@@ -100,6 +101,8 @@ export class Store {
   readonly menuHistory: MenuHistoryRepo;
   readonly templates: TemplatesRepo;
   readonly oaUsers: OaUsersRepo;
+  /** Registration tasks of mini programs. */
+  readonly mpRegister: SqlMpRegister;
   readonly path: string;
   readonly secretStoreKind: string;
   private readonly db: Database.Database;
@@ -144,6 +147,7 @@ export class Store {
     this.menuHistory = new SqlMenuHistory(db, now);
     this.templates = new SqlTemplates(db, now);
     this.oaUsers = new SqlOaUsers(db);
+    this.mpRegister = new SqlMpRegister(db, now);
   }
 
   /** Runs fn in one transaction (nested calls become savepoints); rolls back if it throws. */

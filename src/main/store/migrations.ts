@@ -493,6 +493,40 @@ export const MIGRATIONS: readonly string[] = [
     ORDER BY id
     ON CONFLICT`)}
   `,
+  // Registration tasks of mini programs (src/main/mp/register.ts): enterprise, personal, trial (beta) and via an
+  //     official account; the form's inputs (no secrets), the stage, WeChat's ids for the task (taskid, unique_id, the
+  //     via-OA link id), the new mini program, and the error. Result pushes and queries find their task by these ids.
+  `
+  CREATE TABLE mp_register_tasks (
+    id INTEGER PRIMARY KEY,
+    component_appid TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('enterprise', 'personal', 'beta', 'via_oa')),
+    name TEXT NOT NULL,
+    inputs TEXT NOT NULL,
+    stage TEXT NOT NULL CHECK (stage IN ('submitted', 'waiting', 'registering', 'authorizing', 'done', 'failed')),
+    wechat_status INTEGER,
+    taskid TEXT,
+    unique_id TEXT,
+    authorize_url TEXT,
+    link_id TEXT,
+    start_url TEXT,
+    register_url TEXT,
+    appid TEXT,
+    errcode INTEGER,
+    error_msg TEXT,
+    verify_stage TEXT CHECK (verify_stage IN ('waiting', 'done', 'failed')),
+    verify_errcode INTEGER,
+    verify_error_msg TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    finished_at INTEGER
+  ) STRICT;
+  CREATE INDEX mp_register_by_platform ON mp_register_tasks (component_appid, id);
+  CREATE INDEX mp_register_by_taskid ON mp_register_tasks (component_appid, taskid) WHERE taskid IS NOT NULL;
+  CREATE INDEX mp_register_by_unique ON mp_register_tasks (component_appid, unique_id) WHERE unique_id IS NOT NULL;
+  CREATE UNIQUE INDEX mp_register_by_link ON mp_register_tasks (link_id) WHERE link_id IS NOT NULL;
+  CREATE INDEX mp_register_by_appid ON mp_register_tasks (component_appid, appid) WHERE appid IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
