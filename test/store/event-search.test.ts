@@ -202,7 +202,8 @@ describe('the grams migration builds the index for events stored before it', () 
     const raw = new Database(dbPath);
     raw.exec(`DROP TRIGGER events_grams_insert; DROP TRIGGER events_grams_delete; DROP TRIGGER events_grams_update;
               DROP TABLE events_grams; DROP TABLE template_sends; DROP TABLE oa_templates;
-              DROP TRIGGER oa_users_insert; DROP TRIGGER oa_users_update; DROP TABLE oa_users; PRAGMA user_version = ${GRAMS_STEP - 1};`);
+              DROP TRIGGER oa_users_insert; DROP TRIGGER oa_users_update; DROP TABLE oa_users; DROP TABLE IF EXISTS mp_register_tasks;
+              PRAGMA user_version = ${GRAMS_STEP - 1};`);
     const searches = ['订', '订单', 'o', '<E', '券 order', '吗 wx'];
     const scan = oracle(raw);
     const want = searches.map((search) => scan({ componentAppid: C, search }));

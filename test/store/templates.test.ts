@@ -36,7 +36,7 @@ describe('template tables', () => {
     raw10.close();
     openStore({ path: path10, secrets: new NodeSecretStore(join(dir, 'keys', 'secret.key')) }).close(); // registers event_grams()
     const back = new Database(path10);
-    back.exec('DROP TABLE template_sends; DROP TABLE oa_templates; DROP TRIGGER oa_users_insert; DROP TRIGGER oa_users_update; DROP TABLE oa_users; PRAGMA user_version = 10');
+    back.exec('DROP TABLE template_sends; DROP TABLE oa_templates; DROP TRIGGER oa_users_insert; DROP TRIGGER oa_users_update; DROP TABLE oa_users; DROP TABLE IF EXISTS mp_register_tasks; PRAGMA user_version = 10');
     back.close();
     const store10 = openStore({ path: path10, secrets: new NodeSecretStore(join(dir, 'keys', 'secret.key')) });
     expect(store10.schemaVersion).toBe(MIGRATIONS.length);
