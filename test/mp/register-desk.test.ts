@@ -161,6 +161,19 @@ describe('desk: registering mini programs', () => {
     expect((await fetch(confirm.headers.get('location')!)).status).toBe(409);
   });
 
+  it('a ticket push for a link this desk did not make (a relay that let it through) makes no WeChat call; the event says why', async () => {
+    const before = stack.sim.getCalls('/cgi-bin/account/fastregister').length;
+    const r = await stack.engine.inbox.process({ seq: null, kind: 'auth_redirect', appid: null, query: {}, body: JSON.stringify({ ticket: 'forged-ticket', link: 'notThisDesksLink0000' }), receivedAt: Date.now() });
+    await stack.engine.inbox.idle();
+    const e = await until('the event failed', () => {
+      const ev = stack.store.events.get(r.eventId);
+      return ev?.status === 'failed' && ev;
+    });
+    expect(e.infoType).toBe('fastregister_ticket');
+    expect(e.failReason).toContain('notThisDesksLink0000');
+    expect(stack.sim.getCalls('/cgi-bin/account/fastregister').length).toBe(before);
+  });
+
   it('via an official account without a relay: the redirect URL is required, and the pasted landing address completes it; a used ticket fails with 61058', async () => {
     const local = new MpRegistration({
       store: stack.store,
