@@ -101,6 +101,10 @@ describe('desk: registering mini programs', () => {
     const failed = await stageOf(first.id, 'failed');
     expect(failed).toMatchObject({ errcode: 61070, wechatStatus: 61070, errorMsg: 'name, idcard, wechat name not in accordance', appid: null });
     expect(explainErrcode(61070).en).toContain("legal person's name and WeChat ID");
+    // A status that is not an errcode (-1 "open verity failed") is shown as WeChat's status, not explained as -1.
+    const other = await reg.createEnterprise({ ...ENTERPRISE, name: '深圳市状态测试有限公司' });
+    stack.sim.fastRegister({ name: '深圳市状态测试有限公司', status: -1 });
+    expect(await stageOf(other.id, 'failed')).toMatchObject({ errcode: null, wechatStatus: -1, errorMsg: 'status -1 open verity failed' });
   });
 
   it('personal: taskid and authorize_url, the query, then the push with taskid finishes it', async () => {

@@ -74,6 +74,12 @@ const messageOf = (err: unknown): string => {
   return String(typeof e?.errmsg === 'string' ? e.errmsg : (e?.message ?? err)).slice(0, 500);
 };
 const toInt = (v: string | undefined): number | null => (v !== undefined && /^-?\d{1,10}$/.test(v) ? Number(v) : null);
+/**
+ * A result push's non-zero status is an errcode when it is one of registration's own (61070, 86004, 89247-89255 …);
+ * other values (-1 "open verity failed") are only WeChat's status, shown with its msg, not explained as an errcode.
+ */
+const REGISTER_ERRCODES = new Set([61058, 61070, 86004, 89247, 89248, 89249, 89250, 89251, 89252, 89253, 89254, 89255]);
+const pushErrcode = (status: number | null): number | null => (status !== null && REGISTER_ERRCODES.has(status) ? status : null);
 
 export class MpRegistration {
   private readonly now: () => number;
@@ -328,7 +334,7 @@ export class MpRegistration {
     } else if (infoType === 'notify_third_fastverifybetaapp') {
       task = appid ? store.mpRegister.findBy(componentAppid, 'appid', appid, 'beta') : null;
       if (!task) return null;
-      this.update(task.id, status === 0 ? { verifyStage: 'done', verifyErrcode: null, verifyErrorMsg: null } : { verifyStage: 'failed', verifyErrcode: status, verifyErrorMsg: wechatMsg });
+      this.update(task.id, status === 0 ? { verifyStage: 'done', verifyErrcode: null, verifyErrorMsg: null } : { verifyStage: 'failed', verifyErrcode: pushErrcode(status), verifyErrorMsg: `status ${status ?? '?'} ${wechatMsg}`.trim() });
       return status === 0
         ? { en: `trial mini program ${appid} verified (registration task ${task.id})`, zh: `试用小程序 ${appid} 已认证（注册任务 ${task.id}）` }
         : { en: `verification of trial mini program ${appid} failed: status ${status} ${wechatMsg}`.trim(), zh: `试用小程序 ${appid} 认证失败：状态 ${status} ${wechatMsg}`.trim() };
@@ -340,7 +346,7 @@ export class MpRegistration {
       this.update(task.id, { stage: already ? 'done' : 'authorizing', appid, wechatStatus: 0, errcode: null, errorMsg: null });
       return { en: `registration task ${task.id}: mini program ${appid} created`, zh: `注册任务 ${task.id}：小程序 ${appid} 已创建` };
     }
-    this.update(task.id, { stage: 'failed', wechatStatus: status, errcode: status, errorMsg: wechatMsg || null });
+    this.update(task.id, { stage: 'failed', wechatStatus: status, errcode: pushErrcode(status), errorMsg: pushErrcode(status) === null ? `status ${status ?? '?'} ${wechatMsg}`.trim() : wechatMsg || null });
     return { en: `registration task ${task.id} failed: status ${status ?? '?'} ${wechatMsg}`.trim(), zh: `注册任务 ${task.id} 失败：状态 ${status ?? '?'} ${wechatMsg}`.trim() };
   }
 }
