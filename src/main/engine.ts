@@ -10,6 +10,7 @@ import { toSummary, type OpenAlert, type RelayRefusals, type RelayStatus } from 
 import type { AuthLinkRequest, AuthLinkResponse, PushFrame, QueueFrame } from '../shared/relay-protocol';
 import { summarizeRefusals } from '../shared/refusals';
 import type { Store } from './store';
+import { MpRegistration } from './mp/register';
 import { RelayClient, type RelayClientState } from './relay/client';
 import { DEFAULT_API_BASE_URL, WeChatApiError, WeChatClient, relayEgressAgent } from './api';
 import { AuthorizationService } from './authorization/authorization';
@@ -48,6 +49,8 @@ export class PlatformEngine implements PlatformRuntime {
   readonly batch: BatchRunner;
   /** Mini-program code audits: submitted by the console, decided by pushes or polls. */
   readonly audits: AuditBook;
+  /** Registration tasks of mini programs (enterprise, personal, trial, via an official account). */
+  readonly mpRegister: MpRegistration;
   private readonly crypt: MsgCrypt | null;
   private readonly watchdog: TicketWatchdog;
   private readonly ticketIntervalMs: number;
@@ -144,7 +147,20 @@ export class PlatformEngine implements PlatformRuntime {
     });
     this.audits = new AuditBook({ store, componentAppid, now: this.now });
     this.audits.onChange((record) => emit('mpcode:audit', record));
+    this.mpRegister = new MpRegistration({
+      store,
+      componentAppid,
+      invoke: (spec, appid, req) => this.invokeAs(spec, appid, req),
+      exchangeCode: (code, hint) => this.authorization.exchangeCode(code, hint),
+      registerOnRelay: platform.relayUrl && secrets.deskKey ? (link) => this.registerOnRelay(link) : null,
+      relayPublicUrl: platform.relayUrl ? httpUrl(platform.relayUrl) : null,
+      // The simulator serves WeChat's fastregisterauth page at its API base URL, as it does the authorization pages.
+      ...(authPagesBase ? { registerPageBase: authPagesBase } : {}),
+      now: this.now,
+      onChange: (task) => emit('mpregister:changed', task),
+    });
     this.inbox = new Inbox({
+      registrations: this.mpRegister,
       store,
       componentAppid,
       audits: this.audits,

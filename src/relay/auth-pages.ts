@@ -23,6 +23,17 @@ const PAGES = {
   used: page('已记录 / Already recorded', '<h1>授权已记录</h1><p>此链接的授权结果已经记录过了，无需重复操作。可以关闭此页面，回到控制台查看。</p><p class="en">The authorization for this link was already recorded; nothing more to do. You can close this page and return to the console.</p>'),
   tooMany: page('请求过于频繁 / Too many requests', '<h1>请求过于频繁</h1><p>请稍等一分钟后再刷新此页面。</p><p class="en">Too many requests. Wait a minute, then reload this page.</p>'),
   done: page('授权成功 / Authorized', '<h1>授权成功</h1><p>授权已完成，可以关闭此页面，回到控制台查看。</p><p class="en">Authorization complete. You can close this page and return to the console.</p>'),
+  noTicket: page('确认未完成 / Not confirmed', '<h1>注册确认未完成</h1><p>没有收到注册 ticket，请回到控制台重新生成注册链接。</p><p class="en">No registration ticket arrived. Go back to the console and create a new registration link.</p>'),
+  registered: page('已确认 / Confirmed', '<h1>已确认注册小程序</h1><p>确认已送达控制台，控制台将完成注册。可以关闭此页面，回到控制台查看进度。</p><p class="en">Your confirmation reached the console, which completes the registration. You can close this page and follow the progress in the console.</p>'),
+};
+
+/** A link whose target is WeChat's fast-registration page (a mini program via an official account) lands with ?ticket=. */
+const isFastRegisterLink = (url: string) => {
+  try {
+    return new URL(url).pathname === '/cgi-bin/fastregisterauth';
+  } catch {
+    return false;
+  }
 };
 
 export interface AuthPages {
@@ -76,6 +87,17 @@ export function createAuthPages(ctx: RelayContext, delivery: Delivery): AuthPage
     if (link === null) return refusals.reject(res, req, 404, 'unknown_link', path, undefined, PAGES.notFound);
     if (link === 'expired') return refusals.reject(res, req, 410, 'unknown_link', path, undefined, PAGES.expired);
     // A button, not a redirect: WeChat checks that the request to its page comes from this (registered) domain.
+    if (isFastRegisterLink(link.url)) {
+      return send(
+        res,
+        200,
+        page(
+          '复用公众号资质注册小程序 / Register a mini program',
+          `<h1>复用公众号资质快速注册小程序</h1><p>点击下方按钮，由公众号管理员扫码确认，用公众号的主体资质注册一个新的小程序。</p><p class="en">Click the button; the official account's administrator scans and confirms to register a new mini program with the official account's credentials.</p><p><a class="button" href="${escapeHtml(link.url)}">前往确认 / Confirm</a></p>`,
+        ),
+        'text/html; charset=utf-8',
+      );
+    }
     send(
       res,
       200,
@@ -105,9 +127,14 @@ export function createAuthPages(ctx: RelayContext, delivery: Delivery): AuthPage
     const link = LINK_ID_RE.test(linkId) ? queue.getAuthLink(linkId) : null;
     if (link === null) return refusals.reject(res, req, 404, 'unknown_link', path, undefined, PAGES.notFound);
     if (link === 'expired') return refusals.reject(res, req, 410, 'unknown_link', path, undefined, PAGES.expired);
+    const fastRegister = isFastRegisterLink(link.url);
     const authCode = q['auth_code'] ?? '';
+    const ticket = q['ticket'] ?? '';
     const expiresIn = q['expires_in'] ?? '';
-    if (!/^[\x21-\x7e]{1,512}$/.test(authCode) || !/^\d{0,9}$/.test(expiresIn)) {
+    if (fastRegister) {
+      // Only the ticket, checked for shape; the desk (which made the link) calls account/fastregister with it.
+      if (!/^[\x21-\x7e]{1,512}$/.test(ticket)) return refusals.reject(res, req, 400, ticket ? 'bad_auth_code' : 'missing_query', path, undefined, PAGES.noTicket);
+    } else if (!/^[\x21-\x7e]{1,512}$/.test(authCode) || !/^\d{0,9}$/.test(expiresIn)) {
       return refusals.reject(res, req, 400, authCode ? 'bad_auth_code' : 'missing_query', path, undefined, PAGES.noCode);
     }
     // A second redirect for the same link while the first is being stored: wait for it, then look again.
@@ -117,7 +144,9 @@ export function createAuthPages(ctx: RelayContext, delivery: Delivery): AuthPage
     if (current === null || current === 'expired' || current.usedAt !== null || recordingLinks.has(linkId)) {
       return refusals.reject(res, req, 409, 'link_used', path, undefined, PAGES.used);
     }
-    const body = JSON.stringify({ auth_code: authCode, expires_in: expiresIn ? Number(expiresIn) : null, link: linkId });
+    const body = fastRegister
+      ? JSON.stringify({ ticket, link: linkId })
+      : JSON.stringify({ auth_code: authCode, expires_in: expiresIn ? Number(expiresIn) : null, link: linkId });
     const arrivedAt = Date.now();
     // One push per link, also across a crash between the commit and marking the link used.
     const inserting = queue.insert({ kind: 'auth_redirect', appid: null, query: {}, body, dedupeSource: `auth_redirect link ${linkId}`, receivedAt: arrivedAt });
@@ -133,7 +162,7 @@ export function createAuthPages(ctx: RelayContext, delivery: Delivery): AuthPage
     ctx.lastPushAt = arrivedAt;
     delivery.schedulePump();
     log('info', 'authorization redirect recorded', { seq: result.seq, link: linkId });
-    send(res, 200, PAGES.done, 'text/html; charset=utf-8');
+    send(res, 200, fastRegister ? PAGES.registered : PAGES.done, 'text/html; charset=utf-8');
   }
 
   return { handleAuthLinks, handleAuthorizePage, handleAuthorized };

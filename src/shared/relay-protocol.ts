@@ -15,7 +15,11 @@ export interface PushFrame {
   appid: string | null;
   /** The request's query parameters (timestamp, nonce, msg_signature, signature, encrypt_type, openid, …). */
   query: Record<string, string>;
-  /** The raw request body as received. For auth_redirect, a JSON object with auth_code, expires_in and link. */
+  /**
+   * The raw request body as received. For auth_redirect, a JSON object with auth_code, expires_in and link.
+   * Addition 5: for a link whose url is WeChat's /cgi-bin/fastregisterauth page (a mini program registered via an
+   * official account), the landing records `{ticket, link}` instead: the desk calls account/fastregister with it.
+   */
   body: string;
   /** Epoch ms by which a passive reply must reach the relay (authorizer pushes while a desk is connected), else null. */
   replyDeadline: number | null;
@@ -123,6 +127,8 @@ export interface AuthLinkRequest {
    * Addition 3 (optional): the link id the desk already put in the redirect_uri (`/authorized?link=<id>`),
    * 16-64 of [A-Za-z0-9_-]. The relay registers the link under it (409 if taken); without it the relay makes one.
    * GET /authorized records an auth_redirect only for a known, unexpired link, once per link.
+   * Addition 5: `url` may be WeChat's /cgi-bin/fastregisterauth page; the start page then says "register a mini
+   * program", and GET /authorized takes `ticket` (not auth_code) for it.
    */
   id?: string;
 }

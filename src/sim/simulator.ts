@@ -43,7 +43,9 @@ import type {
   AuthorizeResult,
   CustomMessageRecord,
   TemplateMessageRecord,
+  FastRegisterBetaInput,
   FastRegisterInput,
+  FastVerifyBetaInput,
   FaultSettings,
   ReleaseCheckOptions,
   ReleaseCheckResult,
@@ -335,6 +337,14 @@ export class Simulator {
   fastRegister(input: FastRegisterInput = {}): { appid: string | null; authCode: string | null; push: Promise<PushRecord> } {
     return this.register.complete(input);
   }
+  /** Push a notify_third_fastregisterbetaapp result; on status 0 the trial mini program is created and authorized. */
+  fastRegisterBeta(input: FastRegisterBetaInput): { appid: string | null; push: Promise<PushRecord>; authorized: Promise<PushRecord> | null } {
+    return this.register.completeBeta(input);
+  }
+  /** Push a notify_third_fastverifybetaapp result for a trial mini program's verification. */
+  fastVerifyBeta(input: FastVerifyBetaInput): { push: Promise<PushRecord> } {
+    return this.register.completeVerify(input);
+  }
   /** Push a user message or event for an authorizer to the message URL; resolves with the record (reply included). */
   sendUserMessage(input: UserMessageInput): Promise<PushRecord> {
     return this.k.pushes.userMessage(input);
@@ -400,6 +410,7 @@ export class Simulator {
     }
     if (path.startsWith('/__sim/')) return handleControl(this, req, res, method, url);
     if (await this.pages.handle(req, res, method, url)) return;
+    if (await this.register.handlePage(req, res, method, url)) return;
     const route = this.k.routes.find(path, url.searchParams);
     if (route === undefined) return sendJson(res, 404, errorBody(40066, newRid(), `invalid url: ${path} is not an API the simulator knows`));
     if (route === 'query') {

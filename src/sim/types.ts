@@ -156,6 +156,22 @@ export interface FastRegisterInput {
   componentPhone?: string;
   /** Personal registration: info carries wxuser and idname instead. */
   personal?: { wxuser: string; idname: string };
+  /** Finish this personal task (fastregisterpersonalweapp?action=create answered it): its wxuser, idname and taskid. */
+  taskid?: string;
+}
+
+/** Finish a trial (beta) registration: notify_third_fastregisterbetaapp; status 0 creates and authorizes it. */
+export interface FastRegisterBetaInput {
+  uniqueId: string;
+  status?: number;
+  msg?: string;
+}
+
+/** Finish a trial mini program's verification (verifybetaweapp): notify_third_fastverifybetaapp. */
+export interface FastVerifyBetaInput {
+  appid: string;
+  status?: number;
+  msg?: string;
 }
 
 export interface ReleaseCaseResult {

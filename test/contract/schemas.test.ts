@@ -90,6 +90,14 @@ const VALID: { [M in ApiMethod]: ApiArgs<M> } = {
   'messages/recipients': { appid: 'wx570bc396a51b8ff8', search: 'oUser', limit: 50 },
   'messages/upload': { appid: 'wx570bc396a51b8ff8', type: 'image', filename: 'a.png', dataBase64: 'iVBORw0KGgo=' },
   'messages/send': { appid: 'wx570bc396a51b8ff8', message: { touser: 'oUser0123456789', msgtype: 'text', text: { content: '您好' } } },
+  'mpregister/list': {},
+  'mpregister/createEnterprise': { name: '深圳市某某科技有限公司', code: '91440300MA5F000001', codeType: 1, legalPersonaWechat: 'fa_ren_wx', legalPersonaName: '王五' },
+  'mpregister/createPersonal': { idname: '张三', wxuser: 'zhangsan_wx' },
+  'mpregister/createBeta': { name: '试用小程序', openid: 'oTrialUser0000001' },
+  'mpregister/createViaOa': { oaAppid: 'wx570bc396a51b8ff8', copyWxVerify: true },
+  'mpregister/submitTicket': { id: 1, ticket: 'ticket0123' },
+  'mpregister/refresh': { id: 1 },
+  'mpregister/verifyBeta': { id: 1, enterpriseName: '深圳市某某科技有限公司', code: '91440300MA5F000001', codeType: 1, legalPersonaWechat: 'fa_ren_wx', legalPersonaName: '王五' },
 };
 
 describe('argument schemas', () => {

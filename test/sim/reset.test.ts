@@ -24,7 +24,7 @@ it('menus, options, custom messages, code and audits, fast-register tasks, calls
   let t = await authorizerTokens(ctoken);
   const oa = (path: string, body?: unknown) => call(sim.url, path, body, { access_token: t.oa });
   const mp = (path: string, body?: unknown) => call(sim.url, path, body, { access_token: t.mp });
-  const task = { name: '重置测试有限公司', code: '91440300MA5F000009', code_type: 1, legal_persona_wechat: 'w', legal_persona_name: 'n' };
+  const task = { name: '重置测试有限公司', code: '91440300MA5F000009', code_type: 1, legal_persona_wechat: 'legal_wx', legal_persona_name: 'n' };
   const register = (action: string) => call(sim.url, '/cgi-bin/component/fastregisterweapp', task, { action, component_access_token: ctoken });
 
   expect((await oa('/cgi-bin/menu/create', { button: [{ type: 'click', name: 'a', key: 'k' }] })).errcode).toBe(0);

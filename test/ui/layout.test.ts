@@ -170,6 +170,11 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     }).id;
     await until('the batch run done', () => stack.store.batch.getRun(batchRunId)?.status === 'done');
     stack.sim.setFaults({});
+    // Registration tasks: a via-OA link waiting (links with QR codes) and an enterprise registration that failed.
+    await stack.engine.mpRegister.createViaOa({ oaAppid: firstAppid, copyWxVerify: true });
+    const failedReg = await stack.engine.mpRegister.createEnterprise({ name: '深圳市布局检查科技有限公司', code: '91440300MA5F000003', codeType: 1, legalPersonaWechat: 'layout_wx', legalPersonaName: '布局' });
+    stack.sim.fastRegister({ name: '深圳市布局检查科技有限公司', status: 61070, msg: 'name, idcard, wechat name not in accordance' });
+    await until('the failed registration', () => stack.engine.mpRegister.get(failedReg.id).stage === 'failed');
     server = await startConsoleServer({ runtimeHost: host, port: 0, staticDir: rendererDir, log: () => undefined });
     browser = await launchChromium();
   }, 120_000);
@@ -247,6 +252,13 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
       },
     },
     { name: 'batch-run', open: async (p) => void (await p.locator('[data-test=item-row][data-state=failed]').waitFor()) },
+    {
+      name: 'mp-register',
+      open: async (p) => {
+        await p.locator('[data-test=reg-startLink] img').waitFor();
+        await p.locator('[data-test=reg-failure]').waitFor();
+      },
+    },
   ];
   const routeOf: Record<string, string> = {
     dashboard: '#/dashboard',
@@ -264,6 +276,7 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     workbench: '#/workbench?appid=__FIRST__&endpoint=openapi/quota/get',
     templates: '#/templates?appid=__FIRST__',
     'batch-run': '#/batch?id=__RUN__',
+    'mp-register': '#/mp-register',
   };
 
   for (const language of LANGUAGES) {

@@ -24,6 +24,7 @@ import type { EventOutcome } from '../store/api';
 import { isAppid } from '../store/validate';
 import type { WeChatClient } from '../api';
 import type { AuthorizationService } from '../authorization/authorization';
+import type { MpRegistration } from '../mp/register';
 import { CryptoError, type MsgCrypt } from '../../wechat/crypto';
 import { isReleaseTestAccount, releaseAction } from '../../wechat/release-check';
 import type { TokenManager } from '../tokens/token-manager';
@@ -57,6 +58,8 @@ export interface InboxDeps {
   audits?: AuditBook;
   /** A ticket arrived (dashboard). */
   onTicket?: (receivedAt: number) => void;
+  /** Registration tasks of mini programs (src/main/mp/register.ts): result pushes and via-OA tickets go to them. */
+  registrations?: Pick<MpRegistration, 'onResult' | 'authorized' | 'ticketArrived'>;
 }
 
 const AUDIT_WORDS_ZH = { approved: '审核通过', rejected: '审核未通过', delayed: '审核延后' } as const;
@@ -70,6 +73,8 @@ const PUSH_KINDS: readonly string[] = ['component', 'authorizer', 'auth_redirect
 type Prepared =
   | { type: 'failed'; event: EventInput }
   | { type: 'redirect'; event: EventInput; code: string; link: string | null }
+  /** The relay's landing for a mini program registered via an official account: a ticket for account/fastregister. */
+  | { type: 'ticket'; event: EventInput; ticket: string; link: string | null }
   | { type: 'message'; event: EventInput; msg: XmlObject };
 
 /** What runs after the batch commits: effects that call WeChat, then announcements to the UI. */
@@ -179,11 +184,15 @@ export class Inbox {
       rawBody: push.body,
     };
     if (push.kind === 'auth_redirect') {
-      let body: { auth_code?: unknown; link?: unknown };
+      let body: { auth_code?: unknown; link?: unknown; ticket?: unknown };
       try {
         body = JSON.parse(push.body) as typeof body;
       } catch {
         body = {};
+      }
+      const ticket = typeof body?.ticket === 'string' && body.ticket ? body.ticket : null;
+      if (ticket && typeof body.link === 'string') {
+        return { type: 'ticket', ticket, link: body.link, event: { ...base, appid: null, status: 'ok', plaintext: push.body, infoType: 'fastregister_ticket', dedupeKey: `fastregister_ticket:${ticket}` } };
       }
       const code = typeof body?.auth_code === 'string' && body.auth_code ? body.auth_code : null;
       if (!code) return { type: 'failed', event: { ...base, appid: null, status: 'failed', ...reasonFields({ en: 'the authorization redirect carries no auth_code', zh: '授权回跳中没有 auth_code' }) } };
@@ -226,6 +235,13 @@ export class Inbox {
       if (!duplicate) after.push(() => this.emit(res.id, 'new'));
       // WeChat shows the user an error if an authorizer push gets a bad answer; `success` keeps it quiet.
       return { eventId: res.id, status: 'failed', duplicate, reply: push.kind === 'authorizer' ? 'success' : null };
+    }
+    if (p.type === 'ticket') {
+      if (!duplicate) {
+        this.scheduleTicket(res.id, after, p.ticket, p.link);
+        after.push(() => this.emit(res.id, 'new'));
+      }
+      return { eventId: res.id, status: 'ok', duplicate, reply: null };
     }
     if (p.type === 'redirect') {
       if (!duplicate) {
@@ -329,7 +345,10 @@ export class Inbox {
     try {
       store.transaction(() => {
         store.events.setOutcome(e.id, { status: 'ok', failReason: null, handledNote: null });
-        if (e.kind === 'auth_redirect') {
+        if (e.kind === 'auth_redirect' && e.infoType === 'fastregister_ticket') {
+          const body = JSON.parse(e.plaintext!) as { ticket?: string; link?: string };
+          this.scheduleTicket(e.id, after, String(body.ticket), typeof body.link === 'string' && body.link ? body.link : null);
+        } else if (e.kind === 'auth_redirect') {
           const body = JSON.parse(e.plaintext!) as { auth_code?: string; link?: string };
           const link = typeof body.link === 'string' && body.link ? body.link : null;
           this.schedule(e.id, after, () => this.deps.authorization.exchangeRedirect(String(body.auth_code), link), EXCHANGE, authorizedNote);
@@ -439,7 +458,7 @@ export class Inbox {
         const code = field(msg, 'AuthorizationCode');
         const appid = field(msg, 'AuthorizerAppid');
         if (!code) return this.setNote(eventId, { en: `${infoType} without AuthorizationCode: nothing to exchange`, zh: `${infoType} 推送中没有 AuthorizationCode：无可换取` });
-        this.schedule(eventId, after, () => authorization.exchangeCode(code, { authorizerAppid: appid, preAuthCode: field(msg, 'PreAuthCode') }), EXCHANGE, authorizedNote);
+        this.schedule(eventId, after, () => this.registered(authorization.exchangeCode(code, { authorizerAppid: appid, preAuthCode: field(msg, 'PreAuthCode') })), EXCHANGE, authorizedNote);
         return;
       }
       case 'unauthorized': {
@@ -448,11 +467,17 @@ export class Inbox {
         authorization.revoke(appid);
         return this.setNote(eventId, { en: `revoked ${appid}; its tokens were dropped`, zh: `${appid} 已取消授权，它的令牌已删除` });
       }
+      case 'notify_third_fastregisterbetaapp':
+      case 'notify_third_fastverifybetaapp': {
+        const note = this.deps.registrations?.onResult(infoType, msg);
+        return this.setNote(eventId, note ?? { en: `InfoType ${infoType} stored; no registration task of this desk matches`, zh: `InfoType ${infoType} 已保存；本机没有与之对应的注册任务` });
+      }
       case 'notify_third_fasteregister': {
         const status = field(msg, 'status');
         const code = field(msg, 'auth_code');
+        this.deps.registrations?.onResult(infoType, msg);
         if (status === '0' && code) {
-          this.schedule(eventId, after, () => authorization.exchangeCode(code, { authorizerAppid: field(msg, 'appid') }), EXCHANGE, (a) => ({
+          this.schedule(eventId, after, () => this.registered(authorization.exchangeCode(code, { authorizerAppid: field(msg, 'appid') })), EXCHANGE, (a) => ({
             en: `fast-registered mini program ${a.appid} authorized`,
             zh: `快速注册的小程序 ${a.appid} 已授权`,
           }));
@@ -468,6 +493,32 @@ export class Inbox {
       default:
         return this.setNote(eventId, { en: `InfoType ${infoType ?? '(none)'} stored; no action needed`, zh: `InfoType ${infoType ?? '（无）'} 已保存，无需处理` });
     }
+  }
+
+  /** A code exchange that may finish a registration task (its mini program is an authorizer now). */
+  private registered(exchange: Promise<Authorizer>): Promise<Authorizer> {
+    return exchange.then((a) => {
+      this.deps.registrations?.authorized(a.appid);
+      return a;
+    });
+  }
+
+  /** The via-OA registration's ticket: account/fastregister and the code exchange, after the batch commits. */
+  private scheduleTicket(eventId: number, after: After, ticket: string, link: string | null): void {
+    const registrations = this.deps.registrations;
+    this.schedule(
+      eventId,
+      after,
+      () => {
+        if (!registrations) return Promise.reject(new ServiceError('conflict', { en: 'this desk does not handle mini-program registrations', zh: '本机不处理小程序注册' }));
+        return registrations.ticketArrived(ticket, link);
+      },
+      { en: 'mini-program registration (account/fastregister)', zh: '小程序注册（account/fastregister）' },
+      (t) =>
+        t.stage === 'done'
+          ? { en: `registration task ${t.id}: mini program ${t.appid} registered and authorized`, zh: `注册任务 ${t.id}：小程序 ${t.appid} 已注册并授权` }
+          : { en: `registration task ${t.id}: ${t.stage} ${t.errcode ?? ''} ${t.errorMsg ?? ''}`.trim(), zh: `注册任务 ${t.id}：${t.stage} ${t.errcode ?? ''} ${t.errorMsg ?? ''}`.trim() },
+    );
   }
 
   /** TEMPLATESENDJOBFINISH: the delivery status, joined to the console's send by msgid (store.templates), in the batch. */

@@ -35,6 +35,7 @@ import { SqlBatch } from './batch';
 import { SqlMenuHistory } from './menu-history';
 import { SqlMpAudits, type MpAuditsRepo } from './mp-audits';
 import { SqlTemplates, type TemplatesRepo } from './templates';
+import { SqlMpRegister } from './mp-register';
 import { SqlOaUsers } from './oa-users';
 
 export type * from './api';
@@ -103,6 +104,8 @@ export class Store {
   readonly templates: TemplatesRepo;
   readonly oaUsers: OaUsersRepo;
   readonly mpAudits: MpAuditsRepo;
+  /** Registration tasks of mini programs. */
+  readonly mpRegister: SqlMpRegister;
   readonly path: string;
   readonly secretStoreKind: string;
   private readonly db: Database.Database;
@@ -148,6 +151,7 @@ export class Store {
     this.templates = new SqlTemplates(db, now);
     this.oaUsers = new SqlOaUsers(db);
     this.mpAudits = new SqlMpAudits(db);
+    this.mpRegister = new SqlMpRegister(db, now);
   }
 
   /** Runs fn in one transaction (nested calls become savepoints); rolls back if it throws. */

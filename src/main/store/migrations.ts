@@ -492,7 +492,8 @@ export const MIGRATIONS: readonly string[] = [
     FROM events WHERE kind = 'authorizer' AND status = 'ok' AND appid IS NOT NULL AND from_user IS NOT NULL AND msg_type IS NOT NULL
     ORDER BY id
     ON CONFLICT`)}
-  `,  // 13: mini-program code audits as the desk saw them (src/shared/mp/audits.ts): each submit_audit the console made,
+  `,
+  // 13: mini-program code audits as the desk saw them (src/shared/mp/audits.ts): each submit_audit the console made,
   //     then the status the weapp_audit_* pushes or get_auditstatus polls reported; and the console's audit
   //     withdrawals, which WeChat limits (5 a day, 10 a month) but does not count for us.
   `
@@ -521,6 +522,40 @@ export const MIGRATIONS: readonly string[] = [
     at INTEGER NOT NULL
   ) STRICT;
   CREATE INDEX mp_audit_undos_by_account ON mp_audit_undos (component_appid, appid, at);
+  `,
+  // 14: registration tasks of mini programs (src/main/mp/register.ts): enterprise, personal, trial (beta) and via an
+  //     official account; the form's inputs (no secrets), the stage, WeChat's ids for the task (taskid, unique_id, the
+  //     via-OA link id), the new mini program, and the error. Result pushes and queries find their task by these ids.
+  `
+  CREATE TABLE mp_register_tasks (
+    id INTEGER PRIMARY KEY,
+    component_appid TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('enterprise', 'personal', 'beta', 'via_oa')),
+    name TEXT NOT NULL,
+    inputs TEXT NOT NULL,
+    stage TEXT NOT NULL CHECK (stage IN ('submitted', 'waiting', 'registering', 'authorizing', 'done', 'failed')),
+    wechat_status INTEGER,
+    taskid TEXT,
+    unique_id TEXT,
+    authorize_url TEXT,
+    link_id TEXT,
+    start_url TEXT,
+    register_url TEXT,
+    appid TEXT,
+    errcode INTEGER,
+    error_msg TEXT,
+    verify_stage TEXT CHECK (verify_stage IN ('waiting', 'done', 'failed')),
+    verify_errcode INTEGER,
+    verify_error_msg TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    finished_at INTEGER
+  ) STRICT;
+  CREATE INDEX mp_register_by_platform ON mp_register_tasks (component_appid, id);
+  CREATE INDEX mp_register_by_taskid ON mp_register_tasks (component_appid, taskid) WHERE taskid IS NOT NULL;
+  CREATE INDEX mp_register_by_unique ON mp_register_tasks (component_appid, unique_id) WHERE unique_id IS NOT NULL;
+  CREATE UNIQUE INDEX mp_register_by_link ON mp_register_tasks (link_id) WHERE link_id IS NOT NULL;
+  CREATE INDEX mp_register_by_appid ON mp_register_tasks (component_appid, appid) WHERE appid IS NOT NULL;
   `,
 ];
 

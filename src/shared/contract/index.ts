@@ -26,6 +26,7 @@ import { eventsEvents, eventsMethods } from './events';
 import { exportEvents, exportMethods } from './export';
 import { messagesMethods } from './messages';
 import { mpcodeEvents, mpcodeMethods } from './mpcode';
+import { mpregisterEvents, mpregisterMethods } from './mpregister';
 import { oaMethods } from './oa';
 import { relayEvents, relayMethods } from './relay';
 import { setupEvents, setupMethods } from './setup';
@@ -43,6 +44,7 @@ export * from './events';
 export * from './export';
 export * from './messages';
 export * from './mpcode';
+export * from './mpregister';
 export * from './oa';
 export * from './relay';
 export * from './setup';
@@ -68,6 +70,7 @@ export const CONTRACT_DOMAINS = {
   templates: { methods: templatesMethods, events: {} },
   messages: { methods: messagesMethods, events: {} },
   mpcode: { methods: mpcodeMethods, events: mpcodeEvents },
+  mpregister: { methods: mpregisterMethods, events: mpregisterEvents },
 };
 
 // ---------------------------------------------------------------- methods
@@ -89,6 +92,7 @@ const methodSpecs = /* @__PURE__ */ (() => ({
   ...templatesMethods,
   ...messagesMethods,
   ...mpcodeMethods,
+  ...mpregisterMethods,
 }))();
 /** Each method's declaration: `args(kit)` builds its zod schema (main process only), `result` names its type. */
 export const METHOD_SPECS: Readonly<typeof methodSpecs> = methodSpecs;
@@ -119,6 +123,7 @@ const eventSpecs = /* @__PURE__ */ (() => ({
   ...appEvents,
   ...batchEvents,
   ...mpcodeEvents,
+  ...mpregisterEvents,
 }))();
 
 export type AppEvents = { [E in keyof typeof eventSpecs]: (typeof eventSpecs)[E] };

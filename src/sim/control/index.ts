@@ -227,11 +227,37 @@ export const CONTROL_ENDPOINTS: readonly ControlEndpoint[] = [
   {
     method: 'POST',
     path: '/__sim/fastregister',
-    params: '{status?, msg?, name?, code?, codeType?, legalPersonaWechat?, legalPersonaName?, componentPhone?, personal?}',
-    help: 'finish a fast registration (notify_third_fasteregister push)',
+    params: '{status?, msg?, name?, code?, codeType?, legalPersonaWechat?, legalPersonaName?, componentPhone?, personal?, taskid?}',
+    help: 'finish a fast registration (notify_third_fasteregister push): the enterprise task of that name, or the personal task taskid',
     handler: async ({ sim, body }) => {
+      if (body.status !== undefined && !Number.isSafeInteger(body.status)) throw new RangeError('status must be an integer (0 success)');
+      if (body.taskid !== undefined && (typeof body.taskid !== 'string' || !body.taskid)) throw new RangeError('taskid must be the taskid fastregisterpersonalweapp answered');
       const r = sim.fastRegister(body as FastRegisterInput);
       return { appid: r.appid, authCode: r.authCode, push: await r.push };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/__sim/fastregister-beta',
+    params: '{uniqueId, status?, msg?}',
+    help: 'finish a trial (beta) registration (notify_third_fastregisterbetaapp push; on status 0 the new mini program is authorized)',
+    handler: async ({ sim, body: b }) => {
+      if (b.status !== undefined && !Number.isSafeInteger(b.status)) throw new RangeError('status must be an integer (0 success)');
+      if (b.msg !== undefined && typeof b.msg !== 'string') throw new RangeError('msg must be a string');
+      const r = sim.fastRegisterBeta({ uniqueId: text(b.uniqueId, 'uniqueId'), status: b.status as number | undefined, msg: b.msg as string | undefined });
+      return { appid: r.appid, push: await r.push, authorized: r.authorized ? await r.authorized : null };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/__sim/fastverify-beta',
+    params: '{appid, status?, msg?}',
+    help: "finish a trial mini program's verification (notify_third_fastverifybetaapp push)",
+    handler: async ({ sim, body: b }) => {
+      if (b.status !== undefined && !Number.isSafeInteger(b.status)) throw new RangeError('status must be an integer (0 success)');
+      if (b.msg !== undefined && typeof b.msg !== 'string') throw new RangeError('msg must be a string');
+      const r = sim.fastVerifyBeta({ appid: text(b.appid, 'appid'), status: b.status as number | undefined, msg: b.msg as string | undefined });
+      return { push: await r.push };
     },
   },
   ...MP_CONTROL_ENDPOINTS,
