@@ -14,6 +14,7 @@ import { dashboardHandlers } from './dashboard';
 import { eventsHandlers } from './events';
 import { exportHandlers } from './export';
 import { messagesHandlers } from './messages';
+import { mpHandlers } from './mp';
 import { oaHandlers } from './oa';
 import { relayHandlers } from './relay';
 import { setupHandlers } from './setup';
@@ -40,5 +41,6 @@ export function createHandlers(host: RuntimeHost) {
     ...workbenchHandlers(host),
     ...templatesHandlers(host),
     ...messagesHandlers(host),
+    ...mpHandlers(host),
   } satisfies ApiHandlers;
 }
