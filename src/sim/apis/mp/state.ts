@@ -148,6 +148,8 @@ export interface MpSettingsState {
   nickname: string;
   signature: string;
   headImageUrl: string;
+  /** The crop box of the latest modifyheadimage. */
+  headCrop: { x1: number; y1: number; x2: number; y2: number } | null;
   /** Nickname changes count by year (D setnickname: 2 a year); avatar and intro changes by month. */
   nicknameUsed: { period: string; count: number };
   headUsed: { period: string; count: number };

@@ -93,6 +93,7 @@ export class SettingsApis implements SimFamily {
         nickname: p?.nickName ?? '',
         signature: p?.signature ?? '',
         headImageUrl: p?.headImg ?? '',
+        headCrop: null,
         nicknameUsed: { period: '', count: 0 },
         headUsed: { period: '', count: 0 },
         signatureUsed: { period: '', count: 0 },
@@ -222,6 +223,7 @@ export class SettingsApis implements SimFamily {
         if (u.count >= HEAD_QUOTA_PER_MONTH) throw new ApiError(85049, `头像修改次数已用完 head image changes used: ${u.count} of ${HEAD_QUOTA_PER_MONTH} this month`);
         u.count++;
         s.headImageUrl = `http://wx.qlogo.cn/mmhead/${m.sha256.slice(0, 32)}/0`;
+        s.headCrop = box;
         return ok();
       }),
       route(spec.modifySignature, ({ body, principal }) => {
