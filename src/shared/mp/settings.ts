@@ -25,7 +25,10 @@ export const DOMAIN_ACTIONS = ['add', 'delete', 'set', 'get'] as const;
 export type DomainAction = (typeof DOMAIN_ACTIONS)[number];
 
 export const SETTINGS_LIMITS = {
-  /** WeChat's naming rule: 4-30 characters where a Chinese (any non-ASCII) character counts as 2. */
+  /**
+   * WeChat's naming rule (小程序名称、简称设置规范, as quoted on developers.weixin.qq.com/community): 4-30 characters,
+   * 一个中文字等于2个字符; counted here as any non-ASCII character 2.
+   */
   nicknameMin: 4,
   nicknameMax: 30,
   /** The intro (功能介绍): 4-120 characters. */
