@@ -78,7 +78,8 @@ describe('simulator: one mini program\'s settings', () => {
     expect((await as(mp, '/cgi-bin/account/modifysignature', { signature: '为门店顾客提供线上点单' })).errcode).toBe(0);
     const after = await as(mp, '/cgi-bin/account/getaccountbasicinfo');
     expect(after.head_image_info.modify_used_count).toBe(5);
-    expect(after.head_image_info.head_image_url).toMatch(/^http:\/\/wx\.qlogo\.cn\/mmhead\//);
+    expect(after.head_image_info.head_image_url).toMatch(/\/mmopen\/[0-9a-f]{40}\/0$/);
+    expect((await fetch(after.head_image_info.head_image_url)).status).toBe(200);
     expect(after.signature_info).toMatchObject({ signature: '为门店顾客提供线上点单', modify_used_count: 1 });
     // A new month gives the quota back.
     sim.advanceClock(32 * 86_400);

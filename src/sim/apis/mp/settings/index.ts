@@ -201,7 +201,8 @@ export class SettingsApis implements SimFamily {
         const u = this.used(s.headUsed, this.month());
         if (u.count >= HEAD_QUOTA_PER_MONTH) throw new ApiError(85049, `头像修改次数已用完 head image changes used: ${u.count} of ${HEAD_QUOTA_PER_MONTH} this month`);
         u.count++;
-        s.headImageUrl = `http://wx.qlogo.cn/mmhead/${m.sha256.slice(0, 32)}/0`;
+        // WeChat's CDN path, served by the simulator itself like the seeded avatars.
+        s.headImageUrl = k.state.localImages({ ...k.state.profile(principal.appid)!, headImg: `http://wx.qlogo.cn/mmopen/${m.sha256.slice(0, 40)}/0` }).headImg;
         s.headCrop = box;
         return ok();
       }),
