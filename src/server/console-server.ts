@@ -19,6 +19,7 @@ import { HttpRefusal, readBody, sendJson } from '../node/http';
 import {
   HTTP_API_PREFIX,
   MESSAGES_UPLOAD_BODY_BYTES,
+  MP_UPLOAD_BODY_BYTES,
   HTTP_EVENTS_PATH,
   SESSION_TOKEN_HEADER,
   SESSION_TOKEN_PARAM,
@@ -127,7 +128,12 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       return;
     }
     // A media upload carries its file as base64 (up to a 10 MB video); every other method stays at 1 MiB.
-    const bodyLimit = pathname === `${HTTP_API_PREFIX}messages/upload` ? MESSAGES_UPLOAD_BODY_BYTES : MAX_BODY_BYTES;
+    const bodyLimit =
+      pathname === `${HTTP_API_PREFIX}messages/upload`
+        ? MESSAGES_UPLOAD_BODY_BYTES
+        : pathname === `${HTTP_API_PREFIX}mp/upload` || pathname === `${HTTP_API_PREFIX}mp/setAvatar`
+          ? MP_UPLOAD_BODY_BYTES
+          : MAX_BODY_BYTES;
     let text: string;
     try {
       text = (await readBody(req, bodyLimit)).toString('utf8');

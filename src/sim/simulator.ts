@@ -20,7 +20,7 @@ import { AuditApis, type DecideInput } from './apis/mp/audit';
 import { CodeApis } from './apis/mp/code';
 import { RegisterApis } from './apis/mp/register';
 import { ReleaseApis } from './apis/mp/release';
-import { SettingsApis } from './apis/mp/settings';
+import { SettingsApis, type MpSettingsConfig } from './apis/mp/settings';
 import { MpStore, type AuditSettings } from './apis/mp/state';
 import { TemplateLibraryApis } from './apis/mp/template';
 import { CustomServiceApis } from './apis/oa/custom-service';
@@ -72,6 +72,7 @@ export class Simulator {
   private readonly link: LinkApis;
   private readonly audit: AuditApis;
   private readonly register: RegisterApis;
+  private readonly mpSettings: SettingsApis;
   /** Code and audits of the mini programs, shared by the mp families. */
   private readonly mp = new MpStore();
   private ticketTimer: NodeJS.Timeout | null = null;
@@ -91,6 +92,7 @@ export class Simulator {
     this.menu = new MenuApis(k, this.link);
     this.audit = new AuditApis(k, mp);
     this.register = new RegisterApis(k);
+    this.mpSettings = new SettingsApis(k, mp, this.media);
     this.families = [
       new ComponentApis(k),
       new QuotaApis(k),
@@ -100,7 +102,7 @@ export class Simulator {
       this.customService,
       this.media,
       this.register,
-      new SettingsApis(k),
+      this.mpSettings,
       new TemplateLibraryApis(k, mp),
       new CodeApis(k, mp),
       this.audit,
@@ -384,6 +386,22 @@ export class Simulator {
   miniProgram(appid: string) {
     const { commit, audits, live, history, gray, undo, privacyScanning, categories } = this.mp.of(appid);
     return { commit, audits, live, history, gray, undo, privacyScanning, categories };
+  }
+  /** Decides a nickname audit in progress and pushes wxa_nickname_audit (mp/settings). */
+  decideNicknameAudit(appid: string, input: { result: 'approve' | 'reject'; reason?: string; auditId?: number }): Promise<PushRecord> {
+    return this.mpSettings.decideNickname(appid, input);
+  }
+  /** Decides a category audit and pushes wxa_category_audit; an approved category appears in get_category. */
+  decideCategoryAudit(appid: string, input: { first: number; second: number; result: 'approve' | 'reject'; reason?: string }): Promise<PushRecord> {
+    return this.mpSettings.decideCategory(appid, input);
+  }
+  /** The platform's server and webview domains, tester limit, category limits, manual-audit words (mp/settings). */
+  mpSettingsConfig(patch: Partial<MpSettingsConfig> = {}): MpSettingsConfig {
+    return this.mpSettings.setConfig(patch);
+  }
+  /** A mini program's settings as the simulator keeps them. */
+  miniProgramSettings(appid: string) {
+    return this.mpSettings.snapshot(appid);
   }
   /** The platform's audit quota this month. */
   auditQuota() {

@@ -259,6 +259,15 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
         await p.locator('[data-test=reg-failure]').waitFor();
       },
     },
+    // One mini program's settings: the basic info, then the other tabs of the same screen.
+    { name: 'mini-programs', open: async (p) => void (await p.locator('[data-test=mp-intro-quota]').waitFor()) },
+    ...(['categories', 'domains', 'testers', 'privacy', 'visit'] as const).map((tab) => ({
+      name: `mini-programs-${tab}`,
+      open: async (p: Page) => {
+        await p.locator(`#tab-${tab}`).click();
+        await p.locator(`[data-test=${{ categories: 'mp-cat-table', domains: 'mp-save-server', testers: 'mp-tester-bind', privacy: 'mp-privacy-save', visit: 'mp-visit-status' }[tab]}]`).waitFor();
+      },
+    })),
   ];
   const routeOf: Record<string, string> = {
     dashboard: '#/dashboard',
@@ -277,6 +286,8 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     templates: '#/templates?appid=__FIRST__',
     'batch-run': '#/batch?id=__RUN__',
     'mp-register': '#/mp-register',
+    'mini-programs': '#/mini-programs?appid=__MP__',
+    ...Object.fromEntries(['categories', 'domains', 'testers', 'privacy', 'visit'].map((tab) => [`mini-programs-${tab}`, '#/mini-programs?appid=__MP__'])),
   };
 
   for (const language of LANGUAGES) {
@@ -290,7 +301,7 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
           await page.goto(server.url);
           for (const screen of screens) {
             await page.keyboard.press('Escape'); // close a drawer left open by the screen before
-            await page.evaluate((h) => (window.location.hash = h), routeOf[screen.name]!.replace('__FIRST__', firstAppid).replace('__RUN__', String(batchRunId)));
+            await page.evaluate((h) => (window.location.hash = h), routeOf[screen.name]!.replace('__FIRST__', firstAppid).replace('__RUN__', String(batchRunId)).replace('__MP__', stack.sim.seededAccount(1).appid));
             await screen.open(page);
             // Measure the settled page: fonts loaded, drawers done sliding in.
             await page.evaluate(() => document.fonts.ready);

@@ -263,6 +263,7 @@ export class Inbox {
     if (duplicate) return { eventId: res.id, status: 'ok', duplicate: true, reply: 'success' };
     this.noteTemplateJobFinish(res.id, push.appid, p.msg);
     this.noteAudit(res.id, push.appid, p.msg, after);
+    this.noteMpSettingsAudit(res.id, p.msg);
     const reply = this.replyTo(res.id, push.appid, p.msg, started, after);
     after.push(() => this.emit(res.id, 'new'));
     return { eventId: res.id, status: 'ok', duplicate: false, reply };
@@ -556,6 +557,21 @@ export class Inbox {
     });
     // Already known (a poll got there first, or a redelivered push): nothing new to announce.
     if (pending?.auditid !== record.auditid || pending.state !== record.state) after.push(() => book.announce(record));
+  }
+
+  /** wxa_nickname_audit / wxa_category_audit (lower-case ret 3 approved, 2 rejected): a note saying the result. */
+  private noteMpSettingsAudit(eventId: number, msg: XmlObject): void {
+    const event = field(msg, 'Event');
+    if (event !== 'wxa_nickname_audit' && event !== 'wxa_category_audit') return;
+    const ok = field(msg, 'ret') === '3';
+    const reason = (field(msg, 'reason') ?? '').slice(0, 300);
+    if (event === 'wxa_nickname_audit') {
+      const name = (field(msg, 'nickname') ?? '').slice(0, 60);
+      this.setNote(eventId, ok ? { zh: `名称审核通过：${name}`, en: `name audit approved: ${name}` } : { zh: `名称审核未通过：${name}，原因：${reason}`, en: `name audit rejected: ${name}; reason: ${reason}` });
+      return;
+    }
+    const which = `${field(msg, 'first') ?? '?'}/${field(msg, 'second') ?? '?'}`;
+    this.setNote(eventId, ok ? { zh: `类目审核通过：${which}`, en: `category audit approved: ${which}` } : { zh: `类目审核未通过：${which}，原因：${reason}`, en: `category audit rejected: ${which}; reason: ${reason}` });
   }
 
   /** The passive reply for an authorizer message: the release-check rules for WeChat's test accounts, else `success`. */

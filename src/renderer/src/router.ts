@@ -12,6 +12,7 @@ import { routes as dashboard } from './domains/dashboard/routes';
 import { routes as events } from './domains/events/routes';
 import { routes as menus } from './domains/menus/routes';
 import { routes as messages } from './domains/messages/routes';
+import { routes as miniprograms } from './domains/miniprograms/routes';
 import { routes as mpregister } from './domains/mpregister/routes';
 import { routes as setup } from './domains/setup/routes';
 import { routes as workbench } from './domains/workbench/routes';
@@ -27,7 +28,7 @@ declare module 'vue-router' {
 }
 
 /** In menu order. */
-const screens: RouteRecordRaw[] = [...dashboard, ...events, ...authorizers, ...authorize, ...menus, ...templates, ...messages, ...mpregister, ...batch, ...apilog, ...workbench, ...setup];
+const screens: RouteRecordRaw[] = [...dashboard, ...events, ...authorizers, ...authorize, ...menus, ...templates, ...messages, ...miniprograms, ...mpregister, ...batch, ...apilog, ...workbench, ...setup];
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/dashboard' },

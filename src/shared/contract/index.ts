@@ -27,6 +27,7 @@ import { exportEvents, exportMethods } from './export';
 import { messagesMethods } from './messages';
 import { mpcodeEvents, mpcodeMethods } from './mpcode';
 import { mpregisterEvents, mpregisterMethods } from './mpregister';
+import { mpMethods } from './mp';
 import { oaMethods } from './oa';
 import { relayEvents, relayMethods } from './relay';
 import { setupEvents, setupMethods } from './setup';
@@ -45,6 +46,7 @@ export * from './export';
 export * from './messages';
 export * from './mpcode';
 export * from './mpregister';
+export * from './mp';
 export * from './oa';
 export * from './relay';
 export * from './setup';
@@ -71,6 +73,7 @@ export const CONTRACT_DOMAINS = {
   messages: { methods: messagesMethods, events: {} },
   mpcode: { methods: mpcodeMethods, events: mpcodeEvents },
   mpregister: { methods: mpregisterMethods, events: mpregisterEvents },
+  mp: { methods: mpMethods, events: {} },
 };
 
 // ---------------------------------------------------------------- methods
@@ -93,6 +96,7 @@ const methodSpecs = /* @__PURE__ */ (() => ({
   ...messagesMethods,
   ...mpcodeMethods,
   ...mpregisterMethods,
+  ...mpMethods,
 }))();
 /** Each method's declaration: `args(kit)` builds its zod schema (main process only), `result` names its type. */
 export const METHOD_SPECS: Readonly<typeof methodSpecs> = methodSpecs;

@@ -65,7 +65,51 @@ export const MP_CONTROL_ENDPOINTS: readonly ControlEndpoint[] = [
     handler: ({ sim, appid }) => {
       const kind = sim.profile(appid)?.kind;
       if (!kind) throw new RangeError(`unknown account ${appid}`);
-      return kind === 'mp' ? { appid, kind, ...sim.miniProgram(appid) } : { appid, kind, note: 'an official account has no mini-program code' };
+      return kind === 'mp' ? { appid, kind, ...sim.miniProgram(appid), settings: sim.miniProgramSettings(appid) } : { appid, kind, note: 'an official account has no mini-program code' };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/__sim/nickname-audit',
+    params: '{appid, result: "approve"|"reject", reason?, auditId?, wait?}',
+    help: 'decide a nickname audit in progress (the latest unless auditId); pushes wxa_nickname_audit (ret 3 approved, 2 rejected)',
+    handler: async ({ sim, body: b }) => {
+      if (b.result !== 'approve' && b.result !== 'reject') throw new RangeError('result must be "approve" or "reject"');
+      if (b.reason !== undefined && (typeof b.reason !== 'string' || !b.reason)) throw new RangeError('reason must be a non-empty string');
+      if (b.auditId !== undefined && !Number.isSafeInteger(b.auditId)) throw new RangeError('auditId must be an integer (setnickname answered it as audit_id)');
+      const push = sim.decideNicknameAudit(appidOf(b.appid), { result: b.result, reason: b.reason as string | undefined, auditId: b.auditId as number | undefined });
+      return b.wait === false ? { ok: true } : await push;
+    },
+  },
+  {
+    method: 'POST',
+    path: '/__sim/category-audit',
+    params: '{appid, first, second, result: "approve"|"reject", reason?, wait?}',
+    help: 'decide the audit of a category added with certificates; pushes wxa_category_audit; an approved one appears in get_category',
+    handler: async ({ sim, body: b }) => {
+      if (b.result !== 'approve' && b.result !== 'reject') throw new RangeError('result must be "approve" or "reject"');
+      if (!Number.isSafeInteger(b.first) || !Number.isSafeInteger(b.second)) throw new RangeError('first and second must be category ids (integers)');
+      if (b.reason !== undefined && (typeof b.reason !== 'string' || !b.reason)) throw new RangeError('reason must be a non-empty string');
+      const push = sim.decideCategoryAudit(appidOf(b.appid), { first: b.first as number, second: b.second as number, result: b.result, reason: b.reason as string | undefined });
+      return b.wait === false ? { ok: true } : await push;
+    },
+  },
+  {
+    method: 'GET',
+    path: '/__sim/platform-domains',
+    help: "the platform's server and webview domains and the other mini-program settings limits",
+    handler: ({ sim }) => sim.mpSettingsConfig(),
+  },
+  {
+    method: 'POST',
+    path: '/__sim/platform-domains',
+    params: '{serverDomains?: [host], webviewDomains?: [host], testerLimit?, categoryLimit?, categoryChangesPerMonth?, manualAuditWords?: [word]}',
+    help: "the platform's configured domains (a mini program's domains must be them or their subdomains: 85018, 89020, 89021), tester limit (85002), category limits, the words that send a nickname to manual audit",
+    handler: ({ sim, body: b }) => {
+      const known = ['serverDomains', 'webviewDomains', 'testerLimit', 'categoryLimit', 'categoryChangesPerMonth', 'manualAuditWords'];
+      const unknown = Object.keys(b).filter((k) => !known.includes(k));
+      if (unknown.length) throw new RangeError(`unknown setting ${unknown.join(', ')}; known: ${known.join(', ')}`);
+      return sim.mpSettingsConfig(b as never);
     },
   },
 ];

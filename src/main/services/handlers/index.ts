@@ -15,6 +15,7 @@ import { eventsHandlers } from './events';
 import { exportHandlers } from './export';
 import { messagesHandlers } from './messages';
 import { mpregisterHandlers } from './mpregister';
+import { mpHandlers } from './mp';
 import { oaHandlers } from './oa';
 import { relayHandlers } from './relay';
 import { setupHandlers } from './setup';
@@ -42,5 +43,6 @@ export function createHandlers(host: RuntimeHost) {
     ...templatesHandlers(host),
     ...messagesHandlers(host),
     ...mpregisterHandlers(host),
+    ...mpHandlers(host),
   } satisfies ApiHandlers;
 }

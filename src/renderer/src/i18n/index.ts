@@ -14,6 +14,7 @@ import * as dashboard from '../domains/dashboard/i18n';
 import * as events from '../domains/events/i18n';
 import * as menus from '../domains/menus/i18n';
 import * as messagesDomain from '../domains/messages/i18n';
+import * as miniprograms from '../domains/miniprograms/i18n';
 import * as mpregister from '../domains/mpregister/i18n';
 import * as relay from '../domains/relay/i18n';
 import * as setup from '../domains/setup/i18n';
@@ -27,7 +28,7 @@ export type Locale = (typeof LOCALES)[number];
 const STORAGE_KEY = 'wxopen.locale';
 
 /** Every domain's strings. */
-export const catalogues = { common, app, setup, dashboard, relay, events, authorizers, authorize, menus, templates, messages: messagesDomain, mpregister, batch, apilog, workbench };
+export const catalogues = { common, app, setup, dashboard, relay, events, authorizers, authorize, menus, templates, messages: messagesDomain, miniprograms, mpregister, batch, apilog, workbench };
 
 type Catalogue = (typeof catalogues)[keyof typeof catalogues];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

@@ -115,3 +115,62 @@ export class MpStore {
     this.quota = { month: '', used: 0, speedupUsed: 0 };
   }
 }
+
+// --- one mini program's settings (family mp/settings) ---------------------------------------------------------------
+
+/** A category set on the account (getcategory): 1 auditing, 2 rejected, 3 approved. */
+export interface SetCategoryRec {
+  first: number;
+  second: number;
+  auditStatus: 1 | 2 | 3;
+  auditReason: string;
+  certicates: { key: string; value: string }[];
+}
+
+export interface NicknameAuditRec {
+  auditId: number;
+  nickname: string;
+  /** 1 auditing, 2 rejected, 3 approved. */
+  stat: 1 | 2 | 3;
+  reason: string;
+  createTime: number;
+  auditTime: number;
+}
+
+export interface PrivacyRec {
+  ownerSetting: Record<string, unknown>;
+  settingList: { privacy_key: string; privacy_text: string }[];
+  updateTime: number;
+}
+
+/** A mini program's basic info, categories, domains, testers, privacy settings and visit status. */
+export interface MpSettingsState {
+  nickname: string;
+  signature: string;
+  headImageUrl: string;
+  /** The crop box of the latest modifyheadimage. */
+  headCrop: { x1: number; y1: number; x2: number; y2: number } | null;
+  /** Nickname changes count by year (D setnickname: 2 a year); avatar and intro changes by month. */
+  nicknameUsed: { period: string; count: number };
+  headUsed: { period: string; count: number };
+  signatureUsed: { period: string; count: number };
+  nicknameAudits: NicknameAuditRec[];
+  categories: SetCategoryRec[];
+  /** Category changes this month (getcategory quota). */
+  categoryChanges: { period: string; count: number };
+  domains: Record<string, string[]>;
+  webview: string[];
+  /** wechatid → userstr. */
+  testers: Map<string, string>;
+  privacy: { 1: PrivacyRec | null; 2: PrivacyRec | null };
+  /** 1 serving, 0 suspended. */
+  visitStatus: 0 | 1;
+  confirmFile: { name: string; content: string } | null;
+}
+
+/** The privacy APIs each library template's code uses (getprivacysetting privacy_list lists the undeclared ones). */
+export const TEMPLATE_PRIVACY_APIS: Record<string, string[]> = {
+  '1': ['UserInfo'],
+  '2': ['UserInfo', 'Location', 'PhoneNumber'],
+  '3': ['UserInfo', 'Album', 'Camera'],
+};
