@@ -5,6 +5,7 @@
  * IPC router only ever see these interfaces, so tests can plug in a fake, and neither side imports the other.
  */
 import type { BatchRunner } from './batch/runner';
+import type { AuditBook } from './mp/audits';
 import type { EndpointSpec } from '../wechat/spec';
 import type {
   AppEventName,
@@ -92,6 +93,8 @@ export interface PlatformRuntime {
   invokeAs<Req, Res>(spec: EndpointSpec<Req, Res>, appid: string | null, req: Req): Promise<Res>;
   /** Batch runs of this platform (one change applied to many accounts). */
   readonly batch: BatchRunner;
+  /** Mini-program code audits: submitted by the console, decided by pushes or polls (src/main/mp/audits.ts). */
+  readonly audits: AuditBook;
   /** Disconnects from the relay, stops timers. Idempotent. Does not close the store. */
   stop(): Promise<void>;
 }

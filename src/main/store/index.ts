@@ -34,12 +34,14 @@ import { SqlSettings } from './settings';
 import { SqlBatch } from './batch';
 import { SqlMenuHistory } from './menu-history';
 import { SqlMpAudits, type MpAuditsRepo } from './mp-audits';
+import { SqlMpCode, type MpCodeRepo } from './mp-code';
 import { SqlTemplates, type TemplatesRepo } from './templates';
 import { SqlOaUsers } from './oa-users';
 
 export type * from './api';
 export type { TemplateOrigin, TemplatesRepo } from './templates';
 export type { MpAuditsRepo } from './mp-audits';
+export type { MpCodeRepo } from './mp-code';
 export { StoreError } from './errors';
 export type { StoreErrorCode } from './errors';
 export { NodeSecretStore } from './secret-store';
@@ -103,6 +105,7 @@ export class Store {
   readonly templates: TemplatesRepo;
   readonly oaUsers: OaUsersRepo;
   readonly mpAudits: MpAuditsRepo;
+  readonly mpCode: MpCodeRepo;
   readonly path: string;
   readonly secretStoreKind: string;
   private readonly db: Database.Database;
@@ -148,6 +151,7 @@ export class Store {
     this.templates = new SqlTemplates(db, now);
     this.oaUsers = new SqlOaUsers(db);
     this.mpAudits = new SqlMpAudits(db);
+    this.mpCode = new SqlMpCode(db);
   }
 
   /** Runs fn in one transaction (nested calls become savepoints); rolls back if it throws. */

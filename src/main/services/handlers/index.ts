@@ -19,6 +19,7 @@ import { relayHandlers } from './relay';
 import { setupHandlers } from './setup';
 import { workbenchHandlers } from './workbench';
 import { templatesHandlers } from './templates';
+import { mpcodeHandlers } from './mpcode';
 
 export { isAllowedExternalUrl } from './app';
 /** Moved to src/shared/contract/events.ts (the renderer shares the shape); re-exported for existing importers. */
@@ -40,5 +41,6 @@ export function createHandlers(host: RuntimeHost) {
     ...workbenchHandlers(host),
     ...templatesHandlers(host),
     ...messagesHandlers(host),
+    ...mpcodeHandlers(host),
   } satisfies ApiHandlers;
 }
