@@ -31,7 +31,7 @@ export class SqlMpCode implements MpCodeRepo {
     commits: Database.Statement<[string, string, number], CommitRow>;
     versions: Database.Statement;
     live: Database.Statement<[string, string], { live_version: string | null; trial_version: string | null; checked_at: number }>;
-    runners: Database.Statement<[string, number | null, number | null], CommitRow & { nickname: string | null; latest: number; live: number | null }>;
+    runners: Database.Statement<[{ c: string; t: number | null }], CommitRow & { nickname: string | null; latest: number; live: number | null }>;
   };
 
   constructor(db: Database.Database) {
@@ -53,7 +53,7 @@ export class SqlMpCode implements MpCodeRepo {
          FROM mp_code_commits c
          LEFT JOIN mp_code_live l ON l.component_appid = c.component_appid AND l.appid = c.appid
          LEFT JOIN authorizers a ON a.component_appid = c.component_appid AND a.appid = c.appid
-         WHERE c.component_appid = ?1 AND (?2 IS NULL OR c.template_id = ?3)
+         WHERE c.component_appid = @c AND (@t IS NULL OR c.template_id = @t)
          ORDER BY c.template_id, c.committed_at DESC`,
       ),
     };
@@ -91,7 +91,7 @@ export class SqlMpCode implements MpCodeRepo {
 
   runners(componentAppid: string, templateId?: number): TemplateRunner[] {
     const t = templateId === undefined ? null : intArg(templateId, 'templateId', 0);
-    return this.s.runners.all(appidArg(componentAppid), t, t).map((r) => ({
+    return this.s.runners.all({ c: appidArg(componentAppid), t }).map((r) => ({
       appid: r.appid,
       nickname: r.nickname || null,
       templateId: r.template_id,

@@ -40,6 +40,6 @@ export function parseExtJsonText(text: string): ParsedBody {
   return {
     ...parsed,
     en: parsed.en.replace('The body', 'ext_json'),
-    zh: parsed.zh.replace('请求体必须是', 'ext_json 必须是').replace('请求体', 'ext_json'),
+    zh: parsed.zh.replace('请求体', 'ext_json '),
   };
 }
