@@ -102,7 +102,8 @@ describe.skipIf(!haveChromium)('mini-program code and release in a browser', () 
     await el('mpc-item-title-1').fill('我的');
     await el('mpc-submit').click();
     await auditState('auditing');
-    expect(stack.sim.getCalls('/wxa/submit_audit').at(-1)!.body.item_list).toMatchObject([
+    const sent = stack.store.apiLog.list({ componentAppid: APPID, path: '/wxa/submit_audit', limit: 1 }).rows[0]!;
+    expect(JSON.parse(stack.store.apiLog.get(APPID, sent.id)!.requestBody!).item_list).toMatchObject([
       { address: 'pages/index/index', first_class: '工具' },
       { address: 'pages/mine/mine', title: '我的', first_class: '工具' },
     ]);
