@@ -6,6 +6,7 @@
  */
 import type { BatchRunner } from './batch/runner';
 import type { MpRegistration } from './mp/register';
+import type { AuditBook } from './mp/audits';
 import type { EndpointSpec } from '../wechat/spec';
 import type {
   AppEventName,
@@ -95,6 +96,8 @@ export interface PlatformRuntime {
   readonly batch: BatchRunner;
   /** Registration tasks of mini programs (absent: a runtime without them, e.g. a test fake). */
   readonly mpRegister?: MpRegistration;
+  /** Mini-program code audits: submitted by the console, decided by pushes or polls (src/main/mp/audits.ts). */
+  readonly audits: AuditBook;
   /** Disconnects from the relay, stops timers. Idempotent. Does not close the store. */
   stop(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { NodeSecretStore, openStore, type Store } from '../../src/main/store';
 import { RuntimeHost } from '../../src/main/services/host';
 import { BatchRunner } from '../../src/main/batch/runner';
 import { menuApplyJob } from '../../src/main/oa/menu-batch';
+import { AuditBook } from '../../src/main/mp/audits';
 import type {
   CreateAuthLinkOptions,
   CreatePlatformRuntimeOptions,
@@ -42,6 +43,7 @@ export class FakePlatformRuntime implements PlatformRuntime {
   }
   /** A real runner on the real store; no jobs that call WeChat are exercised through the fake. */
   readonly batch: BatchRunner;
+  readonly audits: AuditBook;
   stopped = false;
   private readonly emit: CreatePlatformRuntimeOptions['emit'];
   private readonly options = new Map<string, string>();
@@ -56,6 +58,7 @@ export class FakePlatformRuntime implements PlatformRuntime {
       jobs: [menuApplyJob],
       call: () => Promise.reject(new Error('the fake runtime calls no WeChat API')),
     });
+    this.audits = new AuditBook({ store: this.store, componentAppid: this.componentAppid });
   }
 
   status(): RuntimeStatus {

@@ -28,7 +28,7 @@ describe('strings by domain', () => {
       if (!title) continue;
       for (const locale of ['zh-CN', 'en'] as const) expect(i18n.te(title, locale), `${title} in ${locale}`).toBe(true);
     }
-    expect(navItems.map((n) => n.path)).toEqual(['/dashboard', '/events', '/authorizers', '/authorize', '/menus', '/templates', '/messages', '/mini-programs', '/mp-register', '/batch', '/apilog', '/workbench', '/setup']);
+    expect(navItems.map((n) => n.path)).toEqual(['/dashboard', '/events', '/authorizers', '/authorize', '/menus', '/templates', '/messages', '/mini-programs', '/mp-code', '/code-templates', '/mp-register', '/batch', '/apilog', '/workbench', '/setup']);
     expect(navItems.map((n) => n.key)).toEqual(navItems.map((n) => `nav${n.path.replace('/', '.')}`));
   });
 

@@ -20,6 +20,7 @@ import { MsgCrypt } from '../../src/wechat/crypto';
 import { setIndustry as setTemplateIndustry } from '../../src/wechat/endpoints/oa-template';
 import type { CallAs } from '../../src/main/oa/menus';
 import { addByShortId, sendTest } from '../../src/main/oa/templates';
+import * as mpCode from '../../src/main/mp/code';
 import { repoRoot } from '../helpers/paths';
 import { startConsoleStack, until, type Stack } from '../helpers/stack';
 
@@ -119,6 +120,7 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
   let failedId = 0;
   let longKeyId = 0;
   let batchRunId = 0;
+  let mpAppid = '';
 
   beforeAll(async () => {
     await ensureRendererBuilt();
@@ -175,6 +177,14 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     const failedReg = await stack.engine.mpRegister.createEnterprise({ name: '深圳市布局检查科技有限公司', code: '91440300MA5F000003', codeType: 1, legalPersonaWechat: 'layout_wx', legalPersonaName: '布局' });
     stack.sim.fastRegister({ name: '深圳市布局检查科技有限公司', status: 61070, msg: 'name, idcard, wechat name not in accordance' });
     await until('the failed registration', () => stack.engine.mpRegister.get(failedReg.id).stage === 'failed');
+    // A mini program with a committed version and a rejected audit (a long reason, screenshot ids) in its history.
+    mpAppid = stack.sim.seededAccount(1).appid;
+    const invoke: mpCode.Invoke = (spec, appid, req) => stack.engine.invokeAs(spec, appid, req);
+    await mpCode.commit(invoke, mpAppid, { templateId: 2, userVersion: '1.0.0', userDesc: '布局检查 layout check', ext: { extAppid: mpAppid } });
+    stack.store.mpCode.recordCommit(APPID, { appid: mpAppid, templateId: 2, userVersion: '1.0.0', userDesc: '布局检查 layout check', committedAt: Date.now() });
+    const { record } = await stack.engine.audits.submit(invoke, mpAppid, {}, { userVersion: '1.0.0', templateId: 2 });
+    await stack.sim.decideAudit(mpAppid, { result: 'fail', reason: '小程序首页内容空白，无法体验核心功能；请补充页面内容后重新提交审核。'.repeat(3), screenshots: ['mediaShotA0123456789', 'mediaShotB0123456789'] });
+    await until('the rejection recorded', () => stack.store.mpAudits.get(APPID, mpAppid, record.auditid)?.state === 'rejected');
     server = await startConsoleServer({ runtimeHost: host, port: 0, staticDir: rendererDir, log: () => undefined });
     browser = await launchChromium();
   }, 120_000);
@@ -251,6 +261,16 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
         await p.locator('[data-test=send-form]').waitFor();
       },
     },
+    {
+      name: 'mp-code',
+      open: async (p) => {
+        await p.locator('[data-test=mpc-versions]').waitFor();
+        await p.locator('[data-test=mpc-history] .el-table__row').first().waitFor();
+        await p.locator('[data-test=mpc-submit-load]').click();
+        await p.locator('[data-test=mpc-item-0]').waitFor();
+      },
+    },
+    { name: 'code-templates', open: async (p) => void (await p.locator('[data-test=ct-runner-2]').first().waitFor()) },
     { name: 'batch-run', open: async (p) => void (await p.locator('[data-test=item-row][data-state=failed]').waitFor()) },
     {
       name: 'mp-register',
@@ -284,6 +304,8 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     batch: '#/batch',
     workbench: '#/workbench?appid=__FIRST__&endpoint=openapi/quota/get',
     templates: '#/templates?appid=__FIRST__',
+    'mp-code': '#/mp-code?appid=__MP__',
+    'code-templates': '#/code-templates',
     'batch-run': '#/batch?id=__RUN__',
     'mp-register': '#/mp-register',
     'mini-programs': '#/mini-programs?appid=__MP__',
@@ -302,6 +324,7 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
           for (const screen of screens) {
             await page.keyboard.press('Escape'); // close a drawer left open by the screen before
             await page.evaluate((h) => (window.location.hash = h), routeOf[screen.name]!.replace('__FIRST__', firstAppid).replace('__RUN__', String(batchRunId)).replace('__MP__', stack.sim.seededAccount(1).appid));
+            await page.evaluate((h) => (window.location.hash = h), routeOf[screen.name]!.replace('__FIRST__', firstAppid).replace('__RUN__', String(batchRunId)).replace('__MP__', mpAppid));
             await screen.open(page);
             // Measure the settled page: fonts loaded, drawers done sliding in.
             await page.evaluate(() => document.fonts.ready);

@@ -34,6 +34,7 @@ import { SqlSettings } from './settings';
 import { SqlBatch } from './batch';
 import { SqlMenuHistory } from './menu-history';
 import { SqlMpAudits, type MpAuditsRepo } from './mp-audits';
+import { SqlMpCode, type MpCodeRepo } from './mp-code';
 import { SqlTemplates, type TemplatesRepo } from './templates';
 import { SqlMpRegister } from './mp-register';
 import { SqlOaUsers } from './oa-users';
@@ -41,6 +42,7 @@ import { SqlOaUsers } from './oa-users';
 export type * from './api';
 export type { TemplateOrigin, TemplatesRepo } from './templates';
 export type { MpAuditsRepo } from './mp-audits';
+export type { MpCodeRepo } from './mp-code';
 export { StoreError } from './errors';
 export type { StoreErrorCode } from './errors';
 export { NodeSecretStore } from './secret-store';
@@ -106,6 +108,7 @@ export class Store {
   readonly mpAudits: MpAuditsRepo;
   /** Registration tasks of mini programs. */
   readonly mpRegister: SqlMpRegister;
+  readonly mpCode: MpCodeRepo;
   readonly path: string;
   readonly secretStoreKind: string;
   private readonly db: Database.Database;
@@ -152,6 +155,7 @@ export class Store {
     this.oaUsers = new SqlOaUsers(db);
     this.mpAudits = new SqlMpAudits(db);
     this.mpRegister = new SqlMpRegister(db, now);
+    this.mpCode = new SqlMpCode(db);
   }
 
   /** Runs fn in one transaction (nested calls become savepoints); rolls back if it throws. */

@@ -557,6 +557,29 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX mp_register_by_link ON mp_register_tasks (link_id) WHERE link_id IS NOT NULL;
   CREATE INDEX mp_register_by_appid ON mp_register_tasks (component_appid, appid) WHERE appid IS NOT NULL;
   `,
+  // 15: mini-program code the console committed:
+  //     one row per mini program and user_version with its template, so the library can say which mini programs run
+  //     which template version; and the live version getversioninfo last reported.
+  `
+  CREATE TABLE mp_code_commits (
+    component_appid TEXT NOT NULL,
+    appid TEXT NOT NULL,
+    user_version TEXT NOT NULL,
+    template_id INTEGER NOT NULL,
+    user_desc TEXT NOT NULL,
+    committed_at INTEGER NOT NULL,
+    PRIMARY KEY (component_appid, appid, user_version)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX mp_code_commits_by_template ON mp_code_commits (component_appid, template_id);
+  CREATE TABLE mp_code_live (
+    component_appid TEXT NOT NULL,
+    appid TEXT NOT NULL,
+    live_version TEXT,
+    trial_version TEXT,
+    checked_at INTEGER NOT NULL,
+    PRIMARY KEY (component_appid, appid)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

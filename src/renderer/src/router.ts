@@ -17,6 +17,7 @@ import { routes as mpregister } from './domains/mpregister/routes';
 import { routes as setup } from './domains/setup/routes';
 import { routes as workbench } from './domains/workbench/routes';
 import { routes as templates } from './domains/templates/routes';
+import { routes as mpcode } from './domains/mpcode/routes';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -28,7 +29,7 @@ declare module 'vue-router' {
 }
 
 /** In menu order. */
-const screens: RouteRecordRaw[] = [...dashboard, ...events, ...authorizers, ...authorize, ...menus, ...templates, ...messages, ...miniprograms, ...mpregister, ...batch, ...apilog, ...workbench, ...setup];
+const screens: RouteRecordRaw[] = [...dashboard, ...events, ...authorizers, ...authorize, ...menus, ...templates, ...messages, ...miniprograms, ...mpcode, ...mpregister, ...batch, ...apilog, ...workbench, ...setup];
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/dashboard' },

@@ -21,6 +21,7 @@ import { relayHandlers } from './relay';
 import { setupHandlers } from './setup';
 import { workbenchHandlers } from './workbench';
 import { templatesHandlers } from './templates';
+import { mpcodeHandlers } from './mpcode';
 
 export { isAllowedExternalUrl } from './app';
 /** Moved to src/shared/contract/events.ts (the renderer shares the shape); re-exported for existing importers. */
@@ -44,5 +45,6 @@ export function createHandlers(host: RuntimeHost) {
     ...messagesHandlers(host),
     ...mpregisterHandlers(host),
     ...mpHandlers(host),
+    ...mpcodeHandlers(host),
   } satisfies ApiHandlers;
 }

@@ -20,6 +20,7 @@ import * as relay from '../domains/relay/i18n';
 import * as setup from '../domains/setup/i18n';
 import * as workbench from '../domains/workbench/i18n';
 import * as templates from '../domains/templates/i18n';
+import * as mpcode from '../domains/mpcode/i18n';
 import type { ValidationIssue } from '../lib/validators';
 import * as common from './common';
 
@@ -28,7 +29,7 @@ export type Locale = (typeof LOCALES)[number];
 const STORAGE_KEY = 'wxopen.locale';
 
 /** Every domain's strings. */
-export const catalogues = { common, app, setup, dashboard, relay, events, authorizers, authorize, menus, templates, messages: messagesDomain, miniprograms, mpregister, batch, apilog, workbench };
+export const catalogues = { common, app, setup, dashboard, relay, events, authorizers, authorize, menus, templates, messages: messagesDomain, miniprograms, mpcode, mpregister, batch, apilog, workbench };
 
 type Catalogue = (typeof catalogues)[keyof typeof catalogues];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
