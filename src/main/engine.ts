@@ -22,6 +22,7 @@ import { ServiceError, errorText } from './errors';
 import { BatchRunner } from './batch/runner';
 import { menuApplyJob } from './oa/menu-batch';
 import { templateSyncJob } from './oa/template-batch';
+import { releaseJob } from './mp/release-batch';
 import type { CreatePlatformRuntimeOptions, PlatformRuntime, RuntimeStatus, SetupCheckOutcome, SyncProgress } from './runtime';
 
 export interface EngineOptions extends CreatePlatformRuntimeOptions {
@@ -134,7 +135,7 @@ export class PlatformEngine implements PlatformRuntime {
     this.batch = new BatchRunner({
       store,
       componentAppid,
-      jobs: [menuApplyJob, templateSyncJob],
+      jobs: [menuApplyJob, templateSyncJob, releaseJob],
       call: (spec, appid, req) => this.invokeAs(spec, appid, req),
       now: this.now,
       onChange: (run) => emit('batch:changed', run),

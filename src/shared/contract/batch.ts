@@ -9,7 +9,7 @@ import { defineEvents, defineMethods, payload, returns } from './define';
 import { EXPORT_HEADER_STYLES, isTimeZone, type ExportResult } from './export';
 
 /** The jobs a run can do. */
-export const BATCH_JOB_KINDS = ['oa.menu.apply', 'oa.template.sync'] as const;
+export const BATCH_JOB_KINDS = ['oa.menu.apply', 'oa.template.sync', 'mp.release'] as const;
 export type BatchJobKind = (typeof BATCH_JOB_KINDS)[number];
 
 /** The most accounts given by appid in one call (an imported list). */
