@@ -2,6 +2,7 @@
  * One platform's engine: the API client, token manager, authorization lifecycle, inbox pipeline, ticket watchdog and
  * relay client wired together on the store. It implements the console's PlatformRuntime. No electron import.
  */
+import { AuditBook, type MpAuditListener } from './mp/audits';
 import { request } from 'undici';
 import type { EventRecord } from '../shared/domain';
 import type { EndpointSpec } from '../wechat/spec';
@@ -46,6 +47,8 @@ export class PlatformEngine implements PlatformRuntime {
   readonly relay: RelayClient | null;
   /** Changes applied to many accounts (menus, templates, releases), resumed after a restart. */
   readonly batch: BatchRunner;
+  /** Mini-program code audits: submitted by the console, decided by pushes or polls. */
+  readonly audits: AuditBook;
   private readonly crypt: MsgCrypt | null;
   private readonly watchdog: TicketWatchdog;
   private readonly ticketIntervalMs: number;
@@ -140,9 +143,12 @@ export class PlatformEngine implements PlatformRuntime {
       now: this.now,
       onChange: (run) => emit('batch:changed', run),
     });
+    this.audits = new AuditBook({ store, componentAppid, now: this.now });
+    this.audits.onChange((record) => emit('mpcode:audit', record));
     this.inbox = new Inbox({
       store,
       componentAppid,
+      audits: this.audits,
       crypt: this.crypt,
       authorization: this.authorization,
       tokens: this.tokens,
@@ -187,6 +193,11 @@ export class PlatformEngine implements PlatformRuntime {
 
   get apiBaseUrl(): string {
     return this.client.baseUrl;
+  }
+
+  /** Hear every change of a recorded mini-program audit (push, poll, submit, undo); answers the unsubscribe. */
+  onMpAudit(listener: MpAuditListener): () => void {
+    return this.audits.onChange(listener);
   }
 
   invokeAs<Req, Res>(spec: EndpointSpec<Req, Res>, appid: string | null, req: Req): Promise<Res> {

@@ -4,6 +4,7 @@ import type { EventFilter, EventInput } from '../../src/shared/domain';
 import { tempStore, track } from './temp-store';
 import { NodeSecretStore, openStore, SCHEMA_VERSION, type Store } from '../../src/main/store/index';
 import { MIGRATIONS } from '../../src/main/store/migrations';
+import { rollBackTo } from '../helpers/schema';
 
 /** The grams step's number (user_version after it). */
 const GRAMS_STEP = MIGRATIONS.findIndex((m) => m.includes('CREATE VIRTUAL TABLE events_grams')) + 1;
@@ -200,9 +201,7 @@ describe('the grams migration builds the index for events stored before it', () 
     // back to the schema before the grams step (step 10), as an older app left it: no grams table, no triggers, and
     // none of the later steps' tables
     const raw = new Database(dbPath);
-    raw.exec(`DROP TRIGGER events_grams_insert; DROP TRIGGER events_grams_delete; DROP TRIGGER events_grams_update;
-              DROP TABLE events_grams; DROP TABLE template_sends; DROP TABLE oa_templates;
-              DROP TRIGGER oa_users_insert; DROP TRIGGER oa_users_update; DROP TABLE oa_users; PRAGMA user_version = ${GRAMS_STEP - 1};`);
+    rollBackTo(raw, GRAMS_STEP - 1);
     const searches = ['订', '订单', 'o', '<E', '券 order', '吗 wx'];
     const scan = oracle(raw);
     const want = searches.map((search) => scan({ componentAppid: C, search }));

@@ -7,7 +7,12 @@ import Database from 'better-sqlite3';
 import { describe, expect, test } from 'vitest';
 import type { EventInput } from '../../src/shared/domain';
 import { NodeSecretStore, openStore, SCHEMA_VERSION } from '../../src/main/store';
+import { MIGRATIONS } from '../../src/main/store/migrations';
+import { rollBackTo } from '../helpers/schema';
 import { tempStore, track } from './temp-store';
+
+/** The oa_users step's number (user_version after it). */
+const OA_USERS_STEP = MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE oa_users')) + 1;
 
 const C = 'wxc0ffee0000000001';
 const OA = 'wx0a0a0a0a0a0a0a0a';
@@ -90,9 +95,9 @@ describe('oa_users: kept by triggers on events', () => {
     store.events.insert(push('oOld', 'event', 'subscribe', T0 + 5));
     store.events.insert(push('oOld2', 'event', 'VIEW', T0 + 6));
     store.close();
-    // back to the schema before this step (the last one): no oa_users
+    // back to the schema before this step: no oa_users (nor the later steps' tables)
     const raw = new Database(dbPath);
-    raw.exec(`DROP TRIGGER oa_users_insert; DROP TRIGGER oa_users_update; DROP TABLE oa_users; PRAGMA user_version = ${SCHEMA_VERSION - 1};`);
+    rollBackTo(raw, OA_USERS_STEP - 1);
     raw.close();
     const reopened = track(openStore({ path: dbPath, secrets: new NodeSecretStore(keyPath) }));
     expect(reopened.schemaVersion).toBe(SCHEMA_VERSION);

@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, test } from 'vitest';
 import { MIGRATIONS } from '../../src/main/store/migrations';
+import { rollBackTo } from '../helpers/schema';
 import { NodeSecretStore, openStore } from '../../src/main/store/index';
 import { tempDir, tempStore } from './temp-store';
 import { join } from 'node:path';
@@ -36,7 +37,7 @@ describe('template tables', () => {
     raw10.close();
     openStore({ path: path10, secrets: new NodeSecretStore(join(dir, 'keys', 'secret.key')) }).close(); // registers event_grams()
     const back = new Database(path10);
-    back.exec('DROP TABLE template_sends; DROP TABLE oa_templates; DROP TRIGGER oa_users_insert; DROP TRIGGER oa_users_update; DROP TABLE oa_users; PRAGMA user_version = 10');
+    rollBackTo(back, 10);
     back.close();
     const store10 = openStore({ path: path10, secrets: new NodeSecretStore(join(dir, 'keys', 'secret.key')) });
     expect(store10.schemaVersion).toBe(MIGRATIONS.length);

@@ -12,6 +12,7 @@
  * custom/send) never run inside the transaction: they start after the commit, in seq order, and their outcome (ok,
  * or failed with WeChat's errcode) is written to the event when they finish.
  */
+import type { AuditBook } from '../mp/audits';
 import { createHash } from 'node:crypto';
 import type { Bilingual } from '../../shared/contract';
 import type { Authorizer, EventInput, EventRecord, EventStatus, EventVerdicts } from '../../shared/domain';
@@ -52,9 +53,13 @@ export interface InboxDeps {
   /** A stored event changed or was added (live tail). */
   /** An event was stored ('new'), or a stored one changed ('updated'): the live tail. */
   onEvent?: (event: EventRecord, change: 'new' | 'updated') => void;
+  /** Mini-program audits: weapp_audit_* pushes decide the account's latest undecided audit. */
+  audits?: AuditBook;
   /** A ticket arrived (dashboard). */
   onTicket?: (receivedAt: number) => void;
 }
+
+const AUDIT_WORDS_ZH = { approved: '审核通过', rejected: '审核未通过', delayed: '审核延后' } as const;
 
 const MAX_BODY = 64 * 1024;
 /** Longest raw body kept for a push the store would not take as it came (the relay's frames are at most 1 MiB). */
@@ -241,6 +246,7 @@ export class Inbox {
     }
     if (duplicate) return { eventId: res.id, status: 'ok', duplicate: true, reply: 'success' };
     this.noteTemplateJobFinish(res.id, push.appid, p.msg);
+    this.noteAudit(res.id, push.appid, p.msg, after);
     const reply = this.replyTo(res.id, push.appid, p.msg, started, after);
     after.push(() => this.emit(res.id, 'new'));
     return { eventId: res.id, status: 'ok', duplicate: false, reply };
@@ -472,6 +478,33 @@ export class Inbox {
     if (!msgid || !/^\d{1,64}$/.test(msgid) || !status) return;
     this.deps.store.templates.finishSend({ componentAppid: this.deps.componentAppid, appid, msgid, status, at: this.now(), eventId });
     this.setNote(eventId, { en: `template message ${msgid}: ${status}`, zh: `模板消息 ${msgid}：${status}` });
+  }
+
+  /**
+   * weapp_audit_success / _fail / _delay: the result of the mini program's latest undecided audit (the push names no
+   * auditid), recorded in the audit book in the push's transaction and announced after it commits.
+   */
+  private noteAudit(eventId: number, appid: string | null, msg: XmlObject, after: After): void {
+    const event = field(msg, 'Event');
+    const state = event === 'weapp_audit_success' ? 'approved' : event === 'weapp_audit_fail' ? 'rejected' : event === 'weapp_audit_delay' ? 'delayed' : null;
+    if (!state || !isAppid(appid) || !this.deps.audits) return;
+    const reason = field(msg, 'Reason')?.slice(0, 20_000) ?? null;
+    const screenshots = (field(msg, 'ScreenShot') ?? '').split('|').filter((s) => /^[\w-]{1,200}$/.test(s));
+    const book = this.deps.audits;
+    const pending = this.deps.store.mpAudits.latest(this.deps.componentAppid, appid);
+    const record = this.deps.store.mpAudits.applyStatus({ componentAppid: this.deps.componentAppid, appid, state, reason, screenshots, at: this.now(), source: 'push', eventId });
+    if (!record) {
+      return this.setNote(eventId, {
+        en: `audit result ${state}; no audit submitted by this console is waiting for one`,
+        zh: `审核结果：${AUDIT_WORDS_ZH[state]}；本控制台没有等待结果的审核`,
+      });
+    }
+    this.setNote(eventId, {
+      en: `audit ${record.auditid}: ${state}${reason && state !== 'approved' ? ` (${clip(reason)})` : ''}`,
+      zh: `审核 ${record.auditid}：${AUDIT_WORDS_ZH[state]}${reason && state !== 'approved' ? `（${clip(reason)}）` : ''}`,
+    });
+    // Already known (a poll got there first, or a redelivered push): nothing new to announce.
+    if (pending?.auditid !== record.auditid || pending.state !== record.state) after.push(() => book.announce(record));
   }
 
   /** The passive reply for an authorizer message: the release-check rules for WeChat's test accounts, else `success`. */

@@ -33,11 +33,13 @@ import { SqlRelayCursor } from './relay-cursor';
 import { SqlSettings } from './settings';
 import { SqlBatch } from './batch';
 import { SqlMenuHistory } from './menu-history';
+import { SqlMpAudits, type MpAuditsRepo } from './mp-audits';
 import { SqlTemplates, type TemplatesRepo } from './templates';
 import { SqlOaUsers } from './oa-users';
 
 export type * from './api';
 export type { TemplateOrigin, TemplatesRepo } from './templates';
+export type { MpAuditsRepo } from './mp-audits';
 export { StoreError } from './errors';
 export type { StoreErrorCode } from './errors';
 export { NodeSecretStore } from './secret-store';
@@ -100,6 +102,7 @@ export class Store {
   readonly menuHistory: MenuHistoryRepo;
   readonly templates: TemplatesRepo;
   readonly oaUsers: OaUsersRepo;
+  readonly mpAudits: MpAuditsRepo;
   readonly path: string;
   readonly secretStoreKind: string;
   private readonly db: Database.Database;
@@ -144,6 +147,7 @@ export class Store {
     this.menuHistory = new SqlMenuHistory(db, now);
     this.templates = new SqlTemplates(db, now);
     this.oaUsers = new SqlOaUsers(db);
+    this.mpAudits = new SqlMpAudits(db);
   }
 
   /** Runs fn in one transaction (nested calls become savepoints); rolls back if it throws. */

@@ -492,6 +492,35 @@ export const MIGRATIONS: readonly string[] = [
     FROM events WHERE kind = 'authorizer' AND status = 'ok' AND appid IS NOT NULL AND from_user IS NOT NULL AND msg_type IS NOT NULL
     ORDER BY id
     ON CONFLICT`)}
+  `,  // 13: mini-program code audits as the desk saw them (src/shared/mp/audits.ts): each submit_audit the console made,
+  //     then the status the weapp_audit_* pushes or get_auditstatus polls reported; and the console's audit
+  //     withdrawals, which WeChat limits (5 a day, 10 a month) but does not count for us.
+  `
+  CREATE TABLE mp_audits (
+    component_appid TEXT NOT NULL,
+    appid TEXT NOT NULL,
+    auditid INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    reason TEXT,
+    screenshots TEXT NOT NULL DEFAULT '[]',
+    user_version TEXT,
+    template_id INTEGER,
+    run_id INTEGER,
+    submitted_at INTEGER NOT NULL,
+    decided_at INTEGER,
+    updated_at INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    event_id INTEGER,
+    PRIMARY KEY (component_appid, appid, auditid)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX mp_audits_by_time ON mp_audits (component_appid, appid, submitted_at);
+  CREATE INDEX mp_audits_undecided ON mp_audits (component_appid, state) WHERE state IN ('auditing', 'delayed');
+  CREATE TABLE mp_audit_undos (
+    component_appid TEXT NOT NULL,
+    appid TEXT NOT NULL,
+    at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX mp_audit_undos_by_account ON mp_audit_undos (component_appid, appid, at);
   `,
   // batch release (mp.release): an account's stage in a job that waits on WeChat after sending (committed, submitted,
   //     approved, rejected, released …), what the stage keeps (auditid, reason, screenshots), and since when it waits

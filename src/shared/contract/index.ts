@@ -25,6 +25,7 @@ import type { ApiEnvelope } from './envelope';
 import { eventsEvents, eventsMethods } from './events';
 import { exportEvents, exportMethods } from './export';
 import { messagesMethods } from './messages';
+import { mpcodeEvents, mpcodeMethods } from './mpcode';
 import { oaMethods } from './oa';
 import { relayEvents, relayMethods } from './relay';
 import { setupEvents, setupMethods } from './setup';
@@ -41,6 +42,7 @@ export * from './envelope';
 export * from './events';
 export * from './export';
 export * from './messages';
+export * from './mpcode';
 export * from './oa';
 export * from './relay';
 export * from './setup';
@@ -65,6 +67,7 @@ export const CONTRACT_DOMAINS = {
   workbench: { methods: workbenchMethods, events: {} },
   templates: { methods: templatesMethods, events: {} },
   messages: { methods: messagesMethods, events: {} },
+  mpcode: { methods: mpcodeMethods, events: mpcodeEvents },
 };
 
 // ---------------------------------------------------------------- methods
@@ -85,6 +88,7 @@ const methodSpecs = /* @__PURE__ */ (() => ({
   ...workbenchMethods,
   ...templatesMethods,
   ...messagesMethods,
+  ...mpcodeMethods,
 }))();
 /** Each method's declaration: `args(kit)` builds its zod schema (main process only), `result` names its type. */
 export const METHOD_SPECS: Readonly<typeof methodSpecs> = methodSpecs;
@@ -114,6 +118,7 @@ const eventSpecs = /* @__PURE__ */ (() => ({
   ...setupEvents,
   ...appEvents,
   ...batchEvents,
+  ...mpcodeEvents,
 }))();
 
 export type AppEvents = { [E in keyof typeof eventSpecs]: (typeof eventSpecs)[E] };
