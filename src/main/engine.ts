@@ -23,7 +23,7 @@ import { ServiceError, errorText } from './errors';
 import { BatchRunner } from './batch/runner';
 import { menuApplyJob } from './oa/menu-batch';
 import { templateSyncJob } from './oa/template-batch';
-import { releaseJob } from './mp/release-batch';
+import { releaseJobWith } from './mp/release-batch';
 import type { CreatePlatformRuntimeOptions, PlatformRuntime, RuntimeStatus, SetupCheckOutcome, SyncProgress } from './runtime';
 
 export interface EngineOptions extends CreatePlatformRuntimeOptions {
@@ -138,13 +138,17 @@ export class PlatformEngine implements PlatformRuntime {
     this.batch = new BatchRunner({
       store,
       componentAppid,
-      jobs: [menuApplyJob, templateSyncJob, releaseJob],
+      jobs: [menuApplyJob, templateSyncJob, releaseJobWith(() => this.audits)],
       call: (spec, appid, req) => this.invokeAs(spec, appid, req),
       now: this.now,
       onChange: (run) => emit('batch:changed', run),
     });
     this.audits = new AuditBook({ store, componentAppid, now: this.now });
     this.audits.onChange((record) => emit('mpcode:audit', record));
+    // A decided audit (a push, or a poll) moves the batch release waiting on it at once.
+    this.audits.onChange((record) => {
+      if (record.state !== 'auditing') this.batch.poke(record.appid);
+    });
     this.inbox = new Inbox({
       store,
       componentAppid,

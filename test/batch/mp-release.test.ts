@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchRun } from '../../src/shared/batch';
 import { BatchInputError, BatchRunner, type AccountCall } from '../../src/main/batch/runner';
-import { releaseJob, type ReleaseParams } from '../../src/main/mp/release-batch';
+import { releaseJobWith, type ReleaseParams } from '../../src/main/mp/release-batch';
 import { startStack, until, type Stack } from '../helpers/stack';
 
 const APPID = 'wx5555666677779999';
@@ -36,7 +36,8 @@ describe('batch release: plan checks, quota, faults', () => {
     await stack.engine.syncAuthorizers(() => undefined);
     mps = Array.from({ length: 20 }, (_, i) => stack.sim.seededAccount(i * 2 + 1).appid);
     call = (spec, appid, req) => stack.engine.invokeAs(spec, appid, req);
-    runner = new BatchRunner({ store: stack.store, componentAppid: APPID, jobs: [releaseJob], call });
+    runner = new BatchRunner({ store: stack.store, componentAppid: APPID, jobs: [releaseJobWith(() => stack.engine.audits)], call });
+    stack.engine.onMpAudit((r) => r.state !== 'auditing' && runner.poke(r.appid));
     // Audits approve themselves 1 s after submit unless a test decides them first.
     stack.sim.setAuditSettings({ auditSeconds: 1 });
   }, 60_000);

@@ -13,13 +13,15 @@
  * were rejected, and on 85085 (the month's audit quota) with the quota shown.
  */
 import { ACCOUNT_VARIABLES, extTemplateProblems, fillExtTemplate, parseVariablesCsv, type Problem } from '../../shared/mp/ext-template';
-import type { BatchWords } from '../../shared/batch';
+import type { BatchItem, BatchPause, BatchWords } from '../../shared/batch';
 import { explainErrcode } from '../../shared/errcodes';
 import * as auditSpec from '../../wechat/endpoints/mp-audit';
 import * as codeSpec from '../../wechat/endpoints/mp-code';
 import * as libSpec from '../../wechat/endpoints/mp-template';
 import { WeChatApiError } from '../api';
 import { BatchInputError, BatchPauseError, type AdvanceOutcome, type BatchContext, type BatchJob } from '../batch/runner';
+import { UNDECIDED_AUDIT_STATES, AUDIT_STATUS_CODE } from '../../shared/mp/audits';
+import type { AuditBook } from './audits';
 import * as code from './code';
 
 export interface ReleasePolicy {
@@ -74,13 +76,8 @@ function refuse(problems: Problem[]): never {
   );
 }
 
-/** The audit record store the lead adds (store.mpAudits); absent on a branch without it. */
-interface AuditRecords {
-  recordSubmit(input: { componentAppid: string; appid: string; auditid: number; userVersion?: string; templateId?: number; runId?: number; at: number }): unknown;
-  applyStatus(input: { componentAppid: string; appid: string; auditid: number; status: string; reason?: string; screenshots?: string[]; at: number; source: 'poll' | 'push' }): unknown;
-  latest(componentAppid: string, appid: string): { auditid: number; status: string; reason: string | null; screenshots: string[] } | null;
-}
-const records = (ctx: BatchContext): AuditRecords | null => (ctx.store as unknown as { mpAudits?: AuditRecords }).mpAudits ?? null;
+/** The audit book the job records submits in and reads pushes from (absent: nothing recorded, every look is a poll). */
+export type BookOf = () => AuditBook | null;
 
 const invokeOf = (ctx: BatchContext): code.Invoke => (spec, appid, req) => ctx.call(spec, appid as string, req);
 
@@ -109,6 +106,17 @@ const errWords = (err: WeChatApiError): BatchWords => {
   const e = explainErrcode(err.errcode);
   return { en: `${err.errcode} ${e.en}`, zh: `${err.errcode} ${e.zh}` };
 };
+
+/** The job, recording its audits in the engine's audit book (which hears the weapp_audit_* pushes). */
+export function releaseJobWith(bookOf: BookOf): BatchJob<ReleaseParams, ReleasePlan> {
+  return {
+    ...releaseJob,
+    async apply(ctx, appid, params, plan) {
+      return applyRelease(ctx, appid, params, plan, bookOf());
+    },
+    waits: { ...releaseJob.waits!, advance: (ctx, item, params, trigger) => advanceRelease(ctx, item, params, trigger, bookOf()) },
+  };
+}
 
 export const releaseJob: BatchJob<ReleaseParams, ReleasePlan> = {
   kind: 'mp.release',
@@ -206,13 +214,27 @@ export const releaseJob: BatchJob<ReleaseParams, ReleasePlan> = {
     };
   },
 
-  async apply(ctx, appid, params, plan) {
+  apply: (ctx, appid, params, plan) => applyRelease(ctx, appid, params, plan, null),
+
+  async landed() {
+    return false; // not used: the job has waits, whose advance reads back by stage
+  },
+
+  waits: {
+    maxWaiting: (p) => (p.policy.autoSubmit ? p.policy.maxAuditsInFlight : 1_000_000),
+    pollMs: (p) => p.policy.pollSeconds * 1000,
+    advance: (ctx, item, params, trigger) => advanceRelease(ctx, item, params, trigger, null),
+    beforeStart,
+  },
+};
+
+async function applyRelease(ctx: BatchContext, appid: string, params: ReleaseParams, plan: ReleasePlan, book: AuditBook | null): Promise<{ summary?: BatchWords; wait?: boolean }> {
     const item = ctx.store.batch.item(ctx.runId, appid)!;
     const stage = item.stage as ReleaseStage | null;
     const inv = invokeOf(ctx);
     if (stage === 'submitting') {
       // A submit whose answer never came (a timeout): read back before anything is sent again.
-      const back = await readBackSubmit(ctx, appid, params, item.stageData);
+      const back = await readBackSubmit(ctx, appid, params, item.stageData, book);
       if ('wait' in back) return back;
       if (back.state !== 'pending') throw new BatchInputError(back.reason ?? words('Could not be read back.', '无法回读。'));
     } else if (stage !== null && stage !== 'committed') {
@@ -238,28 +260,20 @@ export const releaseJob: BatchJob<ReleaseParams, ReleasePlan> = {
       }
       throw err;
     }
-    submitted(ctx, appid, params, auditid);
+    submitted(ctx, appid, params, auditid, book);
     return { wait: true, summary: words(`Submitted for audit (auditid ${auditid}).`, `已提交审核（auditid ${auditid}）。`) };
-  },
+}
 
-  async landed() {
-    return false; // not used: the job has waits, whose advance reads back by stage
-  },
-
-  waits: {
-    maxWaiting: (p) => (p.policy.autoSubmit ? p.policy.maxAuditsInFlight : 1_000_000),
-    pollMs: (p) => p.policy.pollSeconds * 1000,
-
-    async advance(ctx, item, params, trigger): Promise<AdvanceOutcome> {
+async function advanceRelease(ctx: BatchContext, item: BatchItem & { plan: ReleasePlan }, params: ReleaseParams, trigger: 'poke' | 'poll' | 'recover', book: AuditBook | null): Promise<AdvanceOutcome> {
       const { appid } = item;
       const stage = item.stage as ReleaseStage | null;
       const data = item.stageData ?? {};
       if (stage === null || stage === 'committed') return { state: 'pending' };
-      if (stage === 'submitting') return readBackSubmit(ctx, appid, params, data);
+      if (stage === 'submitting') return readBackSubmit(ctx, appid, params, data, book);
       if (stage === 'approved') return releaseApproved(ctx, appid, params, item.plan);
       if (stage !== 'submitted' && stage !== 'delayed') return { state: 'done' };
       const auditid = data.auditid as number;
-      const status = await auditNow(ctx, appid, auditid, trigger);
+      const status = await auditNow(ctx, appid, auditid, trigger, book);
       if (status.status === 2) return { wait: true };
       if (status.status === 4) {
         if (stage !== 'delayed') ctx.setStage(appid, 'delayed', { ...data, reason: status.reason });
@@ -282,9 +296,9 @@ export const releaseJob: BatchJob<ReleaseParams, ReleasePlan> = {
       }
       ctx.setStage(appid, 'approved', data);
       return releaseApproved(ctx, appid, params, item.plan);
-    },
+}
 
-    async beforeStart(ctx, params, pending) {
+async function beforeStart(ctx: BatchContext, params: ReleaseParams, pending: string[]): Promise<BatchPause | null> {
       if (!params.policy.autoSubmit || pending.length === 0) return null;
       // Those committed or submitted already need no new audit... those pending that will submit do.
       const need = pending.filter((a) => {
@@ -313,9 +327,7 @@ export const releaseJob: BatchJob<ReleaseParams, ReleasePlan> = {
         appid: need[0]!,
         quota: { dailyLimit: q.limit, used: q.limit - q.rest, remain: q.rest },
       };
-    },
-  },
-};
+}
 
 const STAGE_ZH: Record<ReleaseStage, string> = {
   committed: '已提交代码',
@@ -333,13 +345,14 @@ const STAGE_ZH: Record<ReleaseStage, string> = {
 /** WeChat's reasons come as HTML with <br>: one line of text. */
 const plainReason = (r: string) => r.replace(/<br\s*\/?>/gi, ' ').replace(/<[^>]+>/g, '').trim() || '(no reason given / 未给出原因)';
 
-function submitted(ctx: BatchContext, appid: string, params: ReleaseParams, auditid: number): void {
+function submitted(ctx: BatchContext, appid: string, params: ReleaseParams, auditid: number, book: AuditBook | null): void {
   ctx.setStage(appid, 'submitted', { auditid, submittedAt: Date.now() });
-  records(ctx)?.recordSubmit({ componentAppid: ctx.componentAppid, appid, auditid, userVersion: params.userVersion, templateId: params.templateId, runId: ctx.runId, at: Date.now() });
+  if (!book || ctx.store.mpAudits.get(ctx.componentAppid, appid, auditid)) return;
+  book.announce(ctx.store.mpAudits.recordSubmit({ componentAppid: ctx.componentAppid, appid, auditid, userVersion: params.userVersion, templateId: params.templateId, runId: ctx.runId, at: Date.now() }));
 }
 
 /** After `submitting` with no answer: the latest audit, if newer than the one before and of this version, is ours. */
-async function readBackSubmit(ctx: BatchContext, appid: string, params: ReleaseParams, data: Record<string, unknown> | null): Promise<AdvanceOutcome> {
+async function readBackSubmit(ctx: BatchContext, appid: string, params: ReleaseParams, data: Record<string, unknown> | null, book: AuditBook | null): Promise<AdvanceOutcome> {
   const prev = (data?.prevAuditid as number | null | undefined) ?? null;
   let latest: code.AuditStatus | null = null;
   try {
@@ -348,28 +361,25 @@ async function readBackSubmit(ctx: BatchContext, appid: string, params: ReleaseP
     if (!(err instanceof WeChatApiError && err.errcode === 85019)) throw err;
   }
   if (latest && latest.auditid !== prev && latest.userVersion === params.userVersion) {
-    submitted(ctx, appid, params, latest.auditid);
+    submitted(ctx, appid, params, latest.auditid, book);
     return { wait: true, summary: words(`Submitted for audit (auditid ${latest.auditid}, confirmed by reading it back).`, `已提交审核（auditid ${latest.auditid}，已回读确认）。`) };
   }
   ctx.setStage(appid, 'committed', { prevAuditid: prev });
   return { state: 'pending' };
 }
 
-/** The audit's status: from the record a push updated (a poke), else get_auditstatus (recorded too). */
-async function auditNow(ctx: BatchContext, appid: string, auditid: number, trigger: 'poke' | 'poll' | 'recover'): Promise<{ status: number; reason: string; screenshots: string[] }> {
-  const book = records(ctx);
-  if (trigger === 'poke' && book) {
-    const rec = book.latest(ctx.componentAppid, appid);
-    const status = rec && rec.auditid === auditid ? STATUS_CODE[rec.status] : undefined;
-    if (rec && status !== undefined && status !== 2) return { status, reason: rec.reason ?? '', screenshots: rec.screenshots };
+/** The audit's status: from the book's record a push updated (a poke), else get_auditstatus (recorded in the book). */
+async function auditNow(ctx: BatchContext, appid: string, auditid: number, trigger: 'poke' | 'poll' | 'recover', book: AuditBook | null): Promise<{ status: number; reason: string; screenshots: string[] }> {
+  if (trigger === 'poke') {
+    const rec = ctx.store.mpAudits.get(ctx.componentAppid, appid, auditid);
+    if (rec && !UNDECIDED_AUDIT_STATES.includes(rec.state)) return { status: AUDIT_STATUS_CODE[rec.state], reason: rec.reason ?? '', screenshots: rec.screenshots };
   }
-  const s = await code.auditStatus(invokeOf(ctx), appid, auditid);
-  if (book && s.state !== 'unknown') {
-    book.applyStatus({ componentAppid: ctx.componentAppid, appid, auditid, status: s.state, reason: s.reason, screenshots: s.screenshots, at: Date.now(), source: 'poll' });
+  if (book) {
+    const rec = await book.refresh(invokeOf(ctx), appid, auditid);
+    if (rec) return { status: AUDIT_STATUS_CODE[rec.state], reason: rec.reason ?? '', screenshots: rec.screenshots };
   }
-  return s;
+  return code.auditStatus(invokeOf(ctx), appid, auditid);
 }
-const STATUS_CODE: Record<string, number> = { approved: 0, rejected: 1, auditing: 2, withdrawn: 3, delayed: 4 };
 
 async function releaseApproved(ctx: BatchContext, appid: string, params: ReleaseParams, plan: ReleasePlan): Promise<AdvanceOutcome> {
   const inv = invokeOf(ctx);
