@@ -92,6 +92,14 @@ export const batchMethods = defineMethods({
       }),
     result: returns<ExportResult>(),
   },
+  /**
+   * The platform's code template library (gettemplatelist, component token), for a batch release's template choice.
+   * Newest first.
+   */
+  'batch/codeTemplates': {
+    args: ({ z }) => z.strictObject({}),
+    result: returns<{ templateId: number; userVersion: string; userDesc: string; createTime: number; templateType: number | null }[]>(),
+  },
 });
 
 export const batchEvents = defineEvents({

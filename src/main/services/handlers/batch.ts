@@ -6,6 +6,7 @@ import { ServiceError } from '../../errors';
 import type { HandlersOf } from '../../ipc/types';
 import { buildBatchReport, type ReportRow } from '../batch-report';
 import type { RuntimeHost } from '../host';
+import { listTemplates } from '../../mp/code';
 
 const PAGE = 1000;
 
@@ -82,5 +83,12 @@ export function batchHandlers(host: RuntimeHost) {
         })();
         return buildBatchReport(run, rows, { format, ...(headerStyle ? { headerStyle } : {}), ...(timeZone ? { timeZone } : {}), now: new Date() });
       }),
+    'batch/codeTemplates': async () => {
+      const runtime = host.requireRuntime();
+      const list = await listTemplates((spec, appid, req) => runtime.invokeAs(spec, appid, req));
+      return list
+        .map((t) => ({ templateId: t.template_id, userVersion: t.user_version, userDesc: t.user_desc, createTime: t.create_time, templateType: t.template_type ?? null }))
+        .sort((a, b) => b.createTime - a.createTime);
+    },
   } satisfies HandlersOf<typeof batchMethods>;
 }
