@@ -32,7 +32,7 @@ export const zhCN = {
       userVersion: '版本号（user_version）',
       userDesc: '版本描述（user_desc）',
       extJson: 'ext_json 模板',
-      extHint: '一个 JSON 对象；变量写在字符串里，如 "name": "${nickname}"。可用：{vars}，以及导入 CSV 的列。',
+      extHint: '一个 JSON 对象；变量写在字符串里，如 {example}。可用：{vars}，以及导入 CSV 的列。',
       extOk: 'ext_json 模板有效。',
       csv: '按 appid 导入变量（CSV）',
       csvPick: '读入 CSV 文件',
@@ -58,6 +58,7 @@ export const zhCN = {
       needVersion: '请填写版本号。',
       needDesc: '请填写版本描述。',
       fix: '请先修正：{problem}',
+      fieldProblem: '{field}：{problem}',
     },
     stage: {
       committed: '已提交代码',
@@ -151,7 +152,7 @@ export const en: typeof zhCN = {
       userVersion: 'Version (user_version)',
       userDesc: 'Description (user_desc)',
       extJson: 'ext_json template',
-      extHint: 'A JSON object; put variables inside strings, e.g. "name": "${nickname}". Available: {vars}, and the imported CSV columns.',
+      extHint: 'A JSON object; put variables inside strings, e.g. {example}. Available: {vars}, and the imported CSV columns.',
       extOk: 'The ext_json template is valid.',
       csv: 'Variables by appid (CSV)',
       csvPick: 'Read a CSV file',
@@ -177,6 +178,7 @@ export const en: typeof zhCN = {
       needVersion: 'Fill in the version.',
       needDesc: 'Fill in the description.',
       fix: 'Fix this first: {problem}',
+      fieldProblem: '{field}: {problem}',
     },
     stage: {
       committed: 'Committed',
