@@ -81,4 +81,44 @@ describe.skipIf(!haveChromium)('batch release in a browser', () => {
     expect(stack.sim.miniProgram(mps[0]!).live?.userVersion).toBe('5.0.0');
     expect(consoleErrors).toEqual([]);
   }, 90_000);
+
+  it('hold on approval: "release the approved" runs the held ones; "roll back" takes them back to the version before', async () => {
+    const two = [7, 5].map((i) => stack.sim.seededAccount(i).appid); // 5 was rejected above; 7 is new
+    const held = await stack.engine.batch.create({
+      kind: 'mp.release',
+      title: '等待确认',
+      params: { templateId: 2, userVersion: '6.0.0', userDesc: '等待确认', extJson: '{"extAppid":"${appid}"}', policy: { onApproval: 'hold', pollSeconds: 1, stopWhenRejectedPercent: 100 } },
+      targets: two,
+      autoStart: true,
+    });
+    await until('both submitted', () => stack.engine.batch.get(held.id).stages.submitted === 2, 30_000);
+    for (const a of two) await stack.sim.decideAudit(a, { result: 'success' });
+    await page.evaluate((id) => (window.location.hash = `#/batch?id=${id}`), held.id);
+    await page.locator('[data-test=stage-held]', { hasText: '通过，待确认发布 2' }).waitFor({ timeout: 30_000 });
+    expect(two.map((a) => stack.sim.miniProgram(a).live?.userVersion ?? null)).toEqual([null, null]);
+
+    await page.locator('[data-test=run-release-held]', { hasText: '发布已通过的 2 个' }).click();
+    await page.locator('h3', { hasText: `发布任务 #${held.id} 中已通过的账号` }).waitFor();
+    await page.locator('[data-test=stage-released]', { hasText: '已发布 2' }).waitFor({ timeout: 30_000 });
+    expect(two.map((a) => stack.sim.miniProgram(a).live?.userVersion)).toEqual(['6.0.0', '6.0.0']);
+
+    // mps[0] runs 5.0.0 from the first test: a release of 7.0.0 to it, then rolled back to 5.0.0.
+    const first = mps[0]!;
+    const again = await stack.engine.batch.create({
+      kind: 'mp.release',
+      title: '回退测试',
+      params: { templateId: 2, userVersion: '7.0.0', userDesc: '回退测试', extJson: '{}', policy: { pollSeconds: 1 } },
+      targets: [first],
+      autoStart: true,
+    });
+    await until('submitted', () => stack.engine.batch.get(again.id).stages.submitted === 1, 30_000);
+    await stack.sim.decideAudit(first, { result: 'success' });
+    await until('released', () => stack.engine.batch.get(again.id).status === 'done', 30_000);
+    await page.evaluate((id) => (window.location.hash = `#/batch?id=${id}`), again.id);
+    await page.locator('[data-test=run-rollback]', { hasText: '回退已发布的 1 个' }).click();
+    await page.locator('.el-message-box__btns .el-button--primary').click();
+    await page.locator('[data-test=stage-rolled_back]', { hasText: '已回退 1' }).waitFor({ timeout: 30_000 });
+    expect(stack.sim.miniProgram(first).live?.userVersion).toBe('5.0.0');
+    expect(consoleErrors).toEqual([]);
+  }, 90_000);
 });

@@ -19,7 +19,7 @@ import * as auditSpec from '../../wechat/endpoints/mp-audit';
 import * as codeSpec from '../../wechat/endpoints/mp-code';
 import * as libSpec from '../../wechat/endpoints/mp-template';
 import { WeChatApiError } from '../api';
-import { BatchInputError, BatchPauseError, type AdvanceOutcome, type BatchContext, type BatchJob } from '../batch/runner';
+import { BatchInputError, BatchPauseError, type AdvanceOutcome, type BatchContext, type BatchJob, type PlanOutcome } from '../batch/runner';
 import { UNDECIDED_AUDIT_STATES, AUDIT_STATUS_CODE } from '../../shared/mp/audits';
 import type { AuditBook } from './audits';
 import * as code from './code';
@@ -50,6 +50,11 @@ export interface ReleaseParams {
   /** Per-account values: CSV with an appid column (optional). */
   csv?: string;
   policy: ReleasePolicy;
+  /**
+   * A follow-up of an earlier release run (the operator's click): release the accounts it held after approval, or roll
+   * back the accounts it released. Nothing is committed or submitted.
+   */
+  followUp?: { action: 'release' | 'rollback'; fromRun: number };
 }
 
 export interface ReleasePlan {
@@ -59,7 +64,7 @@ export interface ReleasePlan {
   hasLive: boolean;
 }
 
-export const RELEASE_STAGES = ['committed', 'submitting', 'submitted', 'delayed', 'approved', 'released', 'gray', 'held', 'rejected', 'withdrawn'] as const;
+export const RELEASE_STAGES = ['committed', 'submitting', 'submitted', 'delayed', 'approved', 'released', 'gray', 'held', 'rejected', 'withdrawn', 'rolled_back'] as const;
 export type ReleaseStage = (typeof RELEASE_STAGES)[number];
 
 /** The decided stages (for the rejection share). */
@@ -146,8 +151,13 @@ export const releaseJob: BatchJob<ReleaseParams, ReleasePlan> = {
     if (!(Number.isInteger(policy.maxAuditsInFlight) && policy.maxAuditsInFlight >= 1 && policy.maxAuditsInFlight <= 10_000)) pol('maxAuditsInFlight', '须为 1–10000 的整数', 'must be an integer 1–10000');
     if (!(Number.isFinite(policy.pollSeconds) && policy.pollSeconds >= 0.05 && policy.pollSeconds <= 86_400)) pol('pollSeconds', '须为 0.05–86400 秒', 'must be 0.05–86400 seconds');
     if (policy.overQuota !== 'refuse' && policy.overQuota !== 'fit') pol('overQuota', '须为 refuse（拒绝开始）或 fit（只计划配额内的）', 'must be refuse or fit');
+    const f = (p as { followUp?: unknown }).followUp as ReleaseParams['followUp'] | undefined;
+    if (f !== undefined && (typeof f !== 'object' || f === null || (f.action !== 'release' && f.action !== 'rollback') || !Number.isSafeInteger(f.fromRun) || f.fromRun < 1)) {
+      problems.push({ path: 'followUp', zh: '须为 {action: release|rollback, fromRun: 任务编号}', en: 'must be {action: release|rollback, fromRun: a run id}' });
+    }
     if (problems.length > 0) refuse(problems);
     return {
+      ...(f ? { followUp: { action: f.action, fromRun: f.fromRun } } : {}),
       templateId: p.templateId!,
       userVersion: p.userVersion!.trim(),
       userDesc: p.userDesc!.trim(),
@@ -158,6 +168,7 @@ export const releaseJob: BatchJob<ReleaseParams, ReleasePlan> = {
   },
 
   async plan(ctx, appid, params) {
+    if (params.followUp) return planFollowUp(ctx, appid, params, params.followUp.action);
     if (!(await libraryOf(ctx)).includes(params.templateId)) {
       return { apply: false, reason: words(`Template ${params.templateId} is not in the code template library (85014).`, `模板 ${params.templateId} 不在代码模板库中（85014）。`) };
     }
@@ -232,6 +243,7 @@ async function applyRelease(ctx: BatchContext, appid: string, params: ReleasePar
     const item = ctx.store.batch.item(ctx.runId, appid)!;
     const stage = item.stage as ReleaseStage | null;
     const inv = invokeOf(ctx);
+    if (params.followUp) return applyFollowUp(ctx, appid, params, plan, params.followUp.action);
     if (stage === 'submitting') {
       // A submit whose answer never came (a timeout): read back before anything is sent again.
       const back = await readBackSubmit(ctx, appid, params, item.stageData, book);
@@ -299,7 +311,7 @@ async function advanceRelease(ctx: BatchContext, item: BatchItem & { plan: Relea
 }
 
 async function beforeStart(ctx: BatchContext, params: ReleaseParams, pending: string[]): Promise<BatchPause | null> {
-      if (!params.policy.autoSubmit || pending.length === 0) return null;
+      if (!params.policy.autoSubmit || params.followUp || pending.length === 0) return null;
       // Those committed or submitted already need no new audit... those pending that will submit do.
       const need = pending.filter((a) => {
         const s = ctx.store.batch.item(ctx.runId, a)?.stage;
@@ -340,7 +352,42 @@ const STAGE_ZH: Record<ReleaseStage, string> = {
   held: '等待确认发布',
   rejected: '审核未通过',
   withdrawn: '已撤回',
+  rolled_back: '已回退',
 };
+
+/** A follow-up's plan: release an approved version of this run held for a click, or roll back one it released. */
+async function planFollowUp(ctx: BatchContext, appid: string, params: ReleaseParams, action: 'release' | 'rollback'): Promise<PlanOutcome<ReleasePlan>> {
+  const inv = invokeOf(ctx);
+  const version = await code.versionInfo(inv, appid);
+  const live = version.live?.version ?? null;
+  if (action === 'rollback') {
+    if (live !== params.userVersion) return { apply: false, reason: words(`The live version is ${live ?? 'none'}, not ${params.userVersion}: nothing to roll back.`, `线上版本是 ${live ?? '无'}，不是 ${params.userVersion}：无需回退。`) };
+    return { apply: true, plan: { ext: {}, prevAuditid: null, hasLive: true }, summary: words(`Roll back ${params.userVersion} to the version before it.`, `把 ${params.userVersion} 回退到上一个版本。`) };
+  }
+  if (live === params.userVersion) return { apply: false, reason: words(`Already on version ${params.userVersion}.`, `已经是 ${params.userVersion} 版本。`) };
+  let latest: code.AuditStatus | null = null;
+  try {
+    latest = await code.auditStatus(inv, appid);
+  } catch (err) {
+    if (!(err instanceof WeChatApiError && err.errcode === 85019)) throw err;
+  }
+  if (!latest || latest.status !== 0 || latest.userVersion !== params.userVersion) {
+    return { apply: false, reason: words(`The latest audit is not an approval of ${params.userVersion}: nothing to release.`, `最新的审核不是 ${params.userVersion} 的通过结果：无可发布。`) };
+  }
+  return { apply: true, plan: { ext: {}, prevAuditid: latest.auditid, hasLive: live !== null }, summary: words(`Release the approved ${params.userVersion} (audit ${latest.auditid}).`, `发布已通过审核的 ${params.userVersion}（${latest.auditid}）。`) };
+}
+
+async function applyFollowUp(ctx: BatchContext, appid: string, params: ReleaseParams, plan: ReleasePlan, action: 'release' | 'rollback'): Promise<{ summary?: BatchWords }> {
+  if (action === 'rollback') {
+    await code.rollback(invokeOf(ctx), appid);
+    ctx.setStage(appid, 'rolled_back', null);
+    return { summary: words(`Rolled back from ${params.userVersion}.`, `已从 ${params.userVersion} 回退。`) };
+  }
+  ctx.setStage(appid, 'approved', { auditid: plan.prevAuditid });
+  const out = await releaseApproved(ctx, appid, { ...params, policy: { ...params.policy, onApproval: 'release' } }, plan);
+  if ('state' in out && out.state === 'failed') throw new BatchInputError(out.reason ?? words('The release failed.', '发布失败。'));
+  return 'summary' in out && out.summary ? { summary: out.summary } : {};
+}
 
 /** WeChat's reasons come as HTML with <br>: one line of text. */
 const plainReason = (r: string) => r.replace(/<br\s*\/?>/gi, ' ').replace(/<[^>]+>/g, '').trim() || '(no reason given / 未给出原因)';

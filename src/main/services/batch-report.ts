@@ -66,6 +66,7 @@ export const RELEASE_STAGE_WORDS: Record<string, { zh: string; en: string }> = {
   held: { zh: '通过，待确认发布', en: 'Approved, held' },
   rejected: { zh: '审核未通过', en: 'Rejected' },
   withdrawn: { zh: '已撤回', en: 'Withdrawn' },
+  rolled_back: { zh: '已回退', en: 'Rolled back' },
 };
 
 const dataOf = (r: ReportRow, key: string): unknown => (r.stageData ? r.stageData[key] : undefined);

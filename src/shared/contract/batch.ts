@@ -93,6 +93,14 @@ export const batchMethods = defineMethods({
     result: returns<ExportResult>(),
   },
   /**
+   * A release run's follow-up, as a new run started at once: `release` the accounts it held after approval, or
+   * `rollback` the accounts it released (revertcoderelease). Conflict when the run has no such account.
+   */
+  'batch/releaseFollowUp': {
+    args: ({ z, rowId, shortText }) => z.strictObject({ id: rowId, action: z.enum(['release', 'rollback']), title: shortText(200).min(1) }),
+    result: returns<BatchRun>(),
+  },
+  /**
    * The platform's code template library (gettemplatelist, component token), for a batch release's template choice.
    * Newest first.
    */
