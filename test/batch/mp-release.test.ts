@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchRun } from '../../src/shared/batch';
+import { WeChatTransportError } from '../../src/main/api';
 import { BatchInputError, BatchRunner, type AccountCall } from '../../src/main/batch/runner';
 import { releaseJobWith, type ReleaseParams } from '../../src/main/mp/release-batch';
 import { startStack, until, type Stack } from '../helpers/stack';
@@ -199,6 +200,70 @@ describe('batch release: plan checks, quota, faults', () => {
       expect((await finished(runner.get(paused.id))).stages.released).toBe(2);
     } finally {
       stack.sim.setFaults({ rules: [] });
+    }
+  });
+
+  it('a submit whose answer was lost (a timeout after it landed) is read back on retry, never sent again; 85009 explained', async () => {
+    const [lost, busy] = mps.slice(16, 18);
+    stack.sim.setAuditSettings({ auditSeconds: null });
+    let dropOnce = true;
+    const lossy: AccountCall = async (spec, appid, req) => {
+      const res = await call(spec, appid, req);
+      if (spec.path === SUBMIT && appid === lost && dropOnce) {
+        dropOnce = false;
+        throw new WeChatTransportError('timeout', spec.path, 'the answer never came');
+      }
+      return res;
+    };
+    const lossyRunner = new BatchRunner({ store: stack.store, componentAppid: APPID, jobs: [releaseJobWith(() => stack.engine.audits)], call: lossy });
+    stack.sim.setFaults({ rules: [{ path: SUBMIT, appids: [busy!], errcode: 85009 }] });
+    try {
+      const run = lossyRunner.create({ kind: 'mp.release', title: 'lost answer', params: params(), targets: [lost!, busy!], autoStart: true });
+      await until('both failed', () => lossyRunner.get(run.id).counts.failed === 2, 30_000);
+      await lossyRunner.idle(run.id);
+      expect(stack.store.batch.item(run.id, lost!)?.stage).toBe('submitting');
+      expect(submits(lost!)).toBe(1); // it landed
+      const refused = stack.store.batch.item(run.id, busy!)!;
+      expect(refused.errcode).toBe(85009);
+      expect(refused.reason?.en).toContain('An audit is already in progress');
+      expect(refused.reason?.zh).toContain('已经有正在审核的版本');
+      expect(refused.stage).toBe('committed');
+
+      stack.sim.setFaults({ rules: [] });
+      lossyRunner.retryFailed(run.id);
+      await until('both submitted', () => lossyRunner.get(run.id).stages.submitted === 2, 30_000);
+      expect(stack.store.batch.item(run.id, lost!)?.summary?.en).toMatch(/confirmed by reading it back/);
+      expect(submits(lost!)).toBe(1);
+      expect(submits(busy!)).toBe(1);
+      for (const a of [lost!, busy!]) await stack.sim.decideAudit(a, { result: 'success' });
+      await until('done', () => lossyRunner.get(run.id).status === 'done', 30_000);
+      expect(lossyRunner.get(run.id).stages).toEqual({ released: 2 });
+    } finally {
+      stack.sim.setFaults({ rules: [] });
+      await lossyRunner.stop();
+      stack.sim.setAuditSettings({ auditSeconds: 1 });
+    }
+  });
+
+  it('cancelled while audits are pending: the waiting accounts are cancelled and nothing more is released', async () => {
+    const targets = mps.slice(18, 20);
+    stack.sim.setAuditSettings({ auditSeconds: null });
+    try {
+      const run = runner.create({ kind: 'mp.release', title: 'cancel', params: params(), targets, autoStart: true });
+      await until('both submitted', () => runner.get(run.id).stages.submitted === 2, 30_000);
+      const cancelled = runner.cancel(run.id);
+      expect(cancelled.status).toBe('cancelled');
+      expect(cancelled.counts.cancelled).toBe(2);
+      await runner.idle(run.id);
+      // The run's loop has ended: the approvals' pushes (and pokes) find nothing waiting on them.
+      const releases = stack.sim.getCalls('/wxa/release').length;
+      for (const a of targets) await stack.sim.decideAudit(a, { result: 'success' });
+      for (const a of targets) runner.poke(a);
+      await runner.idle(run.id);
+      expect(stack.sim.getCalls('/wxa/release').length).toBe(releases);
+      expect(runner.get(run.id).stages).toEqual({ submitted: 2 });
+    } finally {
+      stack.sim.setAuditSettings({ auditSeconds: 1 });
     }
   });
 

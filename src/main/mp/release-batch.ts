@@ -240,105 +240,105 @@ export const releaseJob: BatchJob<ReleaseParams, ReleasePlan> = {
 };
 
 async function applyRelease(ctx: BatchContext, appid: string, params: ReleaseParams, plan: ReleasePlan, book: AuditBook | null): Promise<{ summary?: BatchWords; wait?: boolean }> {
-    const item = ctx.store.batch.item(ctx.runId, appid)!;
-    const stage = item.stage as ReleaseStage | null;
-    const inv = invokeOf(ctx);
-    if (params.followUp) return applyFollowUp(ctx, appid, params, plan, params.followUp.action);
-    if (stage === 'submitting') {
-      // A submit whose answer never came (a timeout): read back before anything is sent again.
-      const back = await readBackSubmit(ctx, appid, params, item.stageData, book);
-      if ('wait' in back) return back;
-      if (back.state !== 'pending') throw new BatchInputError(back.reason ?? words('Could not be read back.', '无法回读。'));
-    } else if (stage !== null && stage !== 'committed') {
-      // Submitted in this run already: never again.
-      return { summary: words(`Already ${stage} in this run; not submitted again.`, `本任务中已处于 ${STAGE_ZH[stage]}，不会再次提交。`) };
+  const item = ctx.store.batch.item(ctx.runId, appid)!;
+  const stage = item.stage as ReleaseStage | null;
+  const inv = invokeOf(ctx);
+  if (params.followUp) return applyFollowUp(ctx, appid, params, plan, params.followUp.action);
+  if (stage === 'submitting') {
+    // A submit whose answer never came (a timeout): read back before anything is sent again.
+    const back = await readBackSubmit(ctx, appid, params, item.stageData, book);
+    if ('wait' in back) return back;
+    if (back.state !== 'pending') throw new BatchInputError(back.reason ?? words('Could not be read back.', '无法回读。'));
+  } else if (stage !== null && stage !== 'committed') {
+    // Submitted in this run already: never again.
+    return { summary: words(`Already ${stage} in this run; not submitted again.`, `本任务中已处于 ${STAGE_ZH[stage]}，不会再次提交。`) };
+  }
+  if (stage === null) {
+    await code.commit(inv, appid, { templateId: params.templateId, userVersion: params.userVersion, userDesc: params.userDesc, ext: plan.ext });
+    ctx.setStage(appid, 'committed', { committedAt: Date.now() });
+  }
+  if (!params.policy.autoSubmit) return { summary: words(`Committed ${params.userVersion} (not submitted: the policy says commit only).`, `已提交代码 ${params.userVersion}（策略为仅提交代码，未提交审核）。`) };
+  const prevAuditid = (ctx.store.batch.item(ctx.runId, appid)!.stageData?.auditid as number | undefined) ?? plan.prevAuditid;
+  // The intent first: after a crash this says a submit may have gone out.
+  ctx.setStage(appid, 'submitting', { prevAuditid, at: Date.now() });
+  let auditid: number;
+  try {
+    auditid = (await code.submitForAudit(inv, appid, {})).auditid;
+  } catch (err) {
+    if (err instanceof WeChatApiError) {
+      // WeChat refused it: nothing was submitted.
+      ctx.setStage(appid, 'committed', { prevAuditid });
+      if (err.errcode === 85085) throw await quotaPause(ctx, appid);
     }
-    if (stage === null) {
-      await code.commit(inv, appid, { templateId: params.templateId, userVersion: params.userVersion, userDesc: params.userDesc, ext: plan.ext });
-      ctx.setStage(appid, 'committed', { committedAt: Date.now() });
-    }
-    if (!params.policy.autoSubmit) return { summary: words(`Committed ${params.userVersion} (not submitted: the policy says commit only).`, `已提交代码 ${params.userVersion}（策略为仅提交代码，未提交审核）。`) };
-    const prevAuditid = (ctx.store.batch.item(ctx.runId, appid)!.stageData?.auditid as number | undefined) ?? plan.prevAuditid;
-    // The intent first: after a crash this says a submit may have gone out.
-    ctx.setStage(appid, 'submitting', { prevAuditid, at: Date.now() });
-    let auditid: number;
-    try {
-      auditid = (await code.submitForAudit(inv, appid, {})).auditid;
-    } catch (err) {
-      if (err instanceof WeChatApiError) {
-        // WeChat refused it: nothing was submitted.
-        ctx.setStage(appid, 'committed', { prevAuditid });
-        if (err.errcode === 85085) throw await quotaPause(ctx, appid);
-      }
-      throw err;
-    }
-    submitted(ctx, appid, params, auditid, book);
-    return { wait: true, summary: words(`Submitted for audit (auditid ${auditid}).`, `已提交审核（auditid ${auditid}）。`) };
+    throw err;
+  }
+  submitted(ctx, appid, params, auditid, book);
+  return { wait: true, summary: words(`Submitted for audit (auditid ${auditid}).`, `已提交审核（auditid ${auditid}）。`) };
 }
 
 async function advanceRelease(ctx: BatchContext, item: BatchItem & { plan: ReleasePlan }, params: ReleaseParams, trigger: 'poke' | 'poll' | 'recover', book: AuditBook | null): Promise<AdvanceOutcome> {
-      const { appid } = item;
-      const stage = item.stage as ReleaseStage | null;
-      const data = item.stageData ?? {};
-      if (stage === null || stage === 'committed') return { state: 'pending' };
-      if (stage === 'submitting') return readBackSubmit(ctx, appid, params, data, book);
-      if (stage === 'approved') return releaseApproved(ctx, appid, params, item.plan);
-      if (stage !== 'submitted' && stage !== 'delayed') return { state: 'done' };
-      const auditid = data.auditid as number;
-      const status = await auditNow(ctx, appid, auditid, trigger, book);
-      if (status.status === 2) return { wait: true };
-      if (status.status === 4) {
-        if (stage !== 'delayed') ctx.setStage(appid, 'delayed', { ...data, reason: status.reason });
-        return { wait: true, summary: words(`Audit ${auditid} delayed: ${status.reason}`, `审核 ${auditid} 延后：${status.reason}`) };
-      }
-      if (status.status === 3) {
-        ctx.setStage(appid, 'withdrawn', data);
-        return { state: 'done', summary: words(`Audit ${auditid} was withdrawn.`, `审核 ${auditid} 已撤回。`) };
-      }
-      if (status.status === 1) {
-        ctx.setStage(appid, 'rejected', { ...data, reason: status.reason, screenshots: status.screenshots });
-        const shots = status.screenshots.length ? ` Screenshots: ${status.screenshots.join(', ')}.` : '';
-        const shotsZh = status.screenshots.length ? `截图：${status.screenshots.join('、')}。` : '';
-        return {
-          state: 'done',
-          reason: words(`Rejected (audit ${auditid}): ${plainReason(status.reason)}.${shots}`, `审核未通过（${auditid}）：${plainReason(status.reason)}。${shotsZh}`),
-          summary: words('Rejected by the audit.', '审核未通过。'),
-          ...(rejectionPause(ctx, params) ?? {}),
-        };
-      }
-      ctx.setStage(appid, 'approved', data);
-      return releaseApproved(ctx, appid, params, item.plan);
+  const { appid } = item;
+  const stage = item.stage as ReleaseStage | null;
+  const data = item.stageData ?? {};
+  if (stage === null || stage === 'committed') return { state: 'pending' };
+  if (stage === 'submitting') return readBackSubmit(ctx, appid, params, data, book);
+  if (stage === 'approved') return releaseApproved(ctx, appid, params, item.plan);
+  if (stage !== 'submitted' && stage !== 'delayed') return { state: 'done' };
+  const auditid = data.auditid as number;
+  const status = await auditNow(ctx, appid, auditid, trigger, book);
+  if (status.status === 2) return { wait: true };
+  if (status.status === 4) {
+    if (stage !== 'delayed') ctx.setStage(appid, 'delayed', { ...data, reason: status.reason });
+    return { wait: true, summary: words(`Audit ${auditid} delayed: ${status.reason}`, `审核 ${auditid} 延后：${status.reason}`) };
+  }
+  if (status.status === 3) {
+    ctx.setStage(appid, 'withdrawn', data);
+    return { state: 'done', summary: words(`Audit ${auditid} was withdrawn.`, `审核 ${auditid} 已撤回。`) };
+  }
+  if (status.status === 1) {
+    ctx.setStage(appid, 'rejected', { ...data, reason: status.reason, screenshots: status.screenshots });
+    const shots = status.screenshots.length ? ` Screenshots: ${status.screenshots.join(', ')}.` : '';
+    const shotsZh = status.screenshots.length ? `截图：${status.screenshots.join('、')}。` : '';
+    return {
+      state: 'done',
+      reason: words(`Rejected (audit ${auditid}): ${plainReason(status.reason)}.${shots}`, `审核未通过（${auditid}）：${plainReason(status.reason)}。${shotsZh}`),
+      summary: words('Rejected by the audit.', '审核未通过。'),
+      ...(rejectionPause(ctx, params) ?? {}),
+    };
+  }
+  ctx.setStage(appid, 'approved', data);
+  return releaseApproved(ctx, appid, params, item.plan);
 }
 
 async function beforeStart(ctx: BatchContext, params: ReleaseParams, pending: string[]): Promise<BatchPause | null> {
-      if (!params.policy.autoSubmit || params.followUp || pending.length === 0) return null;
-      // Those committed or submitted already need no new audit... those pending that will submit do.
-      const need = pending.filter((a) => {
-        const s = ctx.store.batch.item(ctx.runId, a)?.stage;
-        return s === null || s === 'committed' || s === 'submitting';
-      });
-      if (need.length === 0) return null;
-      const q = await code.auditQuota(invokeOf(ctx), need[0]!);
-      if (need.length <= q.rest) return null;
-      if (params.policy.overQuota === 'fit') {
-        const over = need.slice(q.rest);
-        ctx.store.batch.skipPending(ctx.runId, over, words(
-          `Beyond this month's audit quota (${q.rest} of ${q.limit} left for ${need.length} accounts): not planned.`,
-          `超出本月审核配额（剩余 ${q.rest}/${q.limit}，需要 ${need.length}）：未安排。`,
-        ));
-        return null;
-      }
-      return {
-        at: Date.now(),
-        reason: words(
-          `This run needs ${need.length} audits but this month's audit quota has ${q.rest} of ${q.limit} left (queryquota). Narrow the targets, choose "only as many as fit", or wait for next month.`,
-          `本任务需要 ${need.length} 次审核，但本月审核配额只剩 ${q.rest}/${q.limit}（queryquota）。请减少账号、选择“只安排配额内的”，或等到下月。`,
-        ),
-        errcode: 85085,
-        cgiPath: auditSpec.submitAudit.path,
-        appid: need[0]!,
-        quota: { dailyLimit: q.limit, used: q.limit - q.rest, remain: q.rest },
-      };
+  if (!params.policy.autoSubmit || params.followUp || pending.length === 0) return null;
+  // Each pending account not yet submitted in this run needs one audit.
+  const need = pending.filter((a) => {
+    const s = ctx.store.batch.item(ctx.runId, a)?.stage;
+    return s === null || s === 'committed' || s === 'submitting';
+  });
+  if (need.length === 0) return null;
+  const q = await code.auditQuota(invokeOf(ctx), need[0]!);
+  if (need.length <= q.rest) return null;
+  if (params.policy.overQuota === 'fit') {
+    const over = need.slice(q.rest);
+    ctx.store.batch.skipPending(ctx.runId, over, words(
+      `Beyond this month's audit quota (${q.rest} of ${q.limit} left for ${need.length} accounts): not planned.`,
+      `超出本月审核配额（剩余 ${q.rest}/${q.limit}，需要 ${need.length}）：未安排。`,
+    ));
+    return null;
+  }
+  return {
+    at: Date.now(),
+    reason: words(
+      `This run needs ${need.length} audits but this month's audit quota has ${q.rest} of ${q.limit} left (queryquota). Narrow the targets, choose "only as many as fit", or wait for next month.`,
+      `本任务需要 ${need.length} 次审核，但本月审核配额只剩 ${q.rest}/${q.limit}（queryquota）。请减少账号、选择“只安排配额内的”，或等到下月。`,
+    ),
+    errcode: 85085,
+    cgiPath: auditSpec.submitAudit.path,
+    appid: need[0]!,
+    quota: { dailyLimit: q.limit, used: q.limit - q.rest, remain: q.rest },
+  };
 }
 
 const STAGE_ZH: Record<ReleaseStage, string> = {
