@@ -31,11 +31,11 @@ describe('batch release: plan checks, quota, faults', () => {
         aesKey: 'BaTcHrElEaSeKeY0123456789abcdefghijklmnopqr',
         deskKey: 'desk-key-for-the-batch-release-test-0123456',
       },
-      sim: { accounts: 40 },
+      sim: { accounts: 80 },
     });
     await until('the first ticket', () => stack.store.tickets.latest(APPID));
     await stack.engine.syncAuthorizers(() => undefined);
-    mps = Array.from({ length: 20 }, (_, i) => stack.sim.seededAccount(i * 2 + 1).appid);
+    mps = Array.from({ length: 40 }, (_, i) => stack.sim.seededAccount(i * 2 + 1).appid);
     call = (spec, appid, req) => stack.engine.invokeAs(spec, appid, req);
     runner = new BatchRunner({ store: stack.store, componentAppid: APPID, jobs: [releaseJobWith(() => stack.engine.audits)], call });
     stack.engine.onMpAudit((r) => r.state !== 'auditing' && runner.poke(r.appid));
@@ -262,6 +262,34 @@ describe('batch release: plan checks, quota, faults', () => {
       await runner.idle(run.id);
       expect(stack.sim.getCalls('/wxa/release').length).toBe(releases);
       expect(runner.get(run.id).stages).toEqual({ submitted: 2 });
+    } finally {
+      stack.sim.setAuditSettings({ auditSeconds: 1 });
+    }
+  });
+
+  it('pauses when more than N % of the decided audits are rejected; a delayed audit waits, then goes on', async () => {
+    const targets = mps.slice(20, 32);
+    stack.sim.setAuditSettings({ auditSeconds: null });
+    try {
+      const run = runner.create({ kind: 'mp.release', title: 'reject share', params: params({}, { stopWhenRejectedPercent: 20, maxAuditsInFlight: 12 }), targets, autoStart: true });
+      await until('all submitted', () => runner.get(run.id).stages.submitted === 12, 30_000);
+      await stack.sim.decideAudit(targets[10]!, { result: 'delay', reason: '需要更多时间' });
+      await until('delayed', () => runner.get(run.id).stages.delayed === 1, 30_000);
+      for (const a of targets.slice(0, 6)) await stack.sim.decideAudit(a, { result: 'success' });
+      await until('6 released', () => runner.get(run.id).stages.released === 6, 30_000);
+      for (const a of targets.slice(6, 10)) await stack.sim.decideAudit(a, { result: 'fail', reason: '不合规' });
+      await until('paused', () => runner.get(run.id).status === 'paused', 30_000);
+      const paused = runner.get(run.id);
+      expect(paused.pause?.reason.en).toContain('4 of 10 decided audits were rejected (40.0%, over the 20%');
+      expect(paused.pause?.reason.zh).toContain('有 4 个未通过');
+      await runner.idle(run.id);
+
+      runner.start(run.id);
+      await stack.sim.decideAudit(targets[10]!, { result: 'success' });
+      await stack.sim.decideAudit(targets[11]!, { result: 'success' });
+      await until('done', () => runner.get(run.id).status === 'done', 30_000);
+      expect(runner.get(run.id).stages).toEqual({ released: 8, rejected: 4 });
+      expect(targets.map(submits)).toEqual(targets.map(() => 1));
     } finally {
       stack.sim.setAuditSettings({ auditSeconds: 1 });
     }
