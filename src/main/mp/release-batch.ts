@@ -86,14 +86,18 @@ export type BookOf = () => AuditBook | null;
 
 const invokeOf = (ctx: BatchContext): code.Invoke => (spec, appid, req) => ctx.call(spec, appid as string, req);
 
-/** The library's templates, read once per run (the component token). */
-const libraries = new Map<number, Promise<number[]>>();
+/** The library's templates, read once per run while it is planned (the component token), kept a few minutes. */
+const libraries = new Map<string, Promise<number[]>>();
+const LIBRARY_KEEP_MS = 5 * 60_000;
 function libraryOf(ctx: BatchContext): Promise<number[]> {
-  let p = libraries.get(ctx.runId);
+  const key = `${ctx.componentAppid}:${ctx.runId}`;
+  let p = libraries.get(key);
   if (!p) {
+    // No appid: the engine calls with the component token (the library is the platform's).
     p = ctx.call(libSpec.getTemplateList, null as unknown as string, {}).then((r) => r.template_list.map((t) => t.template_id));
-    p.catch(() => libraries.delete(ctx.runId));
-    libraries.set(ctx.runId, p);
+    p.catch(() => libraries.delete(key));
+    libraries.set(key, p);
+    setTimeout(() => libraries.delete(key), LIBRARY_KEEP_MS).unref();
   }
   return p;
 }
