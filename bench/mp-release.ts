@@ -43,7 +43,8 @@ export async function run(): Promise<BenchSection[]> {
     const engine = new PlatformEngine({ store, componentAppid: APPID, apiBaseUrl: sim.url, emit: () => undefined });
     await engine.syncAuthorizers(() => undefined);
     const targets = Array.from({ length: ACCOUNTS }, (_, i) => sim.seededAccount(i * 2 + 1).appid);
-    await Promise.all(targets.map((a) => engine.tokens.getAuthorizerToken(a)));
+    // Tokens first (50 at a time, so a loaded machine does not time them out), so the timing is of the release.
+    for (let i = 0; i < targets.length; i += 50) await Promise.all(targets.slice(i, i + 50).map((a) => engine.tokens.getAuthorizerToken(a)));
 
     const heap: number[] = [];
     const rss: number[] = [];
