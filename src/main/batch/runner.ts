@@ -13,8 +13,9 @@
  * - A job whose accounts wait on WeChat after the change is sent (a code release waits for its audit) answers
  *   `{ wait: true }` from apply: the account stays `applying` with `waitingSince` set and no call in flight, and the
  *   job's `waits.advance` moves it on when a push pokes it (`poke(appid)`) or, as the fallback, every `pollMs`. At
- *   most `maxWaiting` accounts wait at once (no new account is claimed beyond that). After a restart the waiting
- *   and interrupted accounts go to `advance` with trigger 'recover', which reads them back by their stage.
+ *   most `maxWaiting` accounts wait at once (no new account is claimed beyond that). After a restart the accounts
+ *   caught mid-call go to `advance` with trigger 'recover', which reads them back by their stage; the waiting ones
+ *   are polled (pushes that came while the desk was down arrive through the relay and poke them).
  */
 import type { BatchItem, BatchPause, BatchRun, BatchWords } from '../../shared/batch';
 import type { AuthorizerKind } from '../../shared/domain';
