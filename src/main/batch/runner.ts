@@ -582,17 +582,33 @@ export class BatchRunner {
     const pollMs = Math.max(50, waits.pollMs(params));
     const lastLook = new Map<string, number>();
     const concurrency = this.store.batch.getRun(runId)?.concurrency ?? 4;
+    const dueAt = (w: BatchItem, now: number) => (lastLook.get(w.appid) ?? w.waitingSince ?? now) + pollMs;
+    /** When the whole waiting list is read again for polls; between, a wake-up by pokes reads only the poked accounts. */
+    let nextScan = 0;
     for (;;) {
       if (loop.stopping || this.store.batch.getRun(runId)?.status !== 'running') return;
-      const waiting = this.store.batch.waiting(runId);
-      if (waiting.length === 0 && workers.active === 0) return;
       const now = this.now();
       const poked = new Set(loop.poked);
       loop.poked.clear();
-      const due = waiting.filter((w) => poked.has(w.appid) || now >= (lastLook.get(w.appid) ?? w.waitingSince ?? now) + pollMs);
+      let due: (BatchItem & { plan: unknown })[];
+      if (now >= nextScan) {
+        const waiting = this.store.batch.waiting(runId);
+        if (waiting.length === 0 && workers.active === 0) return;
+        due = waiting.filter((w) => poked.has(w.appid) || now >= dueAt(w, now));
+        const taken = new Set(due);
+        nextScan = Math.min(now + Math.min(pollMs, 1000), ...waiting.filter((w) => !taken.has(w)).map((w) => dueAt(w, now)));
+      } else {
+        due = [...poked].map((a) => this.store.batch.item(runId, a)).filter((it): it is BatchItem & { plan: unknown } => it !== null && it.state === 'applying' && it.waitingSince !== null);
+      }
+      // A poke for an account whose call is still in flight (not waiting yet) is kept for the next round.
+      for (const appid of poked) {
+        if (due.some((d) => d.appid === appid)) continue;
+        const it = this.store.batch.item(runId, appid);
+        if (it?.state === 'applying' && it.waitingSince === null) loop.poked.add(appid);
+      }
       if (due.length === 0) {
-        const next = Math.min(...waiting.map((w) => (lastLook.get(w.appid) ?? w.waitingSince ?? now) + pollMs), now + pollMs);
-        await loop.wakeWaiter.wait(Math.max(20, Math.min(next - now, 1000)));
+        if (workers.active === 0 && this.store.batch.waitingCount(runId) === 0) return;
+        await loop.wakeWaiter.wait(Math.max(20, Math.min(nextScan - now, 1000)));
         continue;
       }
       let i = 0;
