@@ -10,6 +10,7 @@ const modules: [string, () => Promise<BenchModule>][] = [
   ['console', () => import('./console')],
   ['relay', () => import('./relay')],
   ['batch runner', () => import('./batch')],
+  ['mp release', () => import('./mp-release')],
   ['batch screen', () => import('./batch-screen')],
   ['customer-service messages', () => import('./messages')],
 ];

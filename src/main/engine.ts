@@ -24,6 +24,7 @@ import { ServiceError, errorText } from './errors';
 import { BatchRunner } from './batch/runner';
 import { menuApplyJob } from './oa/menu-batch';
 import { templateSyncJob } from './oa/template-batch';
+import { releaseJobWith } from './mp/release-batch';
 import type { CreatePlatformRuntimeOptions, PlatformRuntime, RuntimeStatus, SetupCheckOutcome, SyncProgress } from './runtime';
 
 export interface EngineOptions extends CreatePlatformRuntimeOptions {
@@ -140,7 +141,7 @@ export class PlatformEngine implements PlatformRuntime {
     this.batch = new BatchRunner({
       store,
       componentAppid,
-      jobs: [menuApplyJob, templateSyncJob],
+      jobs: [menuApplyJob, templateSyncJob, releaseJobWith(() => this.audits)],
       call: (spec, appid, req) => this.invokeAs(spec, appid, req),
       now: this.now,
       onChange: (run) => emit('batch:changed', run),
@@ -158,6 +159,10 @@ export class PlatformEngine implements PlatformRuntime {
       ...(authPagesBase ? { registerPageBase: authPagesBase } : {}),
       now: this.now,
       onChange: (task) => emit('mpregister:changed', task),
+    });
+    // A decided audit (a push, or a poll) moves the batch release waiting on it at once.
+    this.audits.onChange((record) => {
+      if (record.state !== 'auditing') this.batch.poke(record.appid);
     });
     this.inbox = new Inbox({
       registrations: this.mpRegister,

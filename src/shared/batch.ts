@@ -54,6 +54,11 @@ export interface BatchRun {
   /** Calls per second allowed to each WeChat API the job uses. */
   ratePerSecond: number;
   counts: Record<BatchItemState, number>;
+  /**
+   * Accounts per job stage, for jobs whose accounts go through stages after the change is sent (a code release:
+   * committed, submitted, approved, rejected, delayed, released …); empty for the others.
+   */
+  stages: Record<string, number>;
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
@@ -75,4 +80,13 @@ export interface BatchItem {
   attempts: number;
   startedAt: number | null;
   finishedAt: number | null;
+  /** The job's stage for this account (e.g. a release's "submitted"), null for one-step jobs. */
+  stage: string | null;
+  /** What the job keeps with the stage (e.g. the auditid, the rejection reason and screenshots). */
+  stageData: Record<string, unknown> | null;
+  /**
+   * Set while the change is sent and the account waits on WeChat (an audit): the item stays `applying` but no call
+   * is in flight; the job's advance() moves it on when a push or a poll says so.
+   */
+  waitingSince: number | null;
 }

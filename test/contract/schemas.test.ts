@@ -61,6 +61,8 @@ const VALID: { [M in ApiMethod]: ApiArgs<M> } = {
   'batch/cancel': { id: 1 },
   'batch/retryFailed': { id: 1 },
   'batch/export': { id: 1, format: 'xlsx', headerStyle: 'zh-CN', timeZone: 'Asia/Shanghai' },
+  'batch/codeTemplates': {},
+  'batch/releaseFollowUp': { id: 1, action: 'release', title: '发布已通过的账号' },
   'oa/getMenu': { appid: 'wx570bc396a51b8ff8' },
   'oa/publishMenu': { appid: 'wx570bc396a51b8ff8', menu: { button: [{ type: 'view', name: '官网', url: 'https://example.com/' }] } },
   'oa/deleteMenu': { appid: 'wx570bc396a51b8ff8' },

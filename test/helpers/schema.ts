@@ -9,6 +9,14 @@ import { MIGRATIONS } from '../../src/main/store/migrations';
 export function rollBackTo(raw: Database.Database, version: number): void {
   const drops: string[] = [];
   for (const step of MIGRATIONS.slice(version).reverse()) {
+    // Columns a later step added to an older table (a column an index uses cannot be dropped: left as it was).
+    for (const m of [...step.matchAll(/ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)/gi)].reverse()) {
+      try {
+        raw.exec(`ALTER TABLE ${m[1]} DROP COLUMN ${m[2]};`);
+      } catch {
+        // no such table or column (dropped already), or indexed
+      }
+    }
     for (const m of step.matchAll(/CREATE\s+TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)/gi)) drops.push(`DROP TRIGGER IF EXISTS ${m[1]};`);
     for (const m of [...step.matchAll(/CREATE\s+(?:VIRTUAL\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)/gi)].reverse()) drops.push(`DROP TABLE IF EXISTS ${m[1]};`);
   }

@@ -10,8 +10,14 @@
  * - State lives in SQLite (store.batch). After a crash or restart `resume()` picks up every unfinished run. An
  *   account left `applying` is read back with the job's `landed` check before anything is sent again, so no account
  *   gets the change twice.
+ * - A job whose accounts wait on WeChat after the change is sent (a code release waits for its audit) answers
+ *   `{ wait: true }` from apply: the account stays `applying` with `waitingSince` set and no call in flight, and the
+ *   job's `waits.advance` moves it on when a push pokes it (`poke(appid)`) or, as the fallback, every `pollMs`. At
+ *   most `maxWaiting` accounts wait at once (no new account is claimed beyond that). After a restart the accounts
+ *   caught mid-call go to `advance` with trigger 'recover', which reads them back by their stage; the waiting ones
+ *   are polled (pushes that came while the desk was down arrive through the relay and poke them).
  */
-import type { BatchRun, BatchWords } from '../../shared/batch';
+import type { BatchItem, BatchPause, BatchRun, BatchWords } from '../../shared/batch';
 import type { AuthorizerKind } from '../../shared/domain';
 import { explainErrcode } from '../../shared/errcodes';
 import type { EndpointSpec } from '../../wechat/spec';
@@ -29,6 +35,37 @@ export interface BatchContext {
   runId: number;
   componentAppid: string;
   store: Store;
+  /** Records the account's stage (kept across restarts) and what goes with it. */
+  setStage(appid: string, stage: string | null, data?: Record<string, unknown> | null): void;
+}
+
+/** What advance() decides for a waiting account: wait on, finish it, or send it back to be applied again. */
+export type AdvanceOutcome =
+  | { wait: true; summary?: BatchWords }
+  | { state: 'pending' }
+  | { state: 'done' | 'failed'; summary?: BatchWords; reason?: BatchWords; errcode?: number | null; errmsg?: string | null; pause?: BatchWords };
+
+/** For jobs whose accounts wait on WeChat after apply (see the file's comment). */
+export interface BatchWaits<Params, Plan> {
+  /** How many accounts may wait at once (e.g. audits in flight). */
+  maxWaiting(params: Params): number;
+  /** A waiting account no push has moved is checked after this long. */
+  pollMs(params: Params): number;
+  advance(ctx: BatchContext, item: BatchItem & { plan: Plan }, params: Params, trigger: 'poke' | 'poll' | 'recover'): Promise<AdvanceOutcome>;
+  /** Before accounts are claimed (after planning, and on each start): a reason to pause instead, or null. */
+  beforeStart?(ctx: BatchContext, params: Params, pending: string[]): Promise<BatchPause | null>;
+}
+
+/** A job's reason to pause the whole run (e.g. the monthly audit quota is used up); the account goes back to pending. */
+export class BatchPauseError extends Error {
+  override readonly name = 'BatchPauseError';
+  constructor(
+    readonly words: BatchWords,
+    readonly errcode: number | null = null,
+    readonly quota: BatchPause['quota'] = null,
+  ) {
+    super(words.en);
+  }
 }
 
 export type PlanOutcome<Plan> =
@@ -44,8 +81,10 @@ export interface BatchJob<Params = unknown, Plan = unknown> {
   parseParams(params: unknown): Params;
   /** Reads the account and decides: apply (and what will change) or skip (and why). Reads only. */
   plan(ctx: BatchContext, appid: string, params: Params): Promise<PlanOutcome<Plan>>;
-  /** Makes the change. May return a summary of what was done. */
-  apply(ctx: BatchContext, appid: string, params: Params, plan: Plan): Promise<{ summary?: BatchWords } | void>;
+  /** Makes the change. May return a summary of what was done, or `wait` (only jobs with `waits`). */
+  apply(ctx: BatchContext, appid: string, params: Params, plan: Plan): Promise<{ summary?: BatchWords; wait?: boolean } | void>;
+  /** Jobs whose accounts wait on WeChat after apply. */
+  waits?: BatchWaits<Params, Plan>;
   /** After an interruption while applying: is the change in place already? Then it is not sent again. */
   landed(ctx: BatchContext, appid: string, params: Params, plan: Plan): Promise<boolean>;
 }
@@ -91,6 +130,35 @@ interface ActiveLoop {
   /** Asked to drive again while driving (a start right after a pause): it goes round once more before ending. */
   again: boolean;
   done: Promise<void>;
+  /** Accounts a push asked to look at (jobs with waits). */
+  poked: Set<string>;
+  /** Wakes the waiting-accounts loop (a poke) and the workers held by maxWaiting (an account stopped waiting). */
+  wakeWaiter: Latch;
+  wakeWorkers: Latch;
+}
+
+/** A wake-up that is not lost when it comes before the wait. */
+class Latch {
+  private fired = false;
+  private resolvers: (() => void)[] = [];
+  fire(): void {
+    this.fired = true;
+    for (const r of this.resolvers.splice(0)) r();
+  }
+  async wait(ms: number): Promise<void> {
+    if (this.fired) {
+      this.fired = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.resolvers.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    this.fired = false;
+  }
 }
 
 const NOTIFY_MS = 250;
@@ -101,6 +169,8 @@ export class BatchRunner {
   private readonly jobs = new Map<string, BatchJob<any, any>>();
   private readonly loops = new Map<number, ActiveLoop>();
   private readonly notifyTimers = new Map<number, NodeJS.Timeout>();
+  /** Accounts whose apply is in flight, per run (with the waiting ones, held under maxWaiting). */
+  private readonly flights = new Map<number, number>();
   private readonly now: () => number;
   private closed = false;
 
@@ -183,6 +253,14 @@ export class BatchRunner {
     }
   }
 
+  /** A push says something about this account (an audit decided): the runs waiting on it look at it now. */
+  poke(appid: string): void {
+    for (const loop of this.loops.values()) {
+      loop.poked.add(appid);
+      loop.wakeWaiter.fire();
+    }
+  }
+
   /** Resolves when the run's loop has ended (planned, paused, done, cancelled, or stopped). */
   async idle(runId: number): Promise<void> {
     await this.loops.get(runId)?.done;
@@ -191,7 +269,11 @@ export class BatchRunner {
   /** Shutting down: loops stop taking accounts, statuses stay as they are, so resume() continues them later. */
   async stop(): Promise<void> {
     this.closed = true;
-    for (const loop of this.loops.values()) loop.stopping = true;
+    for (const loop of this.loops.values()) {
+      loop.stopping = true;
+      loop.wakeWaiter.fire();
+      loop.wakeWorkers.fire();
+    }
     await Promise.all([...this.loops.values()].map((l) => l.done));
     for (const timer of this.notifyTimers.values()) clearTimeout(timer);
     this.notifyTimers.clear();
@@ -245,7 +327,7 @@ export class BatchRunner {
       existing.again = true;
       return;
     }
-    const loop: ActiveLoop = { stopping: false, autoStart, again: false, done: Promise.resolve() };
+    const loop: ActiveLoop = { stopping: false, autoStart, again: false, done: Promise.resolve(), poked: new Set(), wakeWaiter: new Latch(), wakeWorkers: new Latch() };
     loop.done = (async () => {
       await existing?.done;
       try {
@@ -281,6 +363,7 @@ export class BatchRunner {
       runId,
       componentAppid: this.options.componentAppid,
       store: this.store,
+      setStage: (appid, stage, data = null) => this.store.batch.setStage(runId, appid, stage, data),
     };
     const status = () => this.store.batch.getRun(runId)?.status;
 
@@ -294,8 +377,26 @@ export class BatchRunner {
     }
     if (status() !== 'running') return;
 
-    await this.recoverInterrupted(runId, job, params, ctx);
-    await Promise.all(Array.from({ length: run.concurrency }, () => this.applyWorker(runId, job, params, ctx, loop)));
+    if (job.waits) {
+      await this.recoverWaiting(runId, job, job.waits, params, ctx, loop);
+      if (status() !== 'running') return this.changedQuietly(runId);
+      const pause = await job.waits.beforeStart?.(ctx, params, this.store.batch.inState(runId, 'pending'));
+      if (pause) {
+        this.store.batch.setStatus(runId, 'paused', pause);
+        return this.changedQuietly(runId);
+      }
+      // Rounds until nothing is pending: an account advance() sent back to pending after the workers ended goes again.
+      do {
+        const workers = { active: run.concurrency };
+        await Promise.all([
+          ...Array.from({ length: run.concurrency }, () => this.applyWorker(runId, job, params, ctx, loop).finally(() => workers.active--)),
+          this.waitingLoop(runId, job, job.waits, params, ctx, loop, workers),
+        ]);
+      } while (!loop.stopping && status() === 'running' && this.store.batch.counts(runId).pending > 0);
+    } else {
+      await this.recoverInterrupted(runId, job, params, ctx);
+      await Promise.all(Array.from({ length: run.concurrency }, () => this.applyWorker(runId, job, params, ctx, loop)));
+    }
     if (loop.stopping || status() !== 'running') return this.changedQuietly(runId);
     const counts = this.store.batch.counts(runId);
     if (counts.pending + counts.applying === 0) {
@@ -366,22 +467,162 @@ export class BatchRunner {
   }
 
   private async applyWorker(runId: number, job: BatchJob, params: unknown, ctx: BatchContext, loop: ActiveLoop): Promise<void> {
+    const maxWaiting = job.waits ? Math.max(1, job.waits.maxWaiting(params)) : Infinity;
     for (;;) {
       if (loop.stopping || this.store.batch.getRun(runId)?.status !== 'running') return;
+      // Held while as many accounts wait as allowed; an account that stops waiting wakes us.
+      if (job.waits && this.store.batch.waitingCount(runId) + this.inFlight(runId) >= maxWaiting) {
+        if (this.store.batch.counts(runId).pending === 0) return;
+        await loop.wakeWorkers.wait(1000);
+        continue;
+      }
       const item = this.store.batch.claim(runId);
       if (!item) return;
+      this.flights.set(runId, this.inFlight(runId) + 1);
       try {
         const result = await job.apply(ctx, item.appid, params, item.plan);
-        this.store.batch.finish(runId, item.appid, { state: 'done', ...(result?.summary ? { summary: result.summary } : {}) });
+        if (result?.wait && job.waits) {
+          this.store.batch.markWaiting(runId, item.appid, result.summary);
+          loop.wakeWaiter.fire();
+        } else {
+          this.store.batch.finish(runId, item.appid, { state: 'done', ...(result?.summary ? { summary: result.summary } : {}) });
+        }
       } catch (err) {
+        if (err instanceof BatchPauseError) {
+          this.store.batch.finish(runId, item.appid, { state: 'pending' });
+          this.pauseFor(runId, item.appid, err);
+          return;
+        }
         if (this.pausedForQuota(runId, item.appid, err)) {
           this.store.batch.finish(runId, item.appid, { state: 'pending' });
           this.notify(runId);
           return;
         }
         this.store.batch.finish(runId, item.appid, { state: 'failed', reason: couldNot('apply', err), ...errFields(err) });
+      } finally {
+        this.flights.set(runId, this.inFlight(runId) - 1);
       }
       this.notify(runId);
+    }
+  }
+
+  private inFlight(runId: number): number {
+    return this.flights.get(runId) ?? 0;
+  }
+
+  private pauseFor(runId: number, appid: string, err: BatchPauseError): void {
+    const status = this.store.batch.getRun(runId)?.status;
+    if (status !== 'running' && status !== 'planning') return;
+    this.store.batch.setStatus(runId, 'paused', { at: this.now(), reason: err.words, errcode: err.errcode, cgiPath: null, appid, quota: err.quota });
+    this.notify(runId, true);
+  }
+
+  /** After a restart (or a pause): the accounts left applying or waiting are read back by the job, by their stage. */
+  private async recoverWaiting(runId: number, job: BatchJob, waits: BatchWaits<unknown, unknown>, params: unknown, ctx: BatchContext, loop: ActiveLoop): Promise<void> {
+    // Those waiting (no call was in flight) stay with the waiting loop; those caught mid-call are read back now.
+    const interrupted = this.store.batch
+      .inState(runId, 'applying')
+      .map((appid) => this.store.batch.item(runId, appid)!)
+      .filter((item) => item.waitingSince === null);
+    let i = 0;
+    const concurrency = this.store.batch.getRun(runId)?.concurrency ?? 4;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (i < interrupted.length) {
+          if (loop.stopping || this.store.batch.getRun(runId)?.status !== 'running') return;
+          await this.advanceOne(runId, job, waits, params, ctx, interrupted[i++]!, 'recover');
+        }
+      }),
+    );
+  }
+
+  /** One waiting account through the job's advance; the outcome stored. */
+  private async advanceOne(runId: number, _job: BatchJob, waits: BatchWaits<unknown, unknown>, params: unknown, ctx: BatchContext, item: BatchItem & { plan: unknown }, trigger: 'poke' | 'poll' | 'recover'): Promise<void> {
+    let outcome: AdvanceOutcome;
+    try {
+      outcome = await waits.advance(ctx, item, params, trigger);
+    } catch (err) {
+      if (err instanceof BatchPauseError) {
+        this.pauseFor(runId, item.appid, err);
+        return;
+      }
+      if (this.pausedForQuota(runId, item.appid, err)) return;
+      // A read that failed (WeChat did not answer): the account keeps waiting and is looked at again next poll.
+      if (err instanceof WeChatTransportError || (err instanceof WeChatApiError && err.errcode === -1)) {
+        if (item.waitingSince === null) this.store.batch.markWaiting(runId, item.appid);
+        return;
+      }
+      outcome = { state: 'failed', reason: couldNot('check after the interruption', err), ...errFields(err) };
+    }
+    if ('wait' in outcome) {
+      this.store.batch.markWaiting(runId, item.appid, outcome.summary);
+    } else if (outcome.state === 'pending') {
+      this.store.batch.finish(runId, item.appid, { state: 'pending' });
+    } else {
+      const { pause, ...rest } = outcome;
+      this.store.batch.finish(runId, item.appid, rest);
+      if (pause) this.pauseFor(runId, item.appid, new BatchPauseError(pause));
+    }
+    this.notify(runId);
+  }
+
+  /**
+   * The waiting accounts: each poked one at once, the others every pollMs (from when it began waiting or was last
+   * looked at). Ends when nothing waits and the workers have ended, or the run stops.
+   */
+  private async waitingLoop(
+    runId: number,
+    job: BatchJob,
+    waits: BatchWaits<unknown, unknown>,
+    params: unknown,
+    ctx: BatchContext,
+    loop: ActiveLoop,
+    workers: { active: number },
+  ): Promise<void> {
+    const pollMs = Math.max(50, waits.pollMs(params));
+    const lastLook = new Map<string, number>();
+    const concurrency = this.store.batch.getRun(runId)?.concurrency ?? 4;
+    const dueAt = (w: BatchItem, now: number) => (lastLook.get(w.appid) ?? w.waitingSince ?? now) + pollMs;
+    /** When the whole waiting list is read again for polls; between, a wake-up by pokes reads only the poked accounts. */
+    let nextScan = 0;
+    for (;;) {
+      if (loop.stopping || this.store.batch.getRun(runId)?.status !== 'running') return;
+      const now = this.now();
+      const poked = new Set(loop.poked);
+      loop.poked.clear();
+      let due: (BatchItem & { plan: unknown })[];
+      if (now >= nextScan) {
+        const waiting = this.store.batch.waiting(runId);
+        if (waiting.length === 0 && workers.active === 0) return;
+        due = waiting.filter((w) => poked.has(w.appid) || now >= dueAt(w, now));
+        const taken = new Set(due);
+        nextScan = Math.min(now + Math.min(pollMs, 1000), ...waiting.filter((w) => !taken.has(w)).map((w) => dueAt(w, now)));
+      } else {
+        due = [...poked].map((a) => this.store.batch.item(runId, a)).filter((it): it is BatchItem & { plan: unknown } => it !== null && it.state === 'applying' && it.waitingSince !== null);
+      }
+      // A poke for an account whose call is still in flight (not waiting yet) is kept for the next round.
+      for (const appid of poked) {
+        if (due.some((d) => d.appid === appid)) continue;
+        const it = this.store.batch.item(runId, appid);
+        if (it?.state === 'applying' && it.waitingSince === null) loop.poked.add(appid);
+      }
+      if (due.length === 0) {
+        if (workers.active === 0 && this.store.batch.waitingCount(runId) === 0) return;
+        await loop.wakeWaiter.wait(Math.max(20, Math.min(nextScan - now, 1000)));
+        continue;
+      }
+      let i = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(concurrency, due.length) }, async () => {
+          while (i < due.length) {
+            if (loop.stopping || this.store.batch.getRun(runId)?.status !== 'running') return;
+            const item = due[i++]!;
+            lastLook.set(item.appid, this.now());
+            await this.advanceOne(runId, job, waits, params, ctx, item, poked.has(item.appid) ? 'poke' : 'poll');
+            loop.wakeWorkers.fire();
+          }
+        }),
+      );
     }
   }
 

@@ -118,8 +118,19 @@ export interface BatchRepo {
   item(runId: number, appid: string): (BatchItem & { plan: unknown }) | null;
   /** Failed accounts back to pending (unplanned if their plan failed). Returns how many. */
   retryFailed(runId: number): number;
-  /** Unplanned and pending accounts become cancelled. Returns how many. */
+  /** Unplanned and pending accounts, and those waiting on WeChat (waitingSince set), become cancelled. Returns how many. */
   cancelWaitingItems(runId: number): number;
+  /** Accounts per stage (only accounts with a stage). */
+  stages(runId: number): Record<string, number>;
+  /** Records an account's stage in a multi-step job (any item state), with what the stage keeps. */
+  setStage(runId: number, appid: string, stage: string | null, data?: Record<string, unknown> | null): void;
+  /** An `applying` account now waits on WeChat with no call in flight. */
+  markWaiting(runId: number, appid: string, summary?: BatchWords): void;
+  /** The accounts waiting on WeChat, in order. */
+  waiting(runId: number): (BatchItem & { plan: unknown })[];
+  waitingCount(runId: number): number;
+  /** Pending accounts become skipped with the reason (e.g. beyond the audit quota). Returns how many. */
+  skipPending(runId: number, appids: string[], reason: BatchWords): number;
 }
 
 /** What setOutcome writes; the Chinese fields may be left out (stored as null: the UI shows the English). */

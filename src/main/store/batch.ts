@@ -44,6 +44,9 @@ interface ItemRow {
   attempts: number;
   started_at: number | null;
   finished_at: number | null;
+  stage: string | null;
+  stage_data: string | null;
+  waiting_since: number | null;
 }
 
 export class SqlBatch implements BatchRepo {
@@ -63,6 +66,13 @@ export class SqlBatch implements BatchRepo {
   private readonly selectItem: Database.Statement<[number, string], ItemRow>;
   private readonly requeueFailed: Database.Statement<[number]>;
   private readonly cancelWaiting: Database.Statement<[number, number]>;
+  private readonly selectStages: Database.Statement<[number], { stage: string; n: number }>;
+  private readonly updateStage: Database.Statement;
+  private readonly updateWaiting: Database.Statement;
+  private readonly selectWaiting: Database.Statement<[number], ItemRow>;
+  private readonly countWaiting: Database.Statement<[number], { n: number }>;
+  private readonly cancelWaitingApplying: Database.Statement<[number, number]>;
+  private readonly skipPendingStmt: Database.Statement;
   private readonly createRunTx: (input: NewBatchRun, paramsJson: string, targets: string[]) => number;
 
   constructor(
@@ -91,14 +101,14 @@ export class SqlBatch implements BatchRepo {
     );
     // One statement: the claim is atomic, so two workers never take the same account.
     this.claimNext = db.prepare(
-      `UPDATE batch_items SET state = 'applying', attempts = attempts + 1, started_at = @now, finished_at = NULL
+      `UPDATE batch_items SET state = 'applying', attempts = attempts + 1, started_at = @now, finished_at = NULL, waiting_since = NULL
        WHERE run_id = @runId AND appid = (
          SELECT appid FROM batch_items WHERE run_id = @runId AND state = 'pending' ORDER BY seq LIMIT 1)
        RETURNING *`,
     );
     this.updateFinished = db.prepare(
       `UPDATE batch_items SET state = @state, summary = coalesce(@summary, summary), reason = @reason,
-         errcode = @errcode, errmsg = @errmsg, finished_at = @finishedAt
+         errcode = @errcode, errmsg = @errmsg, finished_at = @finishedAt, waiting_since = NULL
        WHERE run_id = @runId AND appid = @appid AND state = 'applying'`,
     );
     this.selectInState = db.prepare('SELECT appid FROM batch_items WHERE run_id = ? AND state = ? ORDER BY seq');
@@ -115,6 +125,20 @@ export class SqlBatch implements BatchRepo {
     );
     this.cancelWaiting = db.prepare(
       `UPDATE batch_items SET state = 'cancelled', finished_at = ? WHERE run_id = ? AND state IN ('unplanned', 'pending')`,
+    );
+    this.selectStages = db.prepare('SELECT stage, count(*) AS n FROM batch_items WHERE run_id = ? AND stage IS NOT NULL GROUP BY stage');
+    this.updateStage = db.prepare('UPDATE batch_items SET stage = @stage, stage_data = @data WHERE run_id = @runId AND appid = @appid');
+    this.updateWaiting = db.prepare(
+      `UPDATE batch_items SET waiting_since = @now, summary = coalesce(@summary, summary)
+       WHERE run_id = @runId AND appid = @appid AND state = 'applying'`,
+    );
+    this.selectWaiting = db.prepare(`SELECT * FROM batch_items WHERE run_id = ? AND state = 'applying' AND waiting_since IS NOT NULL ORDER BY seq`);
+    this.countWaiting = db.prepare(`SELECT count(*) AS n FROM batch_items WHERE run_id = ? AND state = 'applying' AND waiting_since IS NOT NULL`);
+    this.cancelWaitingApplying = db.prepare(
+      `UPDATE batch_items SET state = 'cancelled', waiting_since = NULL, finished_at = ? WHERE run_id = ? AND state = 'applying' AND waiting_since IS NOT NULL`,
+    );
+    this.skipPendingStmt = db.prepare(
+      `UPDATE batch_items SET state = 'skipped', reason = @reason, finished_at = @now WHERE run_id = @runId AND appid = @appid AND state = 'pending'`,
     );
     this.createRunTx = db.transaction((input: NewBatchRun, paramsJson: string, targets: string[]) => {
       const id = Number(
@@ -247,7 +271,37 @@ export class SqlBatch implements BatchRepo {
   }
 
   cancelWaitingItems(runId: number): number {
-    return this.cancelWaiting.run(this.now(), runId).changes;
+    const now = this.now();
+    return this.cancelWaiting.run(now, runId).changes + this.cancelWaitingApplying.run(now, runId).changes;
+  }
+
+  stages(runId: number): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const { stage, n } of this.selectStages.all(runId)) out[stage] = n;
+    return out;
+  }
+
+  setStage(runId: number, appid: string, stage: string | null, data: Record<string, unknown> | null = null): void {
+    if (stage !== null) nonEmptyStringArg(stage, 'stage', 40);
+    this.updateStage.run({ runId, appid: appidArg(appid, 'appid'), stage, data: data === null ? null : jsonArg(data, 'stage data') });
+  }
+
+  markWaiting(runId: number, appid: string, summary?: BatchWords): void {
+    this.updateWaiting.run({ runId, appid: appidArg(appid, 'appid'), now: this.now(), summary: summary ? words(summary, 'summary') : null });
+  }
+
+  waiting(runId: number): (BatchItem & { plan: unknown })[] {
+    return this.selectWaiting.all(runId).map((row) => ({ ...toItem(row), plan: row.plan === null ? null : JSON.parse(row.plan) }));
+  }
+
+  waitingCount(runId: number): number {
+    return this.countWaiting.get(runId)!.n;
+  }
+
+  skipPending(runId: number, appids: string[], reason: BatchWords): number {
+    const text = words(reason, 'reason');
+    const now = this.now();
+    return this.db.transaction(() => appids.reduce((n, appid) => n + this.skipPendingStmt.run({ runId, appid, reason: text, now }).changes, 0))();
   }
 
   private toRun(row: RunRow): BatchRun {
@@ -262,6 +316,7 @@ export class SqlBatch implements BatchRepo {
       concurrency: row.concurrency,
       ratePerSecond: row.rate_per_second,
       counts: this.counts(row.id),
+      stages: this.stages(row.id),
       createdAt: row.created_at,
       startedAt: row.started_at,
       finishedAt: row.finished_at,
@@ -289,5 +344,8 @@ function toItem(row: ItemRow): BatchItem {
     attempts: row.attempts,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    stage: row.stage,
+    stageData: row.stage_data ? (JSON.parse(row.stage_data) as Record<string, unknown>) : null,
+    waitingSince: row.waiting_since,
   };
 }

@@ -580,6 +580,14 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (component_appid, appid)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 16: batch release (mp.release): an account's stage in a job that waits on WeChat after sending (committed, submitted,
+  //     approved, rejected, released …), what the stage keeps (auditid, reason, screenshots), and since when it waits
+  //     with no call in flight (the item stays 'applying'; after a restart the job reads it back by its stage).
+  `
+  ALTER TABLE batch_items ADD COLUMN stage TEXT;
+  ALTER TABLE batch_items ADD COLUMN stage_data TEXT;
+  ALTER TABLE batch_items ADD COLUMN waiting_since INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

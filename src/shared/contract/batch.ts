@@ -9,7 +9,7 @@ import { defineEvents, defineMethods, payload, returns } from './define';
 import { EXPORT_HEADER_STYLES, isTimeZone, type ExportResult } from './export';
 
 /** The jobs a run can do. */
-export const BATCH_JOB_KINDS = ['oa.menu.apply', 'oa.template.sync'] as const;
+export const BATCH_JOB_KINDS = ['oa.menu.apply', 'oa.template.sync', 'mp.release'] as const;
 export type BatchJobKind = (typeof BATCH_JOB_KINDS)[number];
 
 /** The most accounts given by appid in one call (an imported list). */
@@ -91,6 +91,22 @@ export const batchMethods = defineMethods({
           .optional(),
       }),
     result: returns<ExportResult>(),
+  },
+  /**
+   * A release run's follow-up, as a new run started at once: `release` the accounts it held after approval, or
+   * `rollback` the accounts it released (revertcoderelease). Conflict when the run has no such account.
+   */
+  'batch/releaseFollowUp': {
+    args: ({ z, rowId, shortText }) => z.strictObject({ id: rowId, action: z.enum(['release', 'rollback']), title: shortText(200).min(1) }),
+    result: returns<BatchRun>(),
+  },
+  /**
+   * The platform's code template library (gettemplatelist, component token), for a batch release's template choice.
+   * Newest first.
+   */
+  'batch/codeTemplates': {
+    args: ({ z }) => z.strictObject({}),
+    result: returns<{ templateId: number; userVersion: string; userDesc: string; createTime: number; templateType: number | null }[]>(),
   },
 });
 

@@ -6,6 +6,7 @@ import { ServiceError } from '../../errors';
 import type { HandlersOf } from '../../ipc/types';
 import { buildBatchReport, type ReportRow } from '../batch-report';
 import type { RuntimeHost } from '../host';
+import { listTemplates } from '../../mp/code';
 
 const PAGE = 1000;
 
@@ -82,5 +83,43 @@ export function batchHandlers(host: RuntimeHost) {
         })();
         return buildBatchReport(run, rows, { format, ...(headerStyle ? { headerStyle } : {}), ...(timeZone ? { timeZone } : {}), now: new Date() });
       }),
+    'batch/releaseFollowUp': ({ id, action, title }) =>
+      withRunner((runner) => {
+        const run = runner.get(id);
+        if (run.kind !== 'mp.release') throw new BatchInputError({ en: `Run ${id} is not a release.`, zh: `任务 ${id} 不是批量发布。` }, undefined, 'conflict');
+        const wanted = action === 'release' ? ['held'] : ['released', 'gray'];
+        const targets: string[] = [];
+        for (let after = 0; ; ) {
+          const page = host.store.batch.items(id, { afterSeq: after, limit: PAGE });
+          for (const item of page) if (item.stage && wanted.includes(item.stage)) targets.push(item.appid);
+          if (page.length < PAGE) break;
+          after = page.at(-1)!.seq;
+        }
+        if (targets.length === 0) {
+          throw new BatchInputError(
+            action === 'release'
+              ? { en: `Run ${id} has no account approved and held for release.`, zh: `任务 ${id} 没有审核通过、等待确认发布的账号。` }
+              : { en: `Run ${id} has no released account to roll back.`, zh: `任务 ${id} 没有已发布、可回退的账号。` },
+            undefined,
+            'conflict',
+          );
+        }
+        return runner.create({
+          kind: 'mp.release',
+          title,
+          params: { ...(run.params as object), followUp: { action, fromRun: id } },
+          targets,
+          concurrency: run.concurrency,
+          ratePerSecond: run.ratePerSecond,
+          autoStart: true,
+        });
+      }),
+    'batch/codeTemplates': async () => {
+      const runtime = host.requireRuntime();
+      const list = await listTemplates((spec, appid, req) => runtime.invokeAs(spec, appid, req));
+      return list
+        .map((t) => ({ templateId: t.template_id, userVersion: t.user_version, userDesc: t.user_desc, createTime: t.create_time, templateType: t.template_type ?? null }))
+        .sort((a, b) => b.createTime - a.createTime);
+    },
   } satisfies HandlersOf<typeof batchMethods>;
 }
