@@ -122,6 +122,7 @@ const VALID: { [M in ApiMethod]: ApiArgs<M> } = {
   'mp/setPrivacy': { appid: 'wx570bc396a51b8ff9', version: 2, owner: { contact_email: 'p@example.com', notice_method: '弹窗' }, settings: [{ privacy_key: 'UserInfo', privacy_text: '展示头像' }] },
   'mp/visitStatus': { appid: 'wx570bc396a51b8ff9' },
   'mp/setVisitStatus': { appid: 'wx570bc396a51b8ff9', open: false },
+  'mp/linkedOfficialAccounts': { appid: 'wx570bc396a51b8ff9' },
   'mpcode/drafts': {},
   'mpcode/addToTemplates': { draftId: 11, templateType: 1 },
   'mpcode/templates': {},

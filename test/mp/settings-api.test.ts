@@ -6,7 +6,7 @@
  * WeChat's refusals (85004, fault-injected 85049) explained.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MpBasicInfo, MpCategories, MpDomains, MpPrivacy } from '../../src/shared/contract';
+import type { MpBasicInfo, MpCategories, MpDomains, MpLinkedOfficialAccounts, MpPrivacy } from '../../src/shared/contract';
 import { createRouter, type Router } from '../../src/main/ipc/router';
 import { createHandlers } from '../../src/main/services/handlers';
 import type { RuntimeHost } from '../../src/main/services/host';
@@ -81,6 +81,27 @@ describe('mp/* through the router', () => {
     expect(privacy.owner).toEqual({ contact_phone: '13800000000', notice_method: '弹窗' });
     await ok('mp/setVisitStatus', { appid: mp, open: false });
     expect(await ok('mp/visitStatus', { appid: mp })).toEqual({ status: 0 });
+  });
+
+  it('linked official accounts: each official account of the platform asked (wxamplinkget); one that cannot answer is named', async () => {
+    const oas = stack.store.authorizers.list({ componentAppid: APPID, kind: 'OA', status: 'active' }).total;
+    stack.sim.setMiniProgramLink(oa, mp, 1);
+    const before = stack.sim.getCalls('/cgi-bin/wxopen/wxamplinkget').length;
+    const found = await ok<MpLinkedOfficialAccounts>('mp/linkedOfficialAccounts', { appid: mp });
+    expect(found.accounts).toEqual([{ appid: oa, nickName: expect.any(String), status: 1 }]);
+    expect(found).toMatchObject({ checked: oas, total: oas, failed: [] });
+    expect(stack.sim.getCalls('/cgi-bin/wxopen/wxamplinkget').length - before).toBe(oas);
+    stack.sim.setMiniProgramLink(oa, mp, 12);
+    expect((await ok<MpLinkedOfficialAccounts>('mp/linkedOfficialAccounts', { appid: mp })).accounts).toEqual([{ appid: oa, nickName: expect.any(String), status: 12 }]);
+    stack.sim.setFaults({ rules: [{ path: '/cgi-bin/wxopen/wxamplinkget', appids: [oa], errcode: 48001 }] });
+    try {
+      const faulted = await ok<MpLinkedOfficialAccounts>('mp/linkedOfficialAccounts', { appid: mp });
+      expect(faulted.accounts).toEqual([]);
+      expect(faulted.failed).toEqual([{ appid: oa, en: expect.stringMatching(/48001/), zh: expect.stringMatching(/48001/) }]);
+    } finally {
+      stack.sim.setFaults({});
+      stack.sim.setMiniProgramLink(oa, mp, null);
+    }
   });
 
   it('bad input refused by the schema or the desk with the field named, before any WeChat call; faults explained', async () => {

@@ -165,6 +165,19 @@ export const mpMethods = defineMethods({
   /** 1 serving, 0 suspended. */
   'mp/visitStatus': { args: ({ z, appid }) => z.strictObject({ appid }), result: returns<{ status: number }>() },
   'mp/setVisitStatus': { args: ({ z, appid }) => z.strictObject({ appid, open: z.boolean() }), result: returns<{ done: true }>() },
+  /**
+   * The official accounts linked to the mini program: WeChat answers only from the accounts' side (wxamplinkget), so
+   * each authorized official account of the platform is asked, up to LINK_LOOKUP_MAX calls.
+   */
+  'mp/linkedOfficialAccounts': { args: ({ z, appid }) => z.strictObject({ appid }), result: returns<MpLinkedOfficialAccounts>() },
 });
+
+export interface MpLinkedOfficialAccounts {
+  /** wxamplinkget's status per account: 1 linked; 2 waiting for the mini program's admin; 3 refused; 12 waiting for the account's admin. */
+  accounts: { appid: string; nickName: string | null; status: number }[];
+  checked: number;
+  total: number;
+  failed: { appid: string; en: string; zh: string }[];
+}
 
 export type { CropBox };

@@ -3,6 +3,7 @@ import type { mpMethods } from '../../../shared/contract/mp';
 import { ServiceError } from '../../errors';
 import type { HandlersOf } from '../../ipc/types';
 import type { Invoke } from '../../mp/code';
+import { linkedOfficialAccounts } from '../../mp/linked-accounts';
 import * as mp from '../../mp/settings';
 import type { RuntimeHost } from '../host';
 
@@ -95,6 +96,10 @@ export function mpHandlers(host: RuntimeHost) {
     'mp/setVisitStatus': async ({ appid, open }) => {
       await mp.setVisitStatus(as(appid), appid, open);
       return done;
+    },
+    'mp/linkedOfficialAccounts': ({ appid }) => {
+      const invoke = as(appid);
+      return linkedOfficialAccounts(host.store, host.requireRuntime().componentAppid, invoke, appid);
     },
   } satisfies HandlersOf<typeof mpMethods>;
 }
