@@ -36,6 +36,7 @@ export async function run(): Promise<BenchSection[]> {
     candidates: 0,
   });
   sim.setAuditSettings({ auditSeconds: AUDIT_SECONDS, quotaLimit: ACCOUNTS });
+  sim.setPrivacyDeclared(null, true);
   const store = openStore({ path: join(dir, 'release.db'), secrets: new NodeSecretStore(join(dir, 'keys', 'k')) });
   try {
     store.platforms.upsert({ componentAppid: APPID, name: 'bench', appSecret: SECRET, token: TOKEN, encodingAesKey: AES_KEY });

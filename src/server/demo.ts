@@ -139,6 +139,8 @@ export function createDemoLauncher(options: DemoSandboxOptions): DemoLauncher & 
       await relay.close();
       throw err;
     }
+    // The demo's mini programs are ready for an audit, as live ones are, so a batch release plans them.
+    simulator.setPrivacyDeclared(null, true);
     const write = options.writeDemoSecrets ?? ((fn) => fn());
     write(() =>
       store.platforms.upsert({

@@ -392,6 +392,17 @@ export class Simulator {
     return this.mpSettings.decideNickname(appid, input);
   }
   /** Decides a category audit and pushes wxa_category_audit; an approved category appears in get_category. */
+  /**
+   * Declares (or clears) a mini program's privacy settings: a contact, a notice method and every key the library's
+   * templates use. Without an appid: the mini programs first seen from now on start so (a demo, a large test).
+   */
+  setPrivacyDeclared(appid: string | null, declared: boolean): void {
+    if (appid !== null) {
+      const p = this.k.state.profile(appid);
+      if (!p || p.kind !== 'mp') throw new RangeError(`${appid} is not a known mini program`);
+    }
+    this.mpSettings.setPrivacyDeclared(appid, declared);
+  }
   decideCategoryAudit(appid: string, input: { first: number; second: number; result: 'approve' | 'reject'; reason?: string }): Promise<PushRecord> {
     return this.mpSettings.decideCategory(appid, input);
   }

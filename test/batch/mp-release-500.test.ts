@@ -100,6 +100,7 @@ describe('batch release to 500 mini programs, the console killed twice', () => {
     await vi.waitFor(() => console_!.api('authorizers/sync'), { timeout: 30_000, interval: 200 });
     // Audits are decided only by the reviewer below; the month's quota is a little above the run's need.
     sim.setAuditSettings({ auditSeconds: null, quotaLimit: QUOTA });
+    sim.setPrivacyDeclared(null, true);
     sim.setFaults({ dropPushShare: 0.1 });
     // The reviewer: each audit in progress decided shortly after it was submitted; the 5 % rejected with a reason and screenshots.
     reviewer = setInterval(() => {

@@ -42,6 +42,8 @@ describe('batch release: plan checks, quota, faults', () => {
     // Audits approve themselves 1 s after submit unless a test decides them first.
     stack.sim.setAuditSettings({ auditSeconds: 1 });
   }, 60_000);
+  // Mini programs are ready for an audit (privacy declared) unless a test clears one.
+  beforeAll(() => stack.sim.setPrivacyDeclared(null, true));
 
   afterAll(async () => {
     await runner?.stop();
@@ -97,21 +99,23 @@ describe('batch release: plan checks, quota, faults', () => {
     expect(stack.store.batch.listRuns(APPID)).toHaveLength(before);
   });
 
-  it('plans each account, skipping with the reason: no category, an audit pending, no CSV row, an official account; runs the rest to released', async () => {
+  it('plans each account, skipping with the reason: no category, privacy not set, an audit pending, no CSV row, an official account; runs the rest to released', async () => {
     const [noCategory, pending, noRow, ok1, ok2] = mps;
     const oa = stack.sim.seededAccount(0).appid;
+    const noPrivacy = mps[39]!;
     stack.sim.miniProgram(noCategory!).categories.length = 0;
+    stack.sim.setPrivacyDeclared(noPrivacy, false);
     // An audit already in progress, made outside the run.
     await stack.engine.invokeAs((await import('../../src/wechat/endpoints/mp-code')).commitCode, pending!, { template_id: 1, user_version: '1.0.0', user_desc: 'x', ext_json: '{}' });
     const { submitForAudit } = await import('../../src/main/mp/code');
     await submitForAudit((s, a, r) => stack.engine.invokeAs(s, a, r), pending!, {});
     stack.sim.setAuditSettings({ auditSeconds: null });
-    const csv = `appid,shop\n${[noCategory, pending, ok1, ok2].join(',店\n')},店`;
+    const csv = `appid,shop\n${[noCategory, pending, ok1, ok2, noPrivacy].join(',店\n')},店`;
     const run = runner.create({
       kind: 'mp.release',
       title: 'plan checks',
       params: params({ csv, extJson: '{"extAppid":"${appid}","ext":{"shop":"${shop}","name":"${nickname}"}}' }),
-      targets: [noCategory!, pending!, noRow!, ok1!, ok2!, oa],
+      targets: [noCategory!, pending!, noRow!, ok1!, ok2!, oa, noPrivacy],
     });
     const planned = await finished(run);
     expect(planned.status).toBe('planned');
@@ -119,9 +123,11 @@ describe('batch release: plan checks, quota, faults', () => {
     expect(reasonOf(run.id, pending!)).toMatch(/audit is already pending/);
     expect(reasonOf(run.id, noRow!)).toMatch(/no value for \$\{shop\}.*CSV has no row/);
     expect(reasonOf(run.id, oa)).toMatch(/official account/);
+    expect(reasonOf(run.id, noPrivacy)).toMatch(/Privacy settings are not set/);
+    expect(stack.store.batch.item(run.id, noPrivacy)?.reason?.zh).toMatch(/未设置用户隐私保护指引/);
     expect(stack.store.batch.item(run.id, ok1!)?.summary?.en).toMatch(/Commit template 2 as 2\.0\.0 .*release on approval/);
     expect(stack.store.batch.item(run.id, ok1!)?.summary?.zh).toMatch(/提交模板 2/);
-    expect(planned.counts).toMatchObject({ pending: 2, skipped: 4 });
+    expect(planned.counts).toMatchObject({ pending: 2, skipped: 5 });
 
     runner.start(run.id);
     await until('both submitted', () => runner.get(run.id).stages.submitted === 2);

@@ -240,6 +240,20 @@ describe('simulator: one mini program\'s settings', () => {
     expect((await as(mp, '/wxa/change_visitstatus', { action: 'pause' })).errcode).toBe(40097);
   });
 
+  it('privacy declared by control: one mini program cleared and set again; bad input refused', async () => {
+    expect((await control('/__sim/privacy-declared', { appid: mp, declared: false })).ok).toBe(true);
+    const cleared = await as(mp, '/cgi-bin/component/getprivacysetting', { privacy_ver: 2 });
+    expect(cleared.setting_list).toEqual([]);
+    expect(cleared.owner_setting).toEqual({ notice_method: '' });
+    expect((await control('/__sim/privacy-declared', { appid: mp, declared: true })).ok).toBe(true);
+    const declared = await as(mp, '/cgi-bin/component/getprivacysetting', { privacy_ver: 2 });
+    expect(declared.owner_setting).toMatchObject({ contact_email: 'privacy@example.com' });
+    expect(declared.setting_list.map((x: { privacy_key: string }) => x.privacy_key).sort()).toEqual(['Album', 'Camera', 'Location', 'PhoneNumber', 'UserInfo']);
+    expect(declared.privacy_list).toEqual([]);
+    expect((await control('/__sim/privacy-declared', { appid: mp })).error).toMatch(/declared must be true or false/);
+    expect((await control('/__sim/privacy-declared', { appid: oa, declared: true })).error).toMatch(/not a known mini program/);
+  });
+
   it('fault injection applies to the family', async () => {
     sim.setFaults({ rules: [{ path: '/wxa/bind_tester', errcode: 85002 }] });
     expect((await as(mp, '/wxa/bind_tester', { wechatid: 'tester_one' })).errcode).toBe(85002);

@@ -37,6 +37,7 @@ describe.skipIf(!haveChromium)('batch release in a browser', () => {
     await stack.engine.syncAuthorizers(() => undefined);
     mps = [1, 3, 5].map((i) => stack.sim.seededAccount(i).appid);
     stack.sim.setAuditSettings({ auditSeconds: null });
+    stack.sim.setPrivacyDeclared(null, true);
     await page.goto(`${server.url}#/batch`);
   }, 120_000);
 

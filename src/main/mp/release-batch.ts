@@ -18,6 +18,7 @@ import { explainErrcode } from '../../shared/errcodes';
 import * as auditSpec from '../../wechat/endpoints/mp-audit';
 import * as codeSpec from '../../wechat/endpoints/mp-code';
 import * as libSpec from '../../wechat/endpoints/mp-template';
+import * as settingsSpec from '../../wechat/endpoints/mp-settings';
 import { WeChatApiError } from '../api';
 import { BatchInputError, BatchPauseError, type AdvanceOutcome, type BatchContext, type BatchJob, type PlanOutcome } from '../batch/runner';
 import { UNDECIDED_AUDIT_STATES, AUDIT_STATUS_CODE } from '../../shared/mp/audits';
@@ -195,6 +196,21 @@ export const releaseJob: BatchJob<ReleaseParams, ReleasePlan> = {
     const categories = await ctx.call(codeSpec.getCategory, appid, {});
     if (categories.category_list.length === 0) {
       return { apply: false, reason: words('No approved category (get_category is empty): add one and wait for its approval.', '没有审核通过的类目（get_category 为空）：请先添加类目并等待审核通过。') };
+    }
+    if (params.policy.autoSubmit) {
+      // The development version's privacy settings are what the audit checks the new code against.
+      const privacy = await ctx.call(settingsSpec.getPrivacySetting, appid, { privacy_ver: 2 });
+      const owner = (privacy.owner_setting ?? {}) as unknown as Record<string, unknown>;
+      const contact = ['contact_email', 'contact_phone', 'contact_qq', 'contact_weixin'].some((k) => typeof owner[k] === 'string' && owner[k] !== '');
+      if (!contact && privacy.setting_list.length === 0) {
+        return {
+          apply: false,
+          reason: words(
+            'Privacy settings are not set (no contact, no declared item): set them on the Mini-program settings screen, or the audit will refuse the code.',
+            '未设置用户隐私保护指引（没有联系方式，也没有声明任何项）：请先在“小程序设置”页设置，否则审核会拒绝。',
+          ),
+        };
+      }
     }
     const version = await code.versionInfo(inv, appid);
     if (version.live?.version === params.userVersion) {

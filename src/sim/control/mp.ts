@@ -59,6 +59,17 @@ export const MP_CONTROL_ENDPOINTS: readonly ControlEndpoint[] = [
     },
   },
   {
+    method: 'POST',
+    path: '/__sim/privacy-declared',
+    params: '{appid?, declared: boolean}',
+    help: "declare (or clear) a mini program's privacy settings; without appid, the mini programs first seen from now on start declared",
+    handler: ({ sim, body: b }) => {
+      if (typeof b.declared !== 'boolean') throw new RangeError('declared must be true or false');
+      sim.setPrivacyDeclared(b.appid === undefined ? null : appidOf(b.appid), b.declared);
+      return { ok: true };
+    },
+  },
+  {
     method: 'GET',
     path: '/__sim/mini-program/:appid',
     help: "a mini program's code state: commit, audits, live version and history, gray plan, undo counts",
