@@ -145,6 +145,9 @@ describe('batch release: plan checks, quota, faults', () => {
     expect(rejected.stageData).toMatchObject({ screenshots: ['shotA', 'shotB'] });
     expect(submits(ok1!)).toBe(1);
     expect(submits(ok2!)).toBe(1);
+    // The code template library knows both run template 2's version 2.0.0; only the released one is known to have it live.
+    const runners = stack.store.mpCode.runners(APPID, 2).filter((r) => r.appid === ok1 || r.appid === ok2);
+    expect(runners.map((r) => [r.appid, r.userVersion, r.live])).toEqual(expect.arrayContaining([[ok1, '2.0.0', true], [ok2, '2.0.0', null]]));
 
     // Planned again: the released one is on this version already; a template not in the library skips every account.
     const again = await finished(runner.create({ kind: 'mp.release', title: 'again', params: params(), targets: [ok1!] }));

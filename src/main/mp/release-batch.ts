@@ -275,6 +275,8 @@ async function applyRelease(ctx: BatchContext, appid: string, params: ReleasePar
   }
   if (stage === null) {
     await code.commit(inv, appid, { templateId: params.templateId, userVersion: params.userVersion, userDesc: params.userDesc, ext: plan.ext });
+    // The code template library shows which mini programs run which template version from these records.
+    ctx.store.mpCode.recordCommit(ctx.componentAppid, { appid, templateId: params.templateId, userVersion: params.userVersion, userDesc: params.userDesc, committedAt: Date.now() });
     ctx.setStage(appid, 'committed', { committedAt: Date.now() });
   }
   if (!params.policy.autoSubmit) return { summary: words(`Committed ${params.userVersion} (not submitted: the policy says commit only).`, `已提交代码 ${params.userVersion}（策略为仅提交代码，未提交审核）。`) };
@@ -476,6 +478,7 @@ async function releaseApproved(ctx: BatchContext, appid: string, params: Release
       throw err;
     }
   }
+  ctx.store.mpCode.recordVersions(ctx.componentAppid, appid, { live: params.userVersion, trial: params.userVersion, at: Date.now() });
   ctx.setStage(appid, 'released', data);
   return { state: 'done', summary: words(`Approved and released (audit ${auditid}).`, `审核通过并已发布（${auditid}）。`) };
 }
