@@ -229,6 +229,7 @@ export class PlatformEngine implements PlatformRuntime {
   start(): void {
     this.relay?.start();
     this.batch.resume();
+    this.mpRegister.recoverInterrupted();
     this.tokens.start();
     this.watchdog.start();
     this.authorization.start();

@@ -14,6 +14,7 @@ import type { Authorizer } from '../../shared/domain';
 import type { InvalidArgumentsDetails } from '../../shared/contract';
 import {
   betaIssues,
+  INTERRUPTED_CREATE,
   enterpriseIssues,
   personalIssues,
   ticketFromInput,
@@ -86,6 +87,19 @@ export class MpRegistration {
 
   constructor(private readonly deps: MpRegistrationDeps) {
     this.now = deps.now ?? Date.now;
+  }
+
+  /**
+   * At start: a task still `submitted` had its create call in flight when the console stopped. An enterprise task can
+   * be looked up (refresh: the search), so it waits; the others have no id to ask about, so they fail saying why (a
+   * new attempt is answered 89249 if WeChat did start the first). Answers how many were found.
+   */
+  recoverInterrupted(): number {
+    const stuck = this.deps.store.mpRegister.list(this.deps.componentAppid, 1000).filter((t) => t.stage === 'submitted');
+    for (const t of stuck) {
+      this.update(t.id, t.kind === 'enterprise' ? { stage: 'waiting', errorMsg: INTERRUPTED_CREATE } : { stage: 'failed', errorMsg: INTERRUPTED_CREATE }, ['submitted']);
+    }
+    return stuck.length;
   }
 
   list(limit = 200): RegisterTask[] {

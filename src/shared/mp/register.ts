@@ -10,6 +10,12 @@ export type RegisterKind = 'enterprise' | 'personal' | 'beta' | 'via_oa';
  * official account's admin; registering: the ticket arrived and account/fastregister is being called; authorizing: the
  * mini program exists and its authorization code is being exchanged; done: it is an authorizer; failed: see errcode.
  */
+/**
+ * errorMsg of a task whose create call was in flight when the console stopped: WeChat may or may not have started it.
+ * The UI says so in the operator's language.
+ */
+export const INTERRUPTED_CREATE = 'console_stopped_before_wechat_answered';
+
 export type RegisterStage = 'submitted' | 'waiting' | 'registering' | 'authorizing' | 'done' | 'failed';
 export type VerifyStage = 'waiting' | 'done' | 'failed';
 

@@ -58,6 +58,10 @@ export const zhCN = {
     doneWith: '新小程序',
     openAuthorizers: '在授权账号中查看',
     failedWith: '失败原因：{reason}',
+    interrupted: {
+      enterprise: '控制台在微信答复之前停止了，不知道任务是否已在微信创建：点“查询”确认',
+      other: '控制台在微信答复之前停止了，不知道任务是否已在微信创建：可以重新发起，若已创建，微信会答复 89249',
+    },
     wechatStatus: '微信状态 {status}',
     startLink: '发给公众号管理员的链接',
     registerLink: '微信注册确认页',
@@ -138,6 +142,10 @@ export const en: typeof zhCN = {
     doneWith: 'New mini program',
     openAuthorizers: 'Show in Authorizers',
     failedWith: 'Reason: {reason}',
+    interrupted: {
+      enterprise: 'The console stopped before WeChat answered, so it is not known whether WeChat started the task: press Query to check',
+      other: 'The console stopped before WeChat answered, so it is not known whether WeChat started the task: start it again (WeChat answers 89249 if it did start)',
+    },
     wechatStatus: 'WeChat status {status}',
     startLink: "Link for the official account's admin",
     registerLink: "WeChat's confirmation page",
