@@ -242,6 +242,13 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     },
     { name: 'batch', open: async (p) => void (await p.locator('[data-test=batch]').waitFor()) },
     {
+      name: 'batch-release-dialog',
+      open: async (p) => {
+        await p.locator('[data-test=release-open]').click();
+        await p.locator('[data-test=release-dialog] [data-test=release-template]').waitFor();
+      },
+    },
+    {
       name: 'workbench',
       open: async (p) => {
         // A read-only call with a JSON body, sent: the request, the answer and the quota panel all show.
@@ -302,6 +309,7 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
     menus: '#/menus?appid=__FIRST__',
     messages: '#/messages?appid=__FIRST__',
     batch: '#/batch',
+    'batch-release-dialog': '#/batch',
     workbench: '#/workbench?appid=__FIRST__&endpoint=openapi/quota/get',
     templates: '#/templates?appid=__FIRST__',
     'mp-code': '#/mp-code?appid=__MP__',
@@ -323,7 +331,6 @@ describe.skipIf(!haveChromium)('layout at 1366×768 and 1440×900, zh-CN and Eng
           await page.goto(server.url);
           for (const screen of screens) {
             await page.keyboard.press('Escape'); // close a drawer left open by the screen before
-            await page.evaluate((h) => (window.location.hash = h), routeOf[screen.name]!.replace('__FIRST__', firstAppid).replace('__RUN__', String(batchRunId)).replace('__MP__', stack.sim.seededAccount(1).appid));
             await page.evaluate((h) => (window.location.hash = h), routeOf[screen.name]!.replace('__FIRST__', firstAppid).replace('__RUN__', String(batchRunId)).replace('__MP__', mpAppid));
             await screen.open(page);
             // Measure the settled page: fonts loaded, drawers done sliding in.
