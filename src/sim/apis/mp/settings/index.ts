@@ -17,8 +17,9 @@ import { acceptUpload } from '../../../kernel/uploads';
 import type { PushRecord } from '../../../pushes/delivery';
 import type { MediaApis } from '../../media';
 import type { SimFamily } from '../../family';
+import { declaredPrivacy } from './privacy';
 import { CATEGORY_TREE } from './tree';
-import { TEMPLATE_PRIVACY_APIS, type MpSettingsState, type MpStore, type PrivacyRec, type SetCategoryRec } from '../state';
+import { TEMPLATE_PRIVACY_APIS, type MpSettingsState, type MpStore, type SetCategoryRec } from '../state';
 
 const cat = (id: number) => CATEGORY_TREE.find((c) => c.id === id);
 
@@ -67,16 +68,6 @@ export class SettingsApis implements SimFamily {
     this.privacyDeclaredByDefault = false;
   }
 
-  /** Privacy settings as a live mini program has them: a contact, a notice method, every key the templates use. */
-  private declaredPrivacy(): PrivacyRec {
-    const keys = [...new Set(Object.values(TEMPLATE_PRIVACY_APIS).flat())];
-    return {
-      ownerSetting: { contact_email: 'privacy@example.com', notice_method: '弹窗提示' },
-      settingList: keys.map((privacy_key) => ({ privacy_key, privacy_text: '提供小程序的服务' })),
-      updateTime: this.k.clock.nowS(),
-    };
-  }
-
   /**
    * Declares (or clears) the privacy settings of one mini program, or, without an appid, of the mini programs first
    * seen from now on (a demo or a large test where every account should be ready for an audit).
@@ -87,7 +78,7 @@ export class SettingsApis implements SimFamily {
       return;
     }
     const s = this.mine(appid);
-    s.privacy = declared ? { 1: this.declaredPrivacy(), 2: this.declaredPrivacy() } : { 1: null, 2: null };
+    s.privacy = declared ? { 1: declaredPrivacy(this.k.clock.nowS()), 2: declaredPrivacy(this.k.clock.nowS()) } : { 1: null, 2: null };
   }
 
   /** A mini program's settings (its categories start from the approved ones of mp/state, which get_category lists). */
@@ -109,7 +100,7 @@ export class SettingsApis implements SimFamily {
         domains: Object.fromEntries(SERVER_DOMAIN_TYPES.map((t) => [t, []])),
         webview: [],
         testers: new Map(),
-        privacy: this.privacyDeclaredByDefault && p?.kind === 'mp' ? { 1: this.declaredPrivacy(), 2: this.declaredPrivacy() } : { 1: null, 2: null },
+        privacy: this.privacyDeclaredByDefault && p?.kind === 'mp' ? { 1: declaredPrivacy(this.k.clock.nowS()), 2: declaredPrivacy(this.k.clock.nowS()) } : { 1: null, 2: null },
         visitStatus: 1,
         confirmFile: null,
       };
