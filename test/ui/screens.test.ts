@@ -301,8 +301,12 @@ describe.skipIf(!haveChromium)('what the screens show (demo sandbox in a browser
   it('events show the account nickname beside its appid, in the list and the detail (times in the zone)', async () => {
     await go('#/events');
     // The demo sends user messages to its accounts every few seconds; some arrive live, others with the page.
+    await page.locator('[data-test=event-account]', { has: page.locator('[data-test=nick]') }).first().waitFor({ timeout: 30_000 });
+    // Pause the live tail, as an operator would: a push arriving between reading the first row and clicking it would
+    // otherwise put a newer row first, and the click would open that one.
+    await page.locator('[data-test=live-toggle]').click();
+    await expect.poll(() => page.locator('[data-test=live-toggle]').getAttribute('class')).toContain('warning');
     const account = page.locator('[data-test=event-account]', { has: page.locator('[data-test=nick]') }).first();
-    await account.waitFor({ timeout: 30_000 });
     const nick = await account.locator('[data-test=nick]').innerText();
     const appid = await account.locator('[data-test=appid]').innerText();
     expect((await sim<SimAccount>('GET', `/__sim/authorizers/${appid}`)).nickName).toBe(nick);
@@ -314,6 +318,8 @@ describe.skipIf(!haveChromium)('what the screens show (demo sandbox in a browser
     expect(await detail.innerText()).toContain('America/New_York');
     await page.screenshot({ path: join(SHOTS, 'events-nickname.png') });
     await closeDrawer('[data-test=event-detail]');
+    await page.locator('[data-test=live-toggle]').click();
+    await expect.poll(() => page.locator('[data-test=live-toggle]').getAttribute('class')).toContain('success');
   }, 60_000);
 
   it('in English: durations in English units, the sandbox named in English, back to the default zone', async () => {
