@@ -6,19 +6,17 @@
  * with the reviewer's reason and screenshots), none is submitted twice, the audit quota is never exceeded, and the
  * exported report matches the simulator's state (GET /__sim/mini-program/:appid).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SESSION_TOKEN_HEADER, type BatchRun, type ExportResult } from '../../src/shared/contract';
+import { type BatchRun, type ExportResult } from '../../src/shared/contract';
 import { NodeSecretStore, openStore } from '../../src/main/store';
 import { startRelay, type RunningRelay } from '../../src/relay/server';
 import { validateRelayConfig } from '../../src/relay/config';
 import { silentLogger } from '../../src/relay/log';
 import { startSimulator, type Simulator } from '../../src/sim';
-import { cliBundle, repoRoot } from '../helpers/paths';
+import { startConsoleProcess, stopConsoleProcess, type ConsoleProcess } from '../helpers/console-process';
 import { freePort } from '../relay/helpers';
 
 const C = 'wx5555666677770500';
@@ -30,10 +28,6 @@ const N = 500;
 const SUBMIT = '/wxa/submit_audit';
 const QUOTA = 520;
 
-interface ConsoleProcess {
-  child: ChildProcess;
-  api<T>(method: string, args?: unknown): Promise<T>;
-}
 
 describe('batch release to 500 mini programs, the console killed twice', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wxopen-mp-release-500-'));
@@ -45,33 +39,12 @@ describe('batch release to 500 mini programs, the console killed twice', () => {
   let reviewer: NodeJS.Timeout | null = null;
   const rejectedSet = new Set<string>();
 
-  async function startConsole(): Promise<ConsoleProcess> {
-    const child = spawn(process.execPath, [cliBundle, 'console', '--no-open', '--data-dir', dataDir, '--api-base-url', sim.url], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    const url = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`wxopen console exited ${code}: ${stderr}`)));
-    });
-    const token = new URL(url).searchParams.get('token')!;
-    return {
-      child,
-      async api<T>(method: string, args: unknown = {}): Promise<T> {
-        const res = await fetch(new URL(`/api/${method}`, url), { method: 'POST', headers: { [SESSION_TOKEN_HEADER]: token }, body: JSON.stringify(args) });
-        const envelope = (await res.json()) as { ok: true; result: T } | { ok: false; error: { message: string } };
-        if (!envelope.ok) throw new Error(`${method}: ${envelope.error.message}`);
-        return envelope.result;
-      },
-    };
-  }
+  const startConsole = () => startConsoleProcess(dataDir, sim.url);
 
   async function killConsole(signal: NodeJS.Signals): Promise<void> {
     const child = console_?.child;
     console_ = null;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(signal);
-    await exited;
+    await stopConsoleProcess(child, signal);
   }
 
   beforeAll(async () => {

@@ -7,21 +7,19 @@
  *   same data folder: the run resumes to done, and the simulator's call log shows no account published twice.
  * In zh-CN. Skipped without Chromium.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SESSION_TOKEN_HEADER, type BatchRun } from '../../src/shared/contract';
+import { type BatchRun } from '../../src/shared/contract';
 import { NodeSecretStore, openStore } from '../../src/main/store';
 import { startRelay, type RunningRelay } from '../../src/relay/server';
 import { validateRelayConfig } from '../../src/relay/config';
 import { silentLogger } from '../../src/relay/log';
 import { startSimulator, type Simulator } from '../../src/sim';
 import { ensureRendererBuilt, haveChromium, launchChromium } from '../helpers/browser';
-import { cliBundle, repoRoot } from '../helpers/paths';
+import { startConsoleProcess, stopConsoleProcess, type ConsoleProcess } from '../helpers/console-process';
 import { freePort } from '../relay/helpers';
 
 const C = 'wx5555666677778888';
@@ -32,11 +30,6 @@ const DESK_KEY = 'desk-key-for-the-ui-batch-test-0123456789';
 const UI_TIMEOUT = 20_000;
 const CREATE = '/cgi-bin/menu/create';
 
-interface ConsoleProcess {
-  child: ChildProcess;
-  url: string;
-  api<T>(method: string, args?: unknown): Promise<T>;
-}
 
 describe.skipIf(!haveChromium)('batch runs in a browser, console as its own process', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wxopen-batch-ui-'));
@@ -49,38 +42,12 @@ describe.skipIf(!haveChromium)('batch runs in a browser, console as its own proc
   let oa: string[] = [];
   const pageErrors: string[] = [];
 
-  /** `wxopen console` on the data folder, calling the simulator; resolves with its URL (its first stdout line). */
-  async function startConsole(): Promise<ConsoleProcess> {
-    const child = spawn(process.execPath, [cliBundle, 'console', '--no-open', '--data-dir', dataDir, '--api-base-url', sim.url], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    const url = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`wxopen console exited ${code}: ${stderr}`)));
-    });
-    const token = new URL(url).searchParams.get('token')!;
-    return {
-      child,
-      url,
-      async api<T>(method: string, args: unknown = {}): Promise<T> {
-        const res = await fetch(new URL(`/api/${method}`, url), { method: 'POST', headers: { [SESSION_TOKEN_HEADER]: token }, body: JSON.stringify(args) });
-        const envelope = (await res.json()) as { ok: true; result: T } | { ok: false; error: { message: string } };
-        if (!envelope.ok) throw new Error(`${method}: ${envelope.error.message}`);
-        return envelope.result;
-      },
-    };
-  }
+  const startConsole = () => startConsoleProcess(dataDir, sim.url);
 
   async function killConsole(signal: NodeJS.Signals): Promise<void> {
     const child = console_?.child;
     console_ = null;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(signal);
-    await exited;
+    await stopConsoleProcess(child, signal);
   }
 
   /** Successful menu/create calls per account, from the simulator's call log. */
