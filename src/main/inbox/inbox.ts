@@ -24,6 +24,7 @@ import type { EventOutcome } from '../store/api';
 import { isAppid } from '../store/validate';
 import type { WeChatClient } from '../api';
 import type { AuthorizationService } from '../authorization/authorization';
+import { REGISTER_STAGE_WORDS } from '../../shared/mp/register';
 import type { MpRegistration } from '../mp/register';
 import { CryptoError, type MsgCrypt } from '../../wechat/crypto';
 import { isReleaseTestAccount, releaseAction } from '../../wechat/release-check';
@@ -518,7 +519,10 @@ export class Inbox {
       (t) =>
         t.stage === 'done'
           ? { en: `registration task ${t.id}: mini program ${t.appid} registered and authorized`, zh: `注册任务 ${t.id}：小程序 ${t.appid} 已注册并授权` }
-          : { en: `registration task ${t.id}: ${t.stage} ${t.errcode ?? ''} ${t.errorMsg ?? ''}`.trim(), zh: `注册任务 ${t.id}：${t.stage} ${t.errcode ?? ''} ${t.errorMsg ?? ''}`.trim() },
+          : {
+              en: `registration task ${t.id}: ${REGISTER_STAGE_WORDS[t.stage].en} ${t.errcode ?? ''} ${t.errorMsg ?? ''}`.trim(),
+              zh: `注册任务 ${t.id}：${REGISTER_STAGE_WORDS[t.stage].zh} ${t.errcode ?? ''} ${t.errorMsg ?? ''}`.trim(),
+            },
     );
   }
 

@@ -17,6 +17,16 @@ export type RegisterKind = 'enterprise' | 'personal' | 'beta' | 'via_oa';
 export const INTERRUPTED_CREATE = 'console_stopped_before_wechat_answered';
 
 export type RegisterStage = 'submitted' | 'waiting' | 'registering' | 'authorizing' | 'done' | 'failed';
+/** Each stage in words, for the notes the desk writes on the events (the screen has its own in its i18n). */
+export const REGISTER_STAGE_WORDS: Record<RegisterStage, { en: string; zh: string }> = {
+  submitted: { en: 'sending', zh: '提交中' },
+  waiting: { en: 'waiting', zh: '等待确认' },
+  registering: { en: 'registering', zh: '注册中' },
+  authorizing: { en: 'authorizing', zh: '授权中' },
+  done: { en: 'done', zh: '已完成' },
+  failed: { en: 'failed', zh: '失败' },
+};
+
 export type VerifyStage = 'waiting' | 'done' | 'failed';
 
 export interface RegisterTask {
