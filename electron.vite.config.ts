@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
@@ -49,6 +51,73 @@ function prefetchLazyChunks(): Plugin {
   };
 }
 
+/**
+ * Imports of Element Plus components from its barrel ('element-plus/es', as unplugin-vue-components writes them, or
+ * 'element-plus') rewritten to the component's own module (element-plus/es/components/<dir>/index.mjs). The barrel
+ * imports every component, so through it the first screen's chunk (below) would seem to need all of them.
+ */
+function elementPlusDirectImports(): Plugin {
+  const root = join(dirname(createRequire(import.meta.url).resolve('element-plus/package.json')), 'es', 'components');
+  const home = new Map<string, string>();
+  for (const dir of readdirSync(root)) {
+    let text: string;
+    try {
+      text = readFileSync(join(root, dir, 'index.mjs'), 'utf8');
+    } catch {
+      continue; // a folder of styles only
+    }
+    for (const list of text.matchAll(/export \{([^}]*)\}/g)) {
+      for (const item of list[1]!.split(',')) {
+        const name = item.trim().split(/\s+as\s+/)[0]!;
+        if (/^(El|v)[A-Z]/.test(name) && !home.has(name)) home.set(name, `element-plus/es/components/${dir}/index.mjs`);
+      }
+    }
+  }
+  const barrel = /import\s*\{([^}]*)\}\s*from\s*["']element-plus(?:\/es)?["'];?/g;
+  return {
+    name: 'wxopen-element-plus-direct-imports',
+    enforce: 'post', // after unplugin-vue-components (also 'post', and listed before this) has written its imports
+    transform(code, id) {
+      if (id.includes('node_modules') || !code.includes('element-plus')) return null;
+      let changed = false;
+      const out = code.replace(barrel, (whole, list: string) => {
+        const specs = list.split(',').map((x) => x.trim()).filter(Boolean);
+        const modules = specs.map((spec) => home.get(spec.split(/\s+as\s+/)[0]!));
+        if (modules.some((m) => m === undefined)) return whole; // something only the barrel has: leave it
+        changed = true;
+        return specs.map((spec, i) => `import { ${spec} } from '${modules[i]}';`).join('');
+      });
+      return changed ? { code: out, map: null } : null;
+    },
+  };
+}
+
+/**
+ * Everything the first screen needs (the entry and what it imports statically) goes into one chunk, so one script
+ * and one stylesheet load before the app starts: at 6 connections per host, the ~20 small files Element Plus's
+ * per-component imports made took three round trips on a small machine (issue 9: cold start). Lazily loaded screens
+ * are split as before.
+ */
+function firstScreenChunk(id: string, ctx: { getModuleInfo(id: string): { importers: readonly string[] } | null }): string | null {
+  const memo = firstScreenMemo;
+  const visit = (m: string, path: Set<string>): boolean => {
+    const known = memo.get(m);
+    if (known !== undefined) return known;
+    const info = ctx.getModuleInfo(m);
+    if (!info) return false;
+    // The page's entry (index.html's module script); a lazily loaded screen is also an "entry" to the bundler.
+    if (m === RENDERER_ENTRY) return memo.set(m, true), true;
+    path.add(m);
+    const reached = info.importers.some((i) => !path.has(i) && visit(i, path));
+    path.delete(m);
+    memo.set(m, reached);
+    return reached;
+  };
+  return visit(id, new Set()) ? 'index' : null;
+}
+const firstScreenMemo = new Map<string, boolean>();
+const RENDERER_ENTRY = resolve(import.meta.dirname, 'src/renderer/src/main.ts');
+
 export default defineConfig({
   main: {
     build: {
@@ -77,12 +146,23 @@ export default defineConfig({
   renderer: {
     root: resolve(import.meta.dirname, 'src/renderer'),
     base: './',
-    plugins: [vue(), Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false, dirs: [] }), prefetchLazyChunks()],
+    // vue-i18n: the composition API only (createI18n({ legacy: false }), no <i18n-t> or $t): the legacy API's code is
+    // left out of the first screen's script.
+    define: { __VUE_I18N_LEGACY_API__: 'false', __VUE_I18N_FULL_INSTALL__: 'false', __INTLIFY_PROD_DEVTOOLS__: 'false' },
+    plugins: [
+      vue(),
+      Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false, dirs: [] }),
+      elementPlusDirectImports(),
+      prefetchLazyChunks(),
+    ],
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       // electron-vite leaves output unminified; minified, the renderer loads about 2× less script at start.
       minify: true,
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/renderer/index.html') } },
+      rollupOptions: {
+        input: { index: resolve(import.meta.dirname, 'src/renderer/index.html') },
+        output: { codeSplitting: { groups: [{ name: firstScreenChunk }] } },
+      },
     },
   },
 });

@@ -9,7 +9,7 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CommandFailure, UsageError, parseFlags, required } from '../node/args';
-import { RuntimeHost, type DemoLauncher } from '../main/services/host';
+import type { DemoLauncher, RuntimeHost } from '../main/services/host';
 import type { PlatformRuntimeFactory } from '../main/runtime';
 import { NodeSecretStore, StoreError, acquireDataFolderLock, backupDatabaseFile, openStore, type DataFolderLock } from '../main/store';
 import { startConsoleServer } from './console-server';
@@ -182,27 +182,35 @@ async function run({ args, help, demo }: RunOptions): Promise<number | null> {
   }
   const store = openStore({ path: join(dataDir, 'console.db'), secrets: new NodeSecretStore(join(dataDir, 'secret.key')) });
   const demoLauncher = demoLauncherLater({ store, dataDir, log });
-  const host = new RuntimeHost({
-    store,
-    mode: 'console',
-    dataDir,
-    version,
-    secretStorage: { kind: 'node-aes-256-gcm', insecure: false },
-    createRuntime: createPlatformEngineLater,
-    demo: demoLauncher,
-    ...(apiBaseUrl ? { apiBaseUrl } : {}),
-  });
-  host.subscribe((event, payload) => {
-    if (event !== 'alert:new') return;
-    const { message, messageZh } = payload as { message: string; messageZh?: string };
-    log(messageZh ? `${messageZh} / ${message}` : message);
-  });
-  // In the background, a little after start: a damaged database raises an alert (live, and in app/info).
-  setTimeout(() => void host.checkDatabase(), QUICK_CHECK_DELAY_MS).unref();
+  // The host (and, inside the server, the contract and the handlers) is built once the URL is out: the browser opens
+  // the page meanwhile, and API requests wait for it (issue 9: cold start).
+  let hostReady!: (host: Promise<RuntimeHost>) => void;
+  const hostLater = new Promise<RuntimeHost>((resolveHost) => (hostReady = resolveHost));
+  const buildHost = async (): Promise<RuntimeHost> => {
+    const { RuntimeHost } = await import('../main/services/host');
+    const host = new RuntimeHost({
+      store,
+      mode: 'console',
+      dataDir,
+      version,
+      secretStorage: { kind: 'node-aes-256-gcm', insecure: false },
+      createRuntime: createPlatformEngineLater,
+      demo: demoLauncher,
+      ...(apiBaseUrl ? { apiBaseUrl } : {}),
+    });
+    host.subscribe((event, payload) => {
+      if (event !== 'alert:new') return;
+      const { message, messageZh } = payload as { message: string; messageZh?: string };
+      log(messageZh ? `${messageZh} / ${message}` : message);
+    });
+    // In the background, a little after start: a damaged database raises an alert (live, and in app/info).
+    setTimeout(() => void host.checkDatabase(), QUICK_CHECK_DELAY_MS).unref();
+    return host;
+  };
 
   let server;
   try {
-    server = await startConsoleServer({ runtimeHost: host, port, staticDir: join(root, 'out', 'renderer'), log });
+    server = await startConsoleServer({ runtimeHost: hostLater, port, staticDir: join(root, 'out', 'renderer'), log });
   } catch (err) {
     store.close();
     lock.release();
@@ -215,6 +223,8 @@ async function run({ args, help, demo }: RunOptions): Promise<number | null> {
   if (!existsSync(join(root, 'out', 'renderer', 'index.html'))) {
     log('the UI is not built (out/renderer is missing): run "npx electron-vite build" for the screens');
   }
+  hostReady(buildHost());
+  const host = await hostLater;
 
   try {
     if (demo) {

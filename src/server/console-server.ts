@@ -16,23 +16,18 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { HttpRefusal, readBody, sendJson } from '../node/http';
-import {
-  HTTP_API_PREFIX,
-  MESSAGES_UPLOAD_BODY_BYTES,
-  MP_UPLOAD_BODY_BYTES,
-  HTTP_EVENTS_PATH,
-  SESSION_TOKEN_HEADER,
-  SESSION_TOKEN_PARAM,
-  type ApiEnvelope,
-  type AppEventMessage,
-} from '../shared/contract';
-import { createRouter, type Router } from '../main/ipc/router';
+// Only the wire constants and types here: the contract's schemas, the router and the handlers load after the server
+// listens (see `api` below), so `wxopen console` prints its URL without compiling them first (issue 9: cold start).
+import type { ApiEnvelope, AppEventMessage } from '../shared/contract';
+import { MESSAGES_UPLOAD_BODY_BYTES, MP_UPLOAD_BODY_BYTES } from '../shared/contract/limits';
+import { HTTP_API_PREFIX, HTTP_EVENTS_PATH, SESSION_TOKEN_HEADER, SESSION_TOKEN_PARAM } from '../shared/contract/wire';
+import type { Router } from '../main/ipc/router';
 import type { SenderInfo } from '../main/ipc/types';
-import { createHandlers } from '../main/services/handlers';
 import type { RuntimeHost } from '../main/services/host';
 
 export interface ConsoleServerOptions {
-  runtimeHost: RuntimeHost;
+  /** The host, or its promise: `wxopen console` builds it after printing the URL; requests wait for it. */
+  runtimeHost: RuntimeHost | Promise<RuntimeHost>;
   /** 0 or absent: a free port. */
   port?: number;
   /** The built renderer (out/renderer). When it has no index.html, / answers a page saying how to build it. */
@@ -92,7 +87,6 @@ function refuse(res: ServerResponse, status: number, code: 'forbidden' | 'invali
 }
 
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
-  const { runtimeHost } = options;
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`port must be an integer from 0 to 65535, got ${String(options.port)}`);
@@ -103,11 +97,26 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let boundPort = 0;
 
-  const router: Router = createRouter({
-    handlers: createHandlers(runtimeHost),
-    trustSender: (sender: SenderInfo) => sender.transport === 'http' && tokensEqual(tokenBytes, sender.token),
-    onInternalError: (method, err) => log(`wxopen console: ${method} failed: ${(err as Error)?.message ?? String(err)}`),
-  });
+  /**
+   * The host and the router over its handlers. Loaded once the server listens (a macrotask later than the URL is
+   * printed): the browser spends that time opening the page and fetching its scripts, which this server answers
+   * from disk without them.
+   */
+  let apiLoad: Promise<{ host: RuntimeHost; router: Router }> | null = null;
+  const api = () =>
+    (apiLoad ??= (async () => {
+      const [host, { createRouter }, { createHandlers }] = await Promise.all([
+        options.runtimeHost,
+        import('../main/ipc/router'),
+        import('../main/services/handlers'),
+      ]);
+      const router = createRouter({
+        handlers: createHandlers(host),
+        trustSender: (sender: SenderInfo) => sender.transport === 'http' && tokensEqual(tokenBytes, sender.token),
+        onInternalError: (method, err) => log(`wxopen console: ${method} failed: ${(err as Error)?.message ?? String(err)}`),
+      });
+      return { host, router };
+    })());
 
   /** Only requests addressed to our loopback name are served (DNS rebinding protection). */
   function hostAllowed(req: IncomingMessage): boolean {
@@ -161,6 +170,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       refuse(res, 404, 'unknown_method', 'The method name in the URL is not valid percent-encoding.', '网址中的方法名不是有效的百分号编码。');
       return;
     }
+    const { router } = await api();
     const envelope = await router.dispatch(method, args, { transport: 'http', token: given });
     sendJson(res, 200, envelope);
   }
@@ -250,6 +260,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     if (!tokensEqual(tokenBytes, url.searchParams.get(SESSION_TOKEN_PARAM))) return reject(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
+      let unsubscribe = () => {};
       let alive = true;
       ws.on('pong', () => {
         alive = true;
@@ -259,11 +270,20 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         alive = false;
         ws.ping();
       }, PING_INTERVAL_MS);
-      const unsubscribe = runtimeHost.subscribe((event, payload) => {
-        if (ws.readyState !== ws.OPEN) return;
-        const message: AppEventMessage = { event, payload } as AppEventMessage;
-        ws.send(JSON.stringify(message));
-      });
+      api().then(
+        ({ host }) => {
+          if (ws.readyState !== ws.OPEN) return;
+          unsubscribe = host.subscribe((event, payload) => {
+            if (ws.readyState !== ws.OPEN) return;
+            const message: AppEventMessage = { event, payload } as AppEventMessage;
+            ws.send(JSON.stringify(message));
+          });
+        },
+        (err: unknown) => {
+          log(`wxopen console: the API did not load: ${(err as Error)?.message ?? String(err)}`);
+          ws.terminate();
+        },
+      );
       // The channel is one-way; anything the browser sends is ignored.
       ws.on('close', () => {
         clearInterval(ping);
@@ -282,6 +302,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     });
   });
   boundPort = (server.address() as AddressInfo).port;
+  setImmediate(() => void api().catch(() => undefined)); // a failure answers each request (and socket) that needs it
 
   return {
     url: `http://127.0.0.1:${boundPort}/?${SESSION_TOKEN_PARAM}=${encodeURIComponent(token)}`,

@@ -6,10 +6,22 @@ import App from './App.vue';
 import 'element-plus/es/components/message/style/css';
 import { createAppI18n } from './i18n';
 import { createAppRouter } from './router';
+import { useApi } from './transport';
 // The first screen: imported here so the build puts it in the app's bundle, and its route's import() finds it loaded
 // (no second round trip before the dashboard renders). The route table itself stays lazy.
 import './domains/dashboard/DashboardView.vue';
 import './styles.css';
+
+// The first screen's data is asked for before the app mounts, so it arrives while the screen renders; the stores'
+// first calls take these answers (issue 9: cold start).
+const api = useApi();
+api.prime('app/info', {});
+api.prime('platform/list', {});
+api.prime('settings/get', {});
+if (/^(#\/?|#\/dashboard.*)?$/.test(location.hash)) {
+  api.prime('dashboard/get', {});
+  api.prime('relay/refusals', {});
+}
 
 const app = createApp(App);
 app.use(createPinia());

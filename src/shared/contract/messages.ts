@@ -10,11 +10,9 @@
 import type { ConsoleMessageType, OutgoingMessage, ServiceWindow } from '../oa/custom-message';
 import { MEDIA_MAX_BYTES, MEDIA_TYPES, type MediaType } from '../oa/media';
 import { defineMethods, returns } from './define';
+import { MEDIA_MAX_BASE64 } from './limits';
 
-/** The longest base64 text of an allowed file. */
-export const MEDIA_MAX_BASE64 = Math.ceil(MEDIA_MAX_BYTES / 3) * 4;
-/** The HTTP body the console server accepts for messages/upload (the base64 and the other arguments). */
-export const MESSAGES_UPLOAD_BODY_BYTES = MEDIA_MAX_BASE64 + 64 * 1024;
+export { MEDIA_MAX_BASE64, MESSAGES_UPLOAD_BODY_BYTES } from './limits';
 
 export interface MessageRecipient {
   openid: string;

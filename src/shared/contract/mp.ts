@@ -8,11 +8,9 @@
  */
 import type { CropBox, ServerDomainType } from '../mp/settings';
 import { defineMethods, returns } from './define';
+import { MP_UPLOAD_MAX_BASE64 } from './limits';
 
-/** The largest file these methods take: a 2 MB image (the txt guide is at most 100 KB). */
-export const MP_UPLOAD_MAX_BYTES = 2 * 1024 * 1024;
-export const MP_UPLOAD_MAX_BASE64 = Math.ceil(MP_UPLOAD_MAX_BYTES / 3) * 4;
-export const MP_UPLOAD_BODY_BYTES = MP_UPLOAD_MAX_BASE64 + 64 * 1024;
+export { MP_UPLOAD_BODY_BYTES, MP_UPLOAD_MAX_BASE64, MP_UPLOAD_MAX_BYTES } from './limits';
 
 export interface MpQuota {
   used: number;

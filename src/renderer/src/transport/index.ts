@@ -117,15 +117,34 @@ export interface Api {
   invoke<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResult<M>>;
   on<E extends AppEventName>(event: E, cb: (payload: AppEvents[E]) => void): () => void;
   onConnection(cb: (state: ConnectionState) => void): () => void;
+  /**
+   * Sends a call now and keeps its answer for the first `invoke` of the same method and arguments, which then does not
+   * ask again. The app's start uses it so the first screen's data travels while the screen renders (issue 9).
+   */
+  prime<M extends ApiMethod>(method: M, args: ApiArgs<M>): void;
 }
 
+const PRIME_TTL_MS = 10_000;
+
 export function createApi(transport: Transport): Api {
+  /** Primed answers; one not taken within PRIME_TTL_MS is too old to stand for a new call. */
+  const primed = new Map<string, { answer: Promise<ApiEnvelope<unknown>>; at: number }>();
+  const primeKey = (method: string, args: unknown) => `${method} ${JSON.stringify(args)}`;
   return {
     kind: transport.kind,
+    prime(method, args) {
+      const answer = transport.invoke(method, args) as Promise<ApiEnvelope<unknown>>;
+      answer.catch(() => undefined); // reported to the invoke that takes it; unclaimed, it is dropped quietly
+      primed.set(primeKey(method, args), { answer, at: Date.now() });
+    },
     async invoke(method, args) {
       let envelope: ApiEnvelope<ApiResult<typeof method>>;
       try {
-        envelope = await transport.invoke(method, args);
+        const key = primeKey(method, args);
+        const early = primed.get(key);
+        primed.delete(key);
+        const fresh = early && Date.now() - early.at < PRIME_TTL_MS ? early.answer : null;
+        envelope = (await (fresh ?? transport.invoke(method, args))) as ApiEnvelope<ApiResult<typeof method>>;
       } catch (err) {
         const why = err instanceof Error ? err.message : String(err);
         throw new ApiCallError(method, { code: 'unavailable', ...bothLanguages('transport.unreachable', { why }) });
