@@ -93,30 +93,19 @@ function elementPlusDirectImports(): Plugin {
 }
 
 /**
- * Everything the first screen needs (the entry and what it imports statically) goes into one chunk, so one script
- * and one stylesheet load before the app starts: at 6 connections per host, the ~20 small files Element Plus's
- * per-component imports made took three round trips on a small machine (issue 9: cold start). Lazily loaded screens
- * are split as before.
+ * Chunks: everything the first screen needs (the entry and what it imports statically) in one, so one script and one
+ * stylesheet load before the app starts; the libraries the other screens use (Element Plus's date pickers, tables,
+ * dialogs, …) in one more; app code two or more screens share in another; each screen's own code in its own. At six
+ * connections per host, the ~20 small files a screen used to need took several round trips on a small machine, both
+ * at start and on the first menu click (issue 9: cold start).
  */
-function firstScreenChunk(id: string, ctx: { getModuleInfo(id: string): { importers: readonly string[] } | null }): string | null {
-  const memo = firstScreenMemo;
-  const visit = (m: string, path: Set<string>): boolean => {
-    const known = memo.get(m);
-    if (known !== undefined) return known;
-    const info = ctx.getModuleInfo(m);
-    if (!info) return false;
-    // The page's entry (index.html's module script); a lazily loaded screen is also an "entry" to the bundler.
-    if (m === RENDERER_ENTRY) return memo.set(m, true), true;
-    path.add(m);
-    const reached = info.importers.some((i) => !path.has(i) && visit(i, path));
-    path.delete(m);
-    memo.set(m, reached);
-    return reached;
-  };
-  return visit(id, new Set()) ? 'index' : null;
-}
-const firstScreenMemo = new Map<string, boolean>();
-const RENDERER_ENTRY = resolve(import.meta.dirname, 'src/renderer/src/main.ts');
+const CODE_SPLITTING = {
+  groups: [
+    { name: 'index', tags: ['$initial' as const], priority: 3 },
+    { name: 'screens-lib', test: /node_modules/, priority: 2 },
+    { name: 'screens-shared', test: /[\\/]src[\\/]/, minShareCount: 2, priority: 1 },
+  ],
+};
 
 export default defineConfig({
   main: {
@@ -161,7 +150,7 @@ export default defineConfig({
       minify: true,
       rollupOptions: {
         input: { index: resolve(import.meta.dirname, 'src/renderer/index.html') },
-        output: { codeSplitting: { groups: [{ name: firstScreenChunk }] } },
+        output: { codeSplitting: CODE_SPLITTING },
       },
     },
   },

@@ -30,10 +30,13 @@ app.use(createAppRouter());
 app.mount('#app');
 
 /**
- * The other screens' files (listed by the build in <meta name="wxopen-prefetch">) are fetched once the first screen
- * has loaded and the browser is idle; nothing is evaluated until a screen opens. crossorigin as module imports have
- * it, so the cached copy is the one reused.
+ * The other screens' files (listed by the build in <meta name="wxopen-prefetch">) are fetched a while after the first
+ * screen has loaded, when the browser is idle; nothing is evaluated until a screen opens. crossorigin as module
+ * imports have it, so the cached copy is the one reused. Not sooner: the ~70 requests held the browser's six
+ * connections to this server for ~0.8 s on a small machine, and a menu click made in that time waited behind them
+ * for its own screen's files (issue 9: cold start).
  */
+const PREFETCH_AFTER_MS = 4000;
 function prefetchScreens(): void {
   const names = document.querySelector('meta[name=wxopen-prefetch]')?.getAttribute('content') ?? '';
   for (const href of names.split(' ').filter(Boolean)) {
@@ -44,6 +47,7 @@ function prefetchScreens(): void {
     document.head.appendChild(link);
   }
 }
-const afterLoad = () => (typeof requestIdleCallback === 'function' ? requestIdleCallback(prefetchScreens, { timeout: 3000 }) : setTimeout(prefetchScreens, 500));
+const afterLoad = () =>
+  setTimeout(() => (typeof requestIdleCallback === 'function' ? requestIdleCallback(prefetchScreens, { timeout: 3000 }) : prefetchScreens()), PREFETCH_AFTER_MS);
 if (document.readyState === 'complete') afterLoad();
 else window.addEventListener('load', afterLoad, { once: true });
