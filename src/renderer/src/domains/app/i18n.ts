@@ -2,6 +2,7 @@
 export const zhCN = {
   app: {
     platform: '当前第三方平台',
+    menu: '功能菜单',
     language: '界面语言',
     timeZone: '时区',
     timeZoneDefault: '默认时区（{zone}）',
@@ -23,6 +24,7 @@ export const zhCN = {
 export const en: typeof zhCN = {
   app: {
     platform: 'Third-party platform',
+    menu: 'Screens',
     language: 'Language',
     timeZone: 'Time zone',
     timeZoneDefault: 'Default zone ({zone})',
