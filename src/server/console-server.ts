@@ -103,6 +103,8 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
    * from disk without them.
    */
   let apiLoad: Promise<{ host: RuntimeHost; router: Router }> | null = null;
+  // A host that fails is answered per request (500, logged); marked handled here so it is not also a process error.
+  Promise.resolve(options.runtimeHost).catch(() => undefined);
   const api = () =>
     (apiLoad ??= (async () => {
       const [host, { createRouter }, { createHandlers }] = await Promise.all([

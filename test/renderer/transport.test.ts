@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fetch as undiciFetch } from 'undici';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket as WsWebSocket, WebSocketServer } from 'ws';
 import { SESSION_TOKEN_HEADER, type ApiEnvelope, type WindowApi } from '../../src/shared/contract';
 import { ApiCallError, createApi, selectTransport, tokenFromUrl, type TransportEnv } from '../../src/renderer/src/transport';
@@ -148,6 +148,37 @@ describe('console-mode HTTP transport', () => {
     expect(err.code).toBe('no_platform');
     expect(err.message).toBe('Configure a platform first.');
     expect(err.method).toBe('dashboard/get');
+  });
+
+  it('a primed call is sent at once and its answer taken by the first invoke of the same method and arguments only', async () => {
+    const api = createApi(selectTransport(consoleEnv(`${origin}/?token=${TOKEN}`)));
+    api.prime('events/get', { id: 7 });
+    await expect.poll(() => calls.length).toBe(1); // sent before anyone asked
+    expect(await api.invoke('events/get', { id: 7 })).toEqual({ echoed: { id: 7 } });
+    expect(calls).toHaveLength(1); // taken, not asked again
+    await api.invoke('events/get', { id: 7 });
+    await api.invoke('events/get', { id: 8 });
+    expect(calls.map((c) => c.body)).toEqual([{ id: 7 }, { id: 7 }, { id: 8 }]);
+  });
+
+  it('a primed error reaches the invoke that takes it; an answer left unclaimed too long is not used', async () => {
+    const api = createApi(selectTransport(consoleEnv(`${origin}/?token=${TOKEN}`)));
+    api.prime('dashboard/get', {});
+    const err = (await api.invoke('dashboard/get', {}).catch((e: unknown) => e)) as ApiCallError;
+    expect(err).toBeInstanceOf(ApiCallError);
+    expect(err.code).toBe('no_platform');
+    expect(calls).toHaveLength(1);
+
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      api.prime('events/get', { id: 1 });
+      await expect.poll(() => calls.length).toBe(2);
+      vi.setSystemTime(Date.now() + 11_000);
+      await api.invoke('events/get', { id: 1 });
+      expect(calls).toHaveLength(3); // asked again: the primed answer was 11 s old
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a wrong token is reported as forbidden', async () => {

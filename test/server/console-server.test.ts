@@ -159,3 +159,79 @@ describe('console server', () => {
     expect(received.filter((m) => m.event === 'sync:progress').at(-1)!.payload).toEqual({ phase: 'done', done: 2, total: 2 });
   });
 });
+
+describe('console server whose host is still being built (wxopen console prints its URL first)', () => {
+  it('serves the page at once; API calls and the event socket wait for the host and then work', async () => {
+    let hostReady!: (h: FakeHostFixture['host']) => void;
+    const later = await startConsoleServer({
+      runtimeHost: new Promise((resolve) => (hostReady = resolve)),
+      port: 0,
+      staticDir,
+      log: () => undefined,
+    });
+    try {
+      const at = `http://127.0.0.1:${later.port}`;
+      const page = await fetch(`${at}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<title>wxopen</title>');
+
+      let answered = false;
+      const call = fetch(`${at}/api/platform/list`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SESSION_TOKEN_HEADER]: later.token },
+        body: '{}',
+      }).then(async (r) => ((answered = true), (await r.json()) as any));
+      const ws = new WebSocket(`ws://127.0.0.1:${later.port}/events?token=${encodeURIComponent(later.token)}`);
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(answered).toBe(false); // no host yet: the call waits rather than failing
+
+      hostReady(fx.host);
+      const envelope = await call;
+      expect(envelope.ok).toBe(true);
+      expect(envelope.result.platforms.map((p: { componentAppid: string }) => p.componentAppid)).toContain(FAKE_PLATFORM_APPID);
+      // The socket subscribed once the host came: progress of a call made now reaches it.
+      const progress = new Promise<AppEventMessage>((resolve) =>
+        ws.on('message', (data) => {
+          const m = JSON.parse(String(data)) as AppEventMessage;
+          if (m.event === 'sync:progress') resolve(m);
+        }),
+      );
+      await fetch(`${at}/api/authorizers/sync`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SESSION_TOKEN_HEADER]: later.token },
+        body: '{}',
+      });
+      expect((await progress).event).toBe('sync:progress');
+      ws.close();
+    } finally {
+      await later.close();
+    }
+  });
+
+  it('a host that fails to load answers each API call with an internal error, and the page is still served', async () => {
+    const failing = await startConsoleServer({
+      runtimeHost: Promise.reject(new Error('the engine did not load')),
+      port: 0,
+      staticDir,
+      log: () => undefined,
+    });
+    try {
+      const at = `http://127.0.0.1:${failing.port}`;
+      expect((await fetch(`${at}/`)).status).toBe(200);
+      const res = await fetch(`${at}/api/platform/list`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SESSION_TOKEN_HEADER]: failing.token },
+        body: '{}',
+      });
+      expect(res.status).toBe(500);
+      const body = (await res.json()) as any;
+      expect(body).toMatchObject({ ok: false, error: { code: 'internal', messageZh: '请求意外失败。' } });
+    } finally {
+      await failing.close();
+    }
+  });
+});
