@@ -256,7 +256,46 @@ interface StartTimes {
   load: number;
   data: number;
   interactive: number;
+  /** Inside the page, ms from navigation (the console runs only). */
+  page?: PagePhases;
 }
+
+interface PagePhases {
+  /** The last file (script, stylesheet) index.html asked for has arrived. */
+  files: number;
+  /** The longest task on the page's main thread before the data showed (compile, evaluate, mount). */
+  longestTask: number;
+  data: number;
+  /** From the click event to the router's pushState (the screen's files loaded and evaluated). */
+  clickToRouted: number;
+  /** From the click event to the benchmark seeing the new hash (the screen rendered). */
+  clickToSeen: number;
+}
+
+/** Installed before the page's own scripts: records long tasks, the click and the router's pushState. */
+const PAGE_PROBE = `(() => {
+  const m = (window.__probe = { tasks: [] });
+  try {
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) m.tasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
+  } catch {}
+  document.addEventListener('click', () => { if (m.click === undefined) m.click = performance.now(); }, { capture: true });
+  const push = history.pushState.bind(history);
+  history.pushState = (...a) => { const r = push(...a); if (m.click !== undefined && m.routed === undefined) m.routed = performance.now(); return r; };
+})();`;
+
+/** Read after the click was seen: the phases above. */
+const PAGE_PHASES = `(() => {
+  const m = window.__probe;
+  const nav = performance.getEntriesByType('navigation')[0];
+  const files = performance.getEntriesByType('resource').filter((r) => r.initiatorType !== 'fetch' && r.startTime < nav.domContentLoadedEventStart);
+  return {
+    files: Math.max(0, ...files.map((r) => r.responseEnd)),
+    longestTask: Math.max(0, ...m.tasks.filter(([start]) => start < m.data).map(([, d]) => d)),
+    data: m.data,
+    clickToRouted: m.routed - m.click,
+    clickToSeen: m.seen - m.click,
+  };
+})()`;
 
 /**
  * One cold start: spawn → URL on stdout → page load → dashboard rendered with the store's authorizer count
@@ -269,6 +308,7 @@ async function oneColdStart(browser: Browser, args: string[], expectedCount: num
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, locale: 'zh-CN' });
   try {
     const page = await context.newPage();
+    await page.addInitScript(PAGE_PROBE);
     await page.goto(s.url, { waitUntil: 'load', timeout: 30_000 });
     const load = performance.now();
     // Page functions reach the DOM through MiniDom: this file is typechecked without the DOM library.
@@ -281,10 +321,13 @@ async function oneColdStart(browser: Browser, args: string[], expectedCount: num
       { timeout: 60_000 },
     );
     const data = performance.now();
+    await page.evaluate('window.__probe.data = performance.now()');
     await page.locator('[data-test=nav-authorizers]').click();
     await page.waitForFunction(() => (globalThis as unknown as MiniDom).location.hash.startsWith('#/authorizers'), undefined, { timeout: 10_000 });
     const interactive = performance.now();
-    return { url: s.urlAt - t0, load: load - t0, data: data - t0, interactive: interactive - t0 };
+    await page.evaluate('window.__probe.seen = performance.now()');
+    const phases = (await page.evaluate(PAGE_PHASES)) as PagePhases;
+    return { url: s.urlAt - t0, load: load - t0, data: data - t0, interactive: interactive - t0, page: phases };
   } finally {
     await context.close();
     await stop(s.child);
@@ -329,7 +372,7 @@ async function coldStartBench(browser: Browser, tmp: string, small: string, big:
   const notes: string[] = [];
   for (const s of scenarios) {
     const xs = results.get(s.name)!;
-    const m = (k: keyof StartTimes) => median(xs.map((x) => x[k]));
+    const m = (k: Exclude<keyof StartTimes, 'page'>) => median(xs.map((x) => x[k]));
     const total = m('interactive');
     const isFloor = s.name.includes('floor');
     rows.push([
@@ -349,6 +392,14 @@ async function coldStartBench(browser: Browser, tmp: string, small: string, big:
       (baseBig ? `; the baseline build in the same run: ${fmt.ms(median(results.get(BASE_NAME)!.map((x) => x.interactive)))}` : ''),
   );
   notes.push('interactive = [data-test=authorizers-count] shows the store\'s count (demo: any count) and a click on the 授权方 menu item moved the router to #/authorizers; fresh browser context per run, browser already running');
+  for (const sc of scenarios) {
+    const phases = results.get(sc.name)!.map((x) => x.page).filter((x): x is PagePhases => x !== undefined);
+    if (phases.length === 0) continue;
+    const m = (k: keyof PagePhases) => fmt.ms(median(phases.map((x) => x[k])));
+    notes.push(
+      `in the page, ${sc.name} (medians, ms from navigation): files of index.html arrived ${m('files')}; longest main-thread task before the data showed ${m('longestTask')}; data shown ${m('data')}; click → router moved ${m('clickToRouted')}; click → new hash seen ${m('clickToSeen')}`,
+    );
+  }
   if (baseBig) notes.push(`baseline build: ${process.env['WXOPEN_BENCH_BASELINE']} on a copy of the same 100,000 rows at the schema it writes`);
   return {
     title: 'Console: cold start → dashboard interactive (median of 5, ms from spawn)',
