@@ -137,7 +137,13 @@ export default defineConfig({
     base: './',
     // vue-i18n: the composition API only (createI18n({ legacy: false }), no <i18n-t> or $t): the legacy API's code is
     // left out of the first screen's script.
-    define: { __VUE_I18N_LEGACY_API__: 'false', __VUE_I18N_FULL_INSTALL__: 'false', __INTLIFY_PROD_DEVTOOLS__: 'false' },
+    // Its message compiler is left out too: the app gives it a small one of its own (src/renderer/src/i18n/compile.ts).
+    define: {
+      __VUE_I18N_LEGACY_API__: 'false',
+      __VUE_I18N_FULL_INSTALL__: 'false',
+      __INTLIFY_PROD_DEVTOOLS__: 'false',
+      __INTLIFY_DROP_MESSAGE_COMPILER__: 'true',
+    },
     plugins: [
       vue(),
       Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false, dirs: [] }),

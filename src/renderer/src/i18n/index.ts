@@ -23,6 +23,7 @@ import * as templates from '../domains/templates/i18n';
 import * as mpcode from '../domains/mpcode/i18n';
 import type { ValidationIssue } from '../lib/validators';
 import * as common from './common';
+import { compileMessage } from './compile';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -79,6 +80,7 @@ export function createAppI18n(locale?: Locale) {
     locale: locale ?? initialLocale(stored, globalThis.navigator?.language),
     fallbackLocale: 'zh-CN',
     messages,
+    messageCompiler: compileMessage,
     missingWarn: false,
     fallbackWarn: false,
   });
