@@ -145,7 +145,8 @@ export default defineConfig({
       __INTLIFY_DROP_MESSAGE_COMPILER__: 'true',
     },
     plugins: [
-      vue(),
+      // Every component here, Element Plus's included, uses setup(): Vue's Options API support is left out.
+      vue({ features: { optionsAPI: false } }),
       Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false, dirs: [] }),
       elementPlusDirectImports(),
       prefetchLazyChunks(),
