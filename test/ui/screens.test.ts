@@ -306,9 +306,12 @@ describe.skipIf(!haveChromium)('what the screens show (demo sandbox in a browser
     // otherwise put a newer row first, and the click would open that one.
     await page.locator('[data-test=live-toggle]').click();
     await expect.poll(() => page.locator('[data-test=live-toggle]').getAttribute('class')).toContain('warning');
-    const account = page.locator('[data-test=event-account]', { has: page.locator('[data-test=nick]') }).first();
-    const nick = await account.locator('[data-test=nick]').innerText();
-    const appid = await account.locator('[data-test=appid]').innerText();
+    // Both read from one element in one step (two locator reads re-resolve "the first row" each time).
+    const account = await page.locator('[data-test=event-account]', { has: page.locator('[data-test=nick]') }).first().elementHandle();
+    const { nick, appid } = await account!.evaluate((el) => ({
+      nick: (el.querySelector('[data-test=nick]') as HTMLElement).innerText,
+      appid: (el.querySelector('[data-test=appid]') as HTMLElement).innerText,
+    }));
     expect((await sim<SimAccount>('GET', `/__sim/authorizers/${appid}`)).nickName).toBe(nick);
     await account.click();
     const detail = page.locator('[data-test=event-detail]');
