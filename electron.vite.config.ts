@@ -39,13 +39,18 @@ function prefetchLazyChunks(): Plugin {
         };
         for (const c of chunks) if (c.isEntry) visit(c.fileName);
         const initialCss = new Set([...initial].flatMap((f) => [...((bundle[f] as { viteMetadata?: { importedCss: Set<string> } }).viteMetadata?.importedCss ?? [])]));
+        // The chunks every screen shares (CODE_SPLITTING's screens-lib and screens-shared) are listed apart: main.ts
+        // fetches those first, the screens' own files later.
+        const shared = new Set<string>();
         const files = new Set<string>();
         for (const c of chunks) {
           if (initial.has(c.fileName)) continue;
-          files.add(c.fileName);
-          for (const css of c.viteMetadata?.importedCss ?? []) if (!initialCss.has(css)) files.add(css);
+          const list = SHARED_SCREEN_CHUNKS.has(c.name) ? shared : files;
+          list.add(c.fileName);
+          for (const css of c.viteMetadata?.importedCss ?? []) if (!initialCss.has(css)) list.add(css);
         }
-        return [{ tag: 'meta', attrs: { name: 'wxopen-prefetch', content: [...files].map((f) => `./${f}`).join(' ') }, injectTo: 'head' as const }];
+        const meta = (name: string, list: Set<string>) => ({ tag: 'meta', attrs: { name, content: [...list].map((f) => `./${f}`).join(' ') }, injectTo: 'head' as const });
+        return [meta('wxopen-prefetch-shared', shared), meta('wxopen-prefetch', files)];
       },
     },
   };
@@ -99,6 +104,7 @@ function elementPlusDirectImports(): Plugin {
  * connections per host, the ~20 small files a screen used to need took several round trips on a small machine, both
  * at start and on the first menu click (issue 9: cold start).
  */
+const SHARED_SCREEN_CHUNKS = new Set(['screens-lib', 'screens-shared']);
 const CODE_SPLITTING = {
   groups: [
     { name: 'index', tags: ['$initial' as const], priority: 3 },

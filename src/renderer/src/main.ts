@@ -30,15 +30,16 @@ app.use(createAppRouter());
 app.mount('#app');
 
 /**
- * The other screens' files (listed by the build in <meta name="wxopen-prefetch">) are fetched a while after the first
- * screen has loaded, when the browser is idle; nothing is evaluated until a screen opens. crossorigin as module
- * imports have it, so the cached copy is the one reused. Not sooner: the ~70 requests held the browser's six
- * connections to this server for ~0.8 s on a small machine, and a menu click made in that time waited behind them
- * for its own screen's files (issue 9: cold start).
+ * The other screens' files, listed by the build: first the two chunks every screen shares (Element Plus's components
+ * for the other screens, app code they share), fetched at the first idle moment after the first screen has loaded,
+ * so a first menu click finds them cached; each screen's own files (~70 requests) 4 s later. Only fetched: nothing
+ * is evaluated until a screen opens. crossorigin as module imports have it, so the cached copy is the one reused. The
+ * screens' files not sooner: they held the browser's six connections to this server for ~0.8 s on a small machine,
+ * and a menu click made in that time waited behind them for its own screen's files (issue 9: cold start).
  */
-const PREFETCH_AFTER_MS = 4000;
-function prefetchScreens(): void {
-  const names = document.querySelector('meta[name=wxopen-prefetch]')?.getAttribute('content') ?? '';
+const PREFETCH_SCREENS_AFTER_MS = 4000;
+function prefetch(listName: string): void {
+  const names = document.querySelector(`meta[name=${listName}]`)?.getAttribute('content') ?? '';
   for (const href of names.split(' ').filter(Boolean)) {
     const link = document.createElement('link');
     link.rel = 'prefetch';
@@ -47,7 +48,10 @@ function prefetchScreens(): void {
     document.head.appendChild(link);
   }
 }
-const afterLoad = () =>
-  setTimeout(() => (typeof requestIdleCallback === 'function' ? requestIdleCallback(prefetchScreens, { timeout: 3000 }) : prefetchScreens()), PREFETCH_AFTER_MS);
+const whenIdle = (run: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(run, { timeout: 3000 }) : setTimeout(run, 0));
+const afterLoad = () => {
+  whenIdle(() => prefetch('wxopen-prefetch-shared'));
+  setTimeout(() => whenIdle(() => prefetch('wxopen-prefetch')), PREFETCH_SCREENS_AFTER_MS);
+};
 if (document.readyState === 'complete') afterLoad();
 else window.addEventListener('load', afterLoad, { once: true });
