@@ -44,6 +44,10 @@ describe('the first screen loads in one script and one stylesheet', () => {
     const prefetch = (/<meta name="wxopen-prefetch" content="([^"]*)"/.exec(html)?.[1] ?? '').split(' ');
     expect(prefetch).toContainEqual(expect.stringMatching(/AuthorizersView-[\w-]+\.js$/));
     expect(prefetch).toContainEqual(expect.stringMatching(/EventsView-[\w-]+\.js$/));
+    // The chunks every screen shares have a list of their own, fetched first.
+    const shared = (/<meta name="wxopen-prefetch-shared" content="([^"]*)"/.exec(html)?.[1] ?? '').split(' ');
+    expect(shared).toContainEqual(expect.stringMatching(/screens-lib-[\w-]+\.js$/));
+    expect(shared.some((f) => prefetch.includes(f))).toBe(false);
   });
 
   it('a screen opened from the menu needs a handful of files, not one per component', () => {
