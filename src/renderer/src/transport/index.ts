@@ -130,21 +130,27 @@ export function createApi(transport: Transport): Api {
   /** Primed answers; one not taken within PRIME_TTL_MS is too old to stand for a new call. */
   const primed = new Map<string, { answer: Promise<ApiEnvelope<unknown>>; at: number }>();
   const primeKey = (method: string, args: unknown) => `${method} ${JSON.stringify(args)}`;
+  /** The primed answer for this call, taken (once), if there is a fresh one. */
+  function takePrimed(method: string, args: unknown): Promise<ApiEnvelope<unknown>> | null {
+    if (primed.size === 0) return null; // every call after the start: no key to build
+    const key = primeKey(method, args);
+    const early = primed.get(key);
+    primed.delete(key);
+    return early && Date.now() - early.at < PRIME_TTL_MS ? early.answer : null;
+  }
   return {
     kind: transport.kind,
     prime(method, args) {
       const answer = transport.invoke(method, args) as Promise<ApiEnvelope<unknown>>;
       answer.catch(() => undefined); // reported to the invoke that takes it; unclaimed, it is dropped quietly
-      primed.set(primeKey(method, args), { answer, at: Date.now() });
+      const key = primeKey(method, args);
+      primed.set(key, { answer, at: Date.now() });
+      setTimeout(() => primed.delete(key), PRIME_TTL_MS); // unclaimed: dropped, so later calls build no keys
     },
     async invoke(method, args) {
       let envelope: ApiEnvelope<ApiResult<typeof method>>;
       try {
-        const key = primeKey(method, args);
-        const early = primed.get(key);
-        primed.delete(key);
-        const fresh = early && Date.now() - early.at < PRIME_TTL_MS ? early.answer : null;
-        envelope = (await (fresh ?? transport.invoke(method, args))) as ApiEnvelope<ApiResult<typeof method>>;
+        envelope = (await (takePrimed(method, args) ?? transport.invoke(method, args))) as ApiEnvelope<ApiResult<typeof method>>;
       } catch (err) {
         const why = err instanceof Error ? err.message : String(err);
         throw new ApiCallError(method, { code: 'unavailable', ...bothLanguages('transport.unreachable', { why }) });
