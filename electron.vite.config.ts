@@ -104,7 +104,6 @@ function elementPlusDirectImports(): Plugin {
  * connections per host, the ~20 small files a screen used to need took several round trips on a small machine, both
  * at start and on the first menu click (issue 9: cold start).
  */
-const SHARED_SCREEN_CHUNKS = new Set(['screens-lib', 'screens-shared']);
 const CODE_SPLITTING = {
   groups: [
     { name: 'index', tags: ['$initial' as const], priority: 3 },
@@ -112,6 +111,8 @@ const CODE_SPLITTING = {
     { name: 'screens-shared', test: /[\\/]src[\\/]/, minShareCount: 2, priority: 1 },
   ],
 };
+/** The chunks every screen shares: all but the first screen's. */
+const SHARED_SCREEN_CHUNKS = new Set(CODE_SPLITTING.groups.map((g) => g.name).filter((name) => name !== 'index'));
 
 export default defineConfig({
   main: {
