@@ -22,6 +22,7 @@ import * as settingsSpec from '../../wechat/endpoints/mp-settings';
 import { WeChatApiError } from '../api';
 import { BatchInputError, BatchPauseError, type AdvanceOutcome, type BatchContext, type BatchJob, type PlanOutcome } from '../batch/runner';
 import { UNDECIDED_AUDIT_STATES, AUDIT_STATUS_CODE } from '../../shared/mp/audits';
+import { RELEASE_STAGE_WORDS, type ReleaseStage } from '../../shared/mp/release';
 import type { AuditBook } from './audits';
 import * as code from './code';
 
@@ -65,8 +66,6 @@ export interface ReleasePlan {
   hasLive: boolean;
 }
 
-export const RELEASE_STAGES = ['committed', 'submitting', 'submitted', 'delayed', 'approved', 'released', 'gray', 'held', 'rejected', 'withdrawn', 'rolled_back'] as const;
-export type ReleaseStage = (typeof RELEASE_STAGES)[number];
 
 /** The decided stages (for the rejection share). */
 const DECIDED: readonly ReleaseStage[] = ['approved', 'released', 'gray', 'held', 'rejected'];
@@ -271,7 +270,7 @@ async function applyRelease(ctx: BatchContext, appid: string, params: ReleasePar
     if (back.state !== 'pending') throw new BatchInputError(back.reason ?? words('Could not be read back.', '无法回读。'));
   } else if (stage !== null && stage !== 'committed') {
     // Submitted in this run already: never again.
-    return { summary: words(`Already ${stage} in this run; not submitted again.`, `本任务中已处于 ${STAGE_ZH[stage]}，不会再次提交。`) };
+    return { summary: words(`Already "${RELEASE_STAGE_WORDS[stage].en}" in this run; not submitted again.`, `本任务中已处于“${RELEASE_STAGE_WORDS[stage].zh}”，不会再次提交。`) };
   }
   if (stage === null) {
     await code.commit(inv, appid, { templateId: params.templateId, userVersion: params.userVersion, userDesc: params.userDesc, ext: plan.ext });
@@ -363,19 +362,6 @@ async function beforeStart(ctx: BatchContext, params: ReleaseParams, pending: st
   };
 }
 
-const STAGE_ZH: Record<ReleaseStage, string> = {
-  committed: '已提交代码',
-  submitting: '提交审核中',
-  submitted: '审核中',
-  delayed: '审核延后',
-  approved: '审核通过',
-  released: '已发布',
-  gray: '灰度发布中',
-  held: '等待确认发布',
-  rejected: '审核未通过',
-  withdrawn: '已撤回',
-  rolled_back: '已回退',
-};
 
 /** A follow-up's plan: release an approved version of this run held for a click, or roll back one it released. */
 async function planFollowUp(ctx: BatchContext, appid: string, params: ReleaseParams, action: 'release' | 'rollback'): Promise<PlanOutcome<ReleasePlan>> {

@@ -8,6 +8,7 @@ import type { BatchItem, BatchItemState, BatchRun } from '../../shared/batch';
 import { isTimeZone, type ExportHeaderStyle, type ExportResult } from '../../shared/contract';
 import type { AuthorizerKind } from '../../shared/domain';
 import { explainErrcode } from '../../shared/errcodes';
+import { RELEASE_STAGE_WORDS } from '../../shared/mp/release';
 import { ServiceError } from '../errors';
 import { csvCell, csvResult, defaultExportTimeZone, timeZoneError, wallSerial, wallText, xlsxResult, zoneClock } from './export';
 import { buildXlsx, type Cell, type XlsxCell } from './xlsx';
@@ -54,26 +55,12 @@ const COLUMNS: Column[] = [
   { header: 'finished_at', zh: '结束时间', en: 'Finished at', value: (r) => iso(r.finishedAt), time: (r) => r.finishedAt },
 ];
 
-/** The release's stages in words (job mp.release: src/main/mp/release-batch.ts). */
-export const RELEASE_STAGE_WORDS: Record<string, { zh: string; en: string }> = {
-  committed: { zh: '已提交代码', en: 'Committed' },
-  submitting: { zh: '提交审核中', en: 'Submitting' },
-  submitted: { zh: '审核中', en: 'In audit' },
-  delayed: { zh: '审核延后', en: 'Audit delayed' },
-  approved: { zh: '审核通过', en: 'Approved' },
-  released: { zh: '已发布', en: 'Released' },
-  gray: { zh: '灰度发布中', en: 'Gray release' },
-  held: { zh: '通过，待确认发布', en: 'Approved, held' },
-  rejected: { zh: '审核未通过', en: 'Rejected' },
-  withdrawn: { zh: '已撤回', en: 'Withdrawn' },
-  rolled_back: { zh: '已回退', en: 'Rolled back' },
-};
 
 const dataOf = (r: ReportRow, key: string): unknown => (r.stageData ? r.stageData[key] : undefined);
 
 /** A release run's report also has each account's stage, auditid, the reviewers' reason and screenshot ids. */
 const RELEASE_COLUMNS: Column[] = [
-  { header: 'release_stage', zh: '发布阶段', en: 'Release stage', value: (r, l, people) => (r.stage === null ? null : people ? (RELEASE_STAGE_WORDS[r.stage]?.[l] ?? r.stage) : r.stage) },
+  { header: 'release_stage', zh: '发布阶段', en: 'Release stage', value: (r, l, people) => (r.stage === null ? null : people ? (RELEASE_STAGE_WORDS[r.stage as keyof typeof RELEASE_STAGE_WORDS]?.[l] ?? r.stage) : r.stage) },
   { header: 'audit_id', zh: '审核编号', en: 'Audit id', value: (r) => (typeof dataOf(r, 'auditid') === 'number' ? (dataOf(r, 'auditid') as number) : null) },
   { header: 'audit_reason', zh: '审核意见', en: "Reviewers' reason", value: (r) => (typeof dataOf(r, 'reason') === 'string' ? (dataOf(r, 'reason') as string) : null) },
   { header: 'audit_screenshots', zh: '审核截图', en: 'Screenshots', value: (r) => (Array.isArray(dataOf(r, 'screenshots')) ? (dataOf(r, 'screenshots') as string[]).join('|') : null) },
