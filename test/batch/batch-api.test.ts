@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEnvelope, BatchRun } from '../../src/shared/contract';
-import { createRouter, type Router } from '../../src/main/ipc/router';
-import { createHandlers } from '../../src/main/services/handlers';
+import type { Router } from '../../src/main/ipc/router';
 import type { RuntimeHost } from '../../src/main/services/host';
+import { trustedRouter } from '../helpers/router-calls';
 import { startConsoleStack, until, type Stack } from '../helpers/stack';
 
 const APPID = 'wx9999000011112222';
@@ -26,7 +26,7 @@ describe('batch/* through the router', () => {
     host.subscribe((event, payload) => {
       if (event === 'batch:changed') changes.push(payload as BatchRun);
     });
-    router = createRouter({ handlers: createHandlers(host), trustSender: () => true });
+    router = trustedRouter(host);
   }, 60_000);
 
   afterAll(async () => {

@@ -1,6 +1,13 @@
 /** Calls through the IPC router as the renderer would, for handler tests: the result, or the refusal. */
-import type { Router } from '../../src/main/ipc/router';
+import { createRouter, type Router } from '../../src/main/ipc/router';
+import { createHandlers } from '../../src/main/services/handlers';
+import type { RuntimeHost } from '../../src/main/services/host';
 import type { ApiEnvelope, ApiError } from '../../src/shared/contract';
+
+/** The router over the host's handlers, trusting every sender (the handler tests call it directly). */
+export function trustedRouter(host: RuntimeHost): Router {
+  return createRouter({ handlers: createHandlers(host), trustSender: () => true });
+}
 
 /** `router` is read at each call (tests make it in beforeAll). */
 export function routerCalls(router: () => Router) {

@@ -8,10 +8,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CodeDraftView, CodeTemplateView, HistoryVersionView, MpAuditRecord, MpAuditsView, MpVersions, SubmitCategoryView } from '../../src/shared/contract';
-import { createRouter, type Router } from '../../src/main/ipc/router';
-import { createHandlers } from '../../src/main/services/handlers';
+import type { Router } from '../../src/main/ipc/router';
 import type { RuntimeHost } from '../../src/main/services/host';
-import { routerCalls } from '../helpers/router-calls';
+import { routerCalls, trustedRouter } from '../helpers/router-calls';
 import { startConsoleStack, until, type Stack } from '../helpers/stack';
 
 const APPID = 'wx4646575768687979';
@@ -29,7 +28,7 @@ describe('mpcode/* through the router', () => {
       creds: { componentAppid: APPID, secret: 'mpcode-api-secret-0123456789abcdef', token: 'mpCodeApiToken', aesKey: 'MpCoDeApIkEy0123456789abcdefghijklmnopqrstu', deskKey: 'desk-key-for-the-mpcode-api-test-012345' },
       sim: { accounts: 8 },
     }));
-    router = createRouter({ handlers: createHandlers(host), trustSender: () => true });
+    router = trustedRouter(host);
     oa = stack.sim.seededAccount(0).appid;
     mps = [1, 3, 5, 7].map((i) => stack.sim.seededAccount(i).appid);
   }, 60_000);

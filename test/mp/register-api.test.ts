@@ -5,10 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegisterTask } from '../../src/shared/contract';
-import { createRouter, type Router } from '../../src/main/ipc/router';
-import { createHandlers } from '../../src/main/services/handlers';
+import type { Router } from '../../src/main/ipc/router';
 import type { RuntimeHost } from '../../src/main/services/host';
-import { routerCalls } from '../helpers/router-calls';
+import { routerCalls, trustedRouter } from '../helpers/router-calls';
 import { startConsoleStack, type Stack } from '../helpers/stack';
 
 const APPID = 'wx7171828293930404';
@@ -23,7 +22,7 @@ describe('mpregister/* through the router', () => {
       creds: { componentAppid: APPID, secret: 'mp-register-api-secret-0123456789', token: 'mpRegisterApiTk', aesKey: 'MpReGiStErApIkEy0123456789abcdefghijklmnopq', deskKey: 'desk-key-for-the-mp-register-api-0123456' },
       sim: { accounts: 4 },
     }));
-    router = createRouter({ handlers: createHandlers(host), trustSender: () => true });
+    router = trustedRouter(host);
   }, 60_000);
   afterAll(async () => {
     await stack?.close();

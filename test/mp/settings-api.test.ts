@@ -7,10 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MpBasicInfo, MpCategories, MpDomains, MpLinkedOfficialAccounts, MpPrivacy } from '../../src/shared/contract';
-import { createRouter, type Router } from '../../src/main/ipc/router';
-import { createHandlers } from '../../src/main/services/handlers';
+import type { Router } from '../../src/main/ipc/router';
 import type { RuntimeHost } from '../../src/main/services/host';
-import { routerCalls } from '../helpers/router-calls';
+import { routerCalls, trustedRouter } from '../helpers/router-calls';
 import { startConsoleStack, type Stack } from '../helpers/stack';
 
 const APPID = 'wx1313242435354647';
@@ -28,7 +27,7 @@ describe('mp/* through the router', () => {
       creds: { componentAppid: APPID, secret: 'mp-settings-api-secret-0123456789a', token: 'mpSettingsApiToken', aesKey: 'MpSeTtInGsApIkEy0123456789abcdefghijklmnopq', deskKey: 'desk-key-for-the-mp-settings-api-test-0123' },
       sim: { accounts: 4 },
     }));
-    router = createRouter({ handlers: createHandlers(host), trustSender: () => true });
+    router = trustedRouter(host);
     oa = stack.sim.seededAccount(0).appid;
     mp = stack.sim.seededAccount(1).appid;
   }, 60_000);

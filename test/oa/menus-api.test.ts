@@ -6,11 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MenuHistoryRow, MenuOverview, PublishResult } from '../../src/shared/contract';
 import type { MenuButton } from '../../src/shared/oa/menu';
-import { createRouter, type Router } from '../../src/main/ipc/router';
-import { createHandlers } from '../../src/main/services/handlers';
+import type { Router } from '../../src/main/ipc/router';
 import type { RuntimeHost } from '../../src/main/services/host';
 import { everyTypeMenu } from '../helpers/menus';
-import { routerCalls } from '../helpers/router-calls';
+import { routerCalls, trustedRouter } from '../helpers/router-calls';
 import { startConsoleStack, type Stack } from '../helpers/stack';
 
 const APPID = 'wx1212343456567878';
@@ -27,7 +26,7 @@ describe('oa/menu/* through the router', () => {
       creds: { componentAppid: APPID, secret: 'oa-menus-secret-0123456789abcdef', token: 'oaMenusToken', aesKey: 'OaMeNuSkEy0123456789abcdefghijklmnopqrstuvw', deskKey: 'desk-key-for-the-oa-menus-test-012345678' },
       sim: { accounts: 4 },
     }));
-    router = createRouter({ handlers: createHandlers(host), trustSender: () => true });
+    router = trustedRouter(host);
     oa = stack.sim.seededAccount(0).appid;
     mp = stack.sim.seededAccount(1).appid;
   }, 60_000);

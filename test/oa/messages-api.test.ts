@@ -7,10 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError, RecipientPage, SentMessage, UploadedMedia, WechatErrorDetails } from '../../src/shared/contract';
-import { createRouter, type Router } from '../../src/main/ipc/router';
-import { createHandlers } from '../../src/main/services/handlers';
+import type { Router } from '../../src/main/ipc/router';
 import type { RuntimeHost } from '../../src/main/services/host';
-import { routerCalls } from '../helpers/router-calls';
+import { routerCalls, trustedRouter } from '../helpers/router-calls';
 import { startConsoleStack, until, type Stack } from '../helpers/stack';
 
 const APPID = 'wx1313242435354646';
@@ -28,7 +27,7 @@ describe('messages/* through the router', () => {
       creds: { componentAppid: APPID, secret: 'cs-messages-secret-0123456789abcd', token: 'csMessagesToken', aesKey: 'CsMeSsAgEsKeY0123456789abcdefghijklmnopqrst', deskKey: 'desk-key-for-the-cs-messages-test-0123456' },
       sim: { accounts: 4 },
     }));
-    router = createRouter({ handlers: createHandlers(host), trustSender: () => true });
+    router = trustedRouter(host);
     oa = stack.sim.seededAccount(0).appid;
     mp = stack.sim.seededAccount(1).appid;
   }, 60_000);

@@ -8,10 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountTemplate, IndustryView, TemplateSendRow } from '../../src/shared/contract';
-import { createRouter, type Router } from '../../src/main/ipc/router';
-import { createHandlers } from '../../src/main/services/handlers';
+import type { Router } from '../../src/main/ipc/router';
 import type { RuntimeHost } from '../../src/main/services/host';
-import { routerCalls } from '../helpers/router-calls';
+import { routerCalls, trustedRouter } from '../helpers/router-calls';
 import { startConsoleStack, until, type Stack } from '../helpers/stack';
 
 const APPID = 'wx1313242435354646';
@@ -29,7 +28,7 @@ describe('templates/* through the router', () => {
       creds: { componentAppid: APPID, secret: 'oa-tpl-secret-0123456789abcdef012', token: 'oaTplToken', aesKey: 'OaTpLkEy0123456789abcdefghijklmnopqrstuvwxy', deskKey: 'desk-key-for-the-oa-templates-test-0123' },
       sim: { accounts: 4 },
     }));
-    router = createRouter({ handlers: createHandlers(host), trustSender: () => true });
+    router = trustedRouter(host);
     oa = stack.sim.seededAccount(0).appid;
     mp = stack.sim.seededAccount(1).appid;
   }, 60_000);

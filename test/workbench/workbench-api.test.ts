@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiCallDetail, ApiEnvelope, BatchRun, ExportResult, QuotaInfo, WorkbenchEndpointList } from '../../src/shared/contract';
 import type { WorkbenchSendResult } from '../../src/shared/workbench';
 import { ENDPOINTS } from '../../src/wechat';
-import { createRouter, type Router } from '../../src/main/ipc/router';
-import { createHandlers } from '../../src/main/services/handlers';
+import type { Router } from '../../src/main/ipc/router';
 import type { RuntimeHost } from '../../src/main/services/host';
+import { trustedRouter } from '../helpers/router-calls';
 import { startConsoleStack, type Stack } from '../helpers/stack';
 
 const APPID = 'wx7777000011112222';
@@ -28,7 +28,7 @@ describe('workbench/* through the router', () => {
       creds: { componentAppid: APPID, secret: 'workbench-secret-0123456789abcdef0', token: 'workbenchToken', aesKey: 'WoRkBeNcHkEy0123456789abcdefghijklmnopqrstu', deskKey: 'desk-key-for-the-workbench-test-012345678' },
       sim: { accounts: 6 },
     }));
-    router = createRouter({ handlers: createHandlers(host), trustSender: () => true });
+    router = trustedRouter(host);
     oa = stack.sim.seededAccount(0).appid;
     mp = stack.sim.seededAccount(1).appid;
   }, 60_000);
