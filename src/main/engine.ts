@@ -3,7 +3,6 @@
  * relay client wired together on the store. It implements the console's PlatformRuntime. No electron import.
  */
 import { AuditBook, type MpAuditListener } from './mp/audits';
-import { request } from 'undici';
 import type { EventRecord } from '../shared/domain';
 import type { EndpointSpec } from '../wechat/spec';
 import { toSummary, type OpenAlert, type RelayRefusals, type RelayStatus } from '../shared/contract';
@@ -13,6 +12,7 @@ import type { Store } from './store';
 import { MpRegistration } from './mp/register';
 import { RelayClient, type RelayClientState } from './relay/client';
 import { DEFAULT_API_BASE_URL, WeChatApiError, WeChatClient, relayEgressAgent } from './api';
+import { undici } from './api/undici';
 import { AuthorizationService } from './authorization/authorization';
 import { CryptoError, MsgCrypt } from '../wechat/crypto';
 import { Inbox } from './inbox/inbox';
@@ -405,6 +405,7 @@ export class PlatformEngine implements PlatformRuntime {
     };
     try {
       // With the desk key the relay answers its details (queue, desk lag, connections, refusals); without, only {ok}.
+      const { request } = await undici();
       const health = await request(`${base}/healthz`, { headers: { authorization: `Bearer ${this.deskKey}` }, headersTimeout: 5000, bodyTimeout: 5000 });
       const body = (await health.body.json().catch(() => ({}))) as Record<string, unknown>;
       if (health.statusCode === 401) return deskKeyRefused;
@@ -468,6 +469,7 @@ export class PlatformEngine implements PlatformRuntime {
 
   private async registerOnRelay(link: Required<AuthLinkRequest>): Promise<AuthLinkResponse> {
     const base = httpUrl(this.relayUrl!).replace(/\/+$/, '');
+    const { request } = await undici();
     const res = await request(`${base}/desk/auth-links`, {
       method: 'POST',
       headers: { authorization: `Bearer ${this.deskKey}`, 'content-type': 'application/json' },

@@ -63,12 +63,12 @@ describe('relay with its own TLS', () => {
     expect(got[0]!.query['nonce']).toBe(push.nonce);
     await client.stop();
 
-    const egress = relayEgressAgent({ relayUrl: relay.url, deskKey: DESK_KEY, proxyTls: { ca: cert } });
+    const egress = await relayEgressAgent({ relayUrl: relay.url, deskKey: DESK_KEY, proxyTls: { ca: cert } });
     const api = await request(`http://127.0.0.1:${simPort}/cgi-bin/component/api_component_token`, { dispatcher: egress });
     expect(await api.body.json()).toEqual({ errcode: 0, errmsg: 'ok' });
     await egress.close();
 
-    const refused = relayEgressAgent({ relayUrl: relay.url, deskKey: 'not-the-desk-key-not-the-desk-key', proxyTls: { ca: cert } });
+    const refused = await relayEgressAgent({ relayUrl: relay.url, deskKey: 'not-the-desk-key-not-the-desk-key', proxyTls: { ca: cert } });
     await expect(request(`http://127.0.0.1:${simPort}/`, { dispatcher: refused })).rejects.toThrow(/407|Proxy/i);
     await refused.close();
   });

@@ -66,7 +66,7 @@ describe('relayEgressAgent', () => {
       '/cgi-bin/component/api_create_preauthcode': () => ({ json: { pre_auth_code: 'pac', expires_in: 600 } }),
     });
     proxy = await startConnectProxy(DESK_KEY);
-    const agent = relayEgressAgent({ relayUrl: proxy.url, deskKey: DESK_KEY });
+    const agent = await relayEgressAgent({ relayUrl: proxy.url, deskKey: DESK_KEY });
     try {
       const client = new WeChatClient({ baseUrl: wechat.url, dispatcher: agent, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
       const res = await client.createPreAuthCode('CAT', { component_appid: 'wx1111111111111111' });
@@ -81,7 +81,7 @@ describe('relayEgressAgent', () => {
   it('fails clearly when the relay refuses the desk key, and nothing reaches WeChat', async () => {
     wechat = await startFakeWeChat({});
     proxy = await startConnectProxy(DESK_KEY);
-    const agent = relayEgressAgent({ relayUrl: proxy.url, deskKey: 'wrong-key' });
+    const agent = await relayEgressAgent({ relayUrl: proxy.url, deskKey: 'wrong-key' });
     try {
       const client = new WeChatClient({ baseUrl: wechat.url, dispatcher: agent, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
       const err = await client.createPreAuthCode('CAT', { component_appid: 'wx1111111111111111' }).catch((e: unknown) => e);

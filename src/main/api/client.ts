@@ -15,7 +15,8 @@
  * - Uploads go as multipart (undici's FormData), checked against the spec's size and type limits before sending.
  * - Every attempt is reported to onCall with the path stripped of tokens. Tokens and secrets never reach errors or logs.
  */
-import { FormData, request, type Dispatcher } from 'undici';
+import type { Dispatcher, FormData } from 'undici';
+import { undici } from './undici';
 import {
   checkUpload,
   contentTypeFor,
@@ -71,7 +72,7 @@ export interface WeChatClientOptions {
   /** https://api.weixin.qq.com (default) or the simulator's URL. */
   baseUrl?: string;
   /** e.g. relayEgressAgent(…) to leave through the relay's CONNECT tunnel. Default: undici's global dispatcher. */
-  dispatcher?: Dispatcher;
+  dispatcher?: Dispatcher | Promise<Dispatcher>;
   /** Whole-request timeout per attempt. Default 15 s. */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
@@ -121,7 +122,7 @@ const CONNECT_PHASE_CODES = new Set([
 
 export class WeChatClient {
   readonly baseUrl: string;
-  private readonly dispatcher: Dispatcher | undefined;
+  private readonly dispatcher: Dispatcher | Promise<Dispatcher> | undefined;
   private readonly timeoutMs: number;
   private readonly retry: RetryPolicy;
   private readonly onCall: ((record: ApiCallRecord) => void) | undefined;
@@ -151,6 +152,8 @@ export class WeChatClient {
       throw new WeChatInputError(`retry.maxAttempts must be an integer ≥ 1, got ${this.retry.maxAttempts}`);
     }
     this.dispatcher = options.dispatcher;
+    // A dispatcher still loading that fails is reported by the first call that needs it, not as an unhandled rejection.
+    if (this.dispatcher instanceof Promise) this.dispatcher.catch(() => undefined);
     this.onCall = options.onCall;
     this.onNeedsReauth = options.onNeedsReauth;
     this.now = options.now ?? Date.now;
@@ -204,7 +207,7 @@ export class WeChatClient {
       const kindParam = upload.kindFrom === 'extension' ? null : fields[upload.kindFrom.param];
       const verdict = checkUpload(upload, size === null ? null : { filename: file!.filename, size }, typeof kindParam === 'string' ? kindParam : null);
       if (!verdict.ok) throw new WeChatInputError(`${spec.name}: ${verdict.message}`);
-      body = { kind: 'form', build: () => formWith(upload.field, file!) };
+      body = { kind: 'form', build: (Form) => formWith(Form, upload.field, file!) };
     }
     const about = spec.about?.(req);
     return this.run<Res>({
@@ -426,13 +429,14 @@ export class WeChatClient {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = p.signal ? AbortSignal.any([p.signal, timeout]) : timeout;
     const accept = p.answer === 'binary' ? '*/*' : 'application/json';
+    const { request, FormData } = await undici();
     const res = await request(url, {
       method: p.method,
-      dispatcher: this.dispatcher,
+      dispatcher: await this.dispatcher,
       signal,
       headers:
         p.body.kind === 'json' ? { 'content-type': 'application/json; charset=utf-8', accept } : { accept },
-      body: p.body.kind === 'json' ? JSON.stringify(p.body.value) : p.body.kind === 'form' ? p.body.build() : undefined,
+      body: p.body.kind === 'json' ? JSON.stringify(p.body.value) : p.body.kind === 'form' ? p.body.build(FormData) : undefined,
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
     });
@@ -482,7 +486,7 @@ interface Prepared {
   path: string;
   method: 'GET' | 'POST';
   /** A form is built per attempt, so a retry sends the whole file again. */
-  body: { kind: 'json'; value: unknown } | { kind: 'form'; build: () => FormData } | { kind: 'none' };
+  body: { kind: 'json'; value: unknown } | { kind: 'form'; build: (Form: typeof FormData) => FormData } | { kind: 'none' };
   token: TokenArg | undefined;
   tokenParam: TokenParam;
   appid: string | null;
@@ -539,11 +543,11 @@ function fileSize(file: FileInput | undefined): number | null {
   return null;
 }
 
-function formWith(field: string, file: FileInput): FormData {
+function formWith(Form: typeof FormData, field: string, file: FileInput): FormData {
   const type = file.contentType ?? contentTypeFor(file.filename);
   // (The DOM typings want an ArrayBuffer-backed array; any Uint8Array works at run time.)
   const blob = file.data instanceof Blob ? file.data : new Blob([file.data as Uint8Array<ArrayBuffer>], { type });
-  const form = new FormData();
+  const form = new Form();
   form.append(field, blob, file.filename);
   return form;
 }

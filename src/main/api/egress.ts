@@ -1,6 +1,7 @@
 /** Egress through the relay (architecture: relay protocol v1, egress): calls leave from the whitelisted IP. */
-import { ProxyAgent } from 'undici';
+import type { ProxyAgent } from 'undici';
 import { WeChatInputError } from './errors';
+import { undici } from './undici';
 
 export interface RelayEgressOptions {
   /** The relay's base URL, e.g. https://relay.example.com. */
@@ -11,8 +12,11 @@ export interface RelayEgressOptions {
   proxyTls?: ProxyAgent.Options['proxyTls'];
 }
 
-/** An undici ProxyAgent that tunnels (CONNECT) through the relay, whose IP is on the platform's whitelist. */
-export function relayEgressAgent(options: RelayEgressOptions): ProxyAgent {
+/**
+ * An undici ProxyAgent that tunnels (CONNECT) through the relay, whose IP is on the platform's whitelist. Bad options
+ * throw at once; the agent follows when undici has loaded.
+ */
+export function relayEgressAgent(options: RelayEgressOptions): Promise<ProxyAgent> {
   let relay: URL;
   try {
     relay = new URL(options.relayUrl);
@@ -25,9 +29,8 @@ export function relayEgressAgent(options: RelayEgressOptions): ProxyAgent {
   if (typeof options.deskKey !== 'string' || options.deskKey.trim() === '') {
     throw new WeChatInputError('relayEgressAgent: deskKey is required (the key shared with the relay)');
   }
-  return new ProxyAgent({
-    uri: relay.origin,
-    token: `Bearer ${options.deskKey}`,
-    ...(options.proxyTls ? { proxyTls: options.proxyTls } : {}),
-  });
+  const { deskKey, proxyTls } = options;
+  return undici().then(
+    ({ ProxyAgent }) => new ProxyAgent({ uri: relay.origin, token: `Bearer ${deskKey}`, ...(proxyTls ? { proxyTls } : {}) }),
+  );
 }
