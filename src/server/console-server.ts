@@ -14,7 +14,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { HttpRefusal, readBody, sendJson } from '../node/http';
 // Only the wire constants and types here: the contract's schemas, the router and the handlers load after the server
 // listens (see `api` below), so `wxopen console` prints its URL without compiling them first (issue 9: cold start).
@@ -249,8 +249,46 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     serveStatic(req, res, pathname);
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // ws loads with the first event socket, after the page: ~25 ms less before the URL is printed (issue 9: cold start).
+  let wss: Promise<WebSocketServer> | null = null;
+  const eventSockets = () => (wss ??= import('ws').then(({ WebSocketServer }) => new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })));
   const sockets = new Set<WebSocket>();
+
+  /** An authenticated event socket: every host event as a JSON text frame, and a ping that drops silent peers. */
+  function serveEvents(ws: WebSocket): void {
+    sockets.add(ws);
+    let unsubscribe = () => {};
+    let alive = true;
+    ws.on('pong', () => {
+      alive = true;
+    });
+    const ping = setInterval(() => {
+      if (!alive) return ws.terminate(); // a silent peer: drop it
+      alive = false;
+      ws.ping();
+    }, PING_INTERVAL_MS);
+    api().then(
+      ({ host }) => {
+        if (ws.readyState !== ws.OPEN) return;
+        unsubscribe = host.subscribe((event, payload) => {
+          if (ws.readyState !== ws.OPEN) return;
+          const message: AppEventMessage = { event, payload } as AppEventMessage;
+          ws.send(JSON.stringify(message));
+        });
+      },
+      (err: unknown) => {
+        log(`wxopen console: the API did not load: ${(err as Error)?.message ?? String(err)}`);
+        ws.terminate();
+      },
+    );
+    // The channel is one-way; anything the browser sends is ignored.
+    ws.on('close', () => {
+      clearInterval(ping);
+      unsubscribe();
+      sockets.delete(ws);
+    });
+    ws.on('error', () => ws.terminate());
+  }
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${boundPort}`);
@@ -260,40 +298,13 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     if (!hostAllowed(req)) return reject(421, 'Misdirected Request');
     if (url.pathname !== HTTP_EVENTS_PATH) return reject(404, 'Not Found');
     if (!tokensEqual(tokenBytes, url.searchParams.get(SESSION_TOKEN_PARAM))) return reject(401, 'Unauthorized');
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      let unsubscribe = () => {};
-      let alive = true;
-      ws.on('pong', () => {
-        alive = true;
-      });
-      const ping = setInterval(() => {
-        if (!alive) return ws.terminate(); // a silent peer: drop it
-        alive = false;
-        ws.ping();
-      }, PING_INTERVAL_MS);
-      api().then(
-        ({ host }) => {
-          if (ws.readyState !== ws.OPEN) return;
-          unsubscribe = host.subscribe((event, payload) => {
-            if (ws.readyState !== ws.OPEN) return;
-            const message: AppEventMessage = { event, payload } as AppEventMessage;
-            ws.send(JSON.stringify(message));
-          });
-        },
-        (err: unknown) => {
-          log(`wxopen console: the API did not load: ${(err as Error)?.message ?? String(err)}`);
-          ws.terminate();
-        },
-      );
-      // The channel is one-way; anything the browser sends is ignored.
-      ws.on('close', () => {
-        clearInterval(ping);
-        unsubscribe();
-        sockets.delete(ws);
-      });
-      ws.on('error', () => ws.terminate());
-    });
+    eventSockets().then(
+      (wss) => wss.handleUpgrade(req, socket, head, serveEvents),
+      (err: unknown) => {
+        log(`wxopen console: the event socket could not start: ${(err as Error)?.message ?? String(err)}`);
+        socket.destroy();
+      },
+    );
   });
 
   await new Promise<void>((resolveListen, reject) => {
@@ -312,7 +323,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     port: boundPort,
     async close() {
       for (const ws of sockets) ws.terminate();
-      wss.close();
+      if (wss) (await wss).close();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
     },
