@@ -223,21 +223,26 @@ async function run({ args, help, demo }: RunOptions): Promise<number | null> {
   if (!existsSync(join(root, 'out', 'renderer', 'index.html'))) {
     log('the UI is not built (out/renderer is missing): run "npx electron-vite build" for the screens');
   }
-  hostReady(buildHost());
-  const host = await hostLater;
-
-  try {
-    if (demo) {
-      const sandbox = await demoLauncher.ensure();
-      await host.select(sandbox.componentAppid).catch(() => undefined);
-    } else {
-      await host.start();
+  // API calls wait for the host to have opened its platform (or the demo sandbox), so the first screen shows it
+  // rather than "no platform"; the browser starts meanwhile.
+  const startHost = async (): Promise<RuntimeHost> => {
+    const host = await buildHost();
+    try {
+      if (demo) {
+        const sandbox = await demoLauncher.ensure();
+        await host.select(sandbox.componentAppid).catch(() => undefined);
+      } else {
+        await host.start();
+      }
+    } catch (err) {
+      // Keep serving: the UI shows "no platform" and Setup still works.
+      log((err as Error)?.message ?? String(err));
     }
-  } catch (err) {
-    // Keep serving: the UI shows "no platform" and Setup still works.
-    log((err as Error)?.message ?? String(err));
-  }
+    return host;
+  };
+  hostReady(startHost());
   if (!values['no-open']) openBrowser(server.url);
+  const host = await hostLater;
 
   let closing = false;
   const shutdown = async () => {

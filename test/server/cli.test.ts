@@ -68,6 +68,13 @@ describe('wxopen demo (real simulator, relay, engine and console server)', () =>
     expect(token.length).toBeGreaterThanOrEqual(32);
   });
 
+  it('answers its first API call with the sandbox already open, so the first screen never shows "no platform"', async () => {
+    // Asked right after the URL: the call waits while the sandbox (simulator, relay, engine) starts.
+    const first = await api('platform/list');
+    expect(first).toMatchObject({ ok: true, result: { platforms: [{ isDemo: true }] } });
+    expect(first.result.selectedAppid).toBe(first.result.platforms[0].componentAppid);
+  });
+
   it('refuses the API without the token', async () => {
     const res = await fetch(new URL('/api/platform/list', url), { method: 'POST', body: '{}' });
     expect(res.status).toBe(401);
