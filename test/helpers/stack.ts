@@ -47,6 +47,8 @@ export async function startStack(opts: {
   authLinkCheckMs?: number;
   /** Also hand every event the engine emits to this (e.g. a console host's fan-out). */
   emit?: (event: AppEventName, payload: unknown) => void;
+  /** 'relay': the platform's API calls leave through the relay's CONNECT tunnel, which allows only the simulator. */
+  egress?: 'direct' | 'relay';
 }): Promise<Stack> {
   const { creds } = opts;
   const dir = mkdtempSync(join(tmpdir(), 'wxopen-stack-'));
@@ -54,6 +56,8 @@ export async function startStack(opts: {
   let clock: () => number = Date.now;
   const store = openStore({ path: join(dir, 'desk.db'), secrets: new NodeSecretStore(join(dir, 'keys', 'secret.key')), now: () => clock() });
   const port = await freePort();
+  const simPort = await freePort();
+  const egress = opts.egress ?? 'direct';
   const relay = await startRelay(
     validateRelayConfig({
       listen: `127.0.0.1:${port}`,
@@ -62,6 +66,7 @@ export async function startStack(opts: {
       token: creds.token,
       deskKey: creds.deskKey,
       dataDir: join(dir, 'relay'),
+      ...(egress === 'relay' ? { egressAllow: [`127.0.0.1:${simPort}`], egressAllowLiteralTargets: true } : {}),
     }),
     { logger: silentLogger },
   );
@@ -69,13 +74,14 @@ export async function startStack(opts: {
     componentAppid: creds.componentAppid,
     name: 'Test platform',
     relayUrl: relay.url,
-    egress: 'direct',
+    egress,
     appSecret: creds.secret,
     token: creds.token,
     encodingAesKey: creds.aesKey,
     deskKey: creds.deskKey,
   });
   const sim = await startSimulator({
+    port: simPort,
     componentAppid: creds.componentAppid,
     componentSecret: creds.secret,
     token: creds.token,
