@@ -45,7 +45,7 @@ describe('mp/* through the router', () => {
     expect(asOa.messageZh).toMatch(/是公众号；这些设置只属于小程序/);
     const unknown = await fail('mp/testers', { appid: 'wx00000000000000ff' });
     expect(unknown.code).toBe('not_found');
-    expect(unknown.messageZh).toMatch(/本平台没有授权的小程序 wx00000000000000ff/);
+    expect(unknown.messageZh).toMatch(/本平台没有授权账号 wx00000000000000ff/);
     expect(stack.sim.getCalls().slice(before)).toEqual([]);
   });
 

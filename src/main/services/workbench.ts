@@ -12,6 +12,7 @@ import { exampleFor } from '../../wechat/examples';
 import { DEFAULT_API_BASE_URL, WeChatApiError, WeChatInputError, redactBody, sanitizePath } from '../api';
 import { ServiceError, errorText } from '../errors';
 import type { PlatformRuntime } from '../runtime';
+import { storedAuthorizer } from './accounts';
 import type { RuntimeHost } from './host';
 
 /** Endpoints that take a secret or a refresh token in the body: the console sends those itself, never typed in. */
@@ -58,9 +59,7 @@ function specNamed(name: string): EndpointSpec {
 /** The authorizer, checked to be stored for this platform; null stays null (the platform). */
 function checkedCaller(host: RuntimeHost, runtime: PlatformRuntime, appid: string | null): string | null {
   if (appid === null || appid === runtime.componentAppid) return null;
-  if (!host.store.authorizers.get(runtime.componentAppid, appid)) {
-    throw new ServiceError('not_found', { en: `No authorizer ${appid} is stored for this platform; run a sync first.`, zh: `本平台没有授权账号 ${appid}，请先同步。` });
-  }
+  storedAuthorizer(host, runtime.componentAppid, appid);
   return appid;
 }
 

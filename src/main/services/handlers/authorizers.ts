@@ -3,22 +3,14 @@ import type { authorizersMethods } from '../../../shared/contract/authorizers';
 import type { Authorizer } from '../../../shared/domain';
 import type { HandlersOf } from '../../ipc/types';
 import { ServiceError } from '../../errors';
+import { storedAuthorizer } from '../accounts';
 import type { RuntimeHost } from '../host';
 
 export function authorizersHandlers(host: RuntimeHost) {
   const store = host.store;
   let syncRunning = false;
 
-  function requireAuthorizer(componentAppid: string, appid: string): Authorizer {
-    const found = store.authorizers.get(componentAppid, appid);
-    if (!found) {
-      throw new ServiceError('not_found', {
-        en: `No authorizer ${appid} is stored for this platform; run a sync first.`,
-        zh: `本平台没有保存授权方 ${appid}：请先同步。`,
-      });
-    }
-    return found;
-  }
+  const requireAuthorizer = (componentAppid: string, appid: string): Authorizer => storedAuthorizer(host, componentAppid, appid);
 
   return {
     'authorizers/list': async (args) => {

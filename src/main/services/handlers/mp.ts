@@ -1,10 +1,10 @@
 /** mp/*: one mini program's settings (basic info, nickname, avatar, intro, categories, domains, testers, privacy, visit status). */
 import type { mpMethods } from '../../../shared/contract/mp';
-import { ServiceError } from '../../errors';
 import type { HandlersOf } from '../../ipc/types';
 import type { Invoke } from '../../mp/code';
 import { linkedOfficialAccounts } from '../../mp/linked-accounts';
 import * as mp from '../../mp/settings';
+import { accountOfKind } from '../accounts';
 import type { RuntimeHost } from '../host';
 
 /**
@@ -12,14 +12,7 @@ import type { RuntimeHost } from '../host';
  * it, invalid_arguments when it is an official account.
  */
 export function miniProgramCaller(host: RuntimeHost, appid: string): Invoke {
-  const runtime = host.requireRuntime();
-  const account = host.store.authorizers.get(runtime.componentAppid, appid);
-  if (!account) {
-    throw new ServiceError('not_found', { en: `No mini program ${appid} is authorized to this platform; check the appid or run a sync first.`, zh: `本平台没有授权的小程序 ${appid}，请检查 appid 或先同步。` });
-  }
-  if (account.kind !== 'MP') {
-    throw new ServiceError('invalid_arguments', { en: `${appid} is an official account; these settings belong to mini programs.`, zh: `${appid} 是公众号；这些设置只属于小程序。` });
-  }
+  const { runtime } = accountOfKind(host, appid, 'MP', { en: 'these settings', zh: '这些设置' });
   return (spec, id, req) => runtime.invokeAs(spec, id, req);
 }
 

@@ -9,6 +9,7 @@ import { parseExtJsonText } from '../../../shared/mp/code';
 import { ServiceError } from '../../errors';
 import type { HandlersOf } from '../../ipc/types';
 import * as code from '../../mp/code';
+import { accountOfKind } from '../accounts';
 import type { RuntimeHost } from '../host';
 
 const ms = (seconds: number | undefined) => (seconds ? seconds * 1000 : 0);
@@ -23,16 +24,8 @@ export function mpcodeHandlers(host: RuntimeHost) {
 
   /** The runtime's caller for a mini program stored for this platform; an official account or unknown appid refused. */
   function miniProgram(appid: string) {
-    const p = platform();
-    const account = host.store.authorizers.get(p.componentAppid, appid);
-    if (!account) throw new ServiceError('not_found', { en: `No authorizer ${appid} is stored for this platform; run a sync first.`, zh: `本平台没有授权账号 ${appid}，请先同步。` });
-    if (account.kind !== 'MP') {
-      throw new ServiceError('invalid_arguments', {
-        en: `${appid} is an official account; code, audit and release belong to mini programs. Pick a mini program.`,
-        zh: `${appid} 是公众号；代码、审核与发布只属于小程序，请选择一个小程序。`,
-      });
-    }
-    return p;
+    accountOfKind(host, appid, 'MP', { en: 'code, audit and release', zh: '代码、审核与发布' });
+    return platform();
   }
 
   function templateOf(componentAppid: string, appid: string, userVersion: string): number | null {
