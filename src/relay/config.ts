@@ -20,6 +20,11 @@ export interface RelayConfig {
   dataDir: string;
   /** Exact host:port entries the CONNECT egress tunnels to. */
   egressAllow: string[];
+  /**
+   * The public address this host's outbound connections leave from: what the operator enters as the platform's IP
+   * 白名单. The relay cannot see it itself (it may sit behind NAT); given here, the desk shows it (/healthz details).
+   */
+  egressIp: string | null;
   replyDeadlineMs: number;
   timestampWindowS: number;
   retentionDays: number;
@@ -84,6 +89,7 @@ const KEYS = [
   'deskKey',
   'dataDir',
   'egressAllow',
+  'egressIp',
   'replyDeadlineMs',
   'timestampWindowS',
   'retentionDays',
@@ -208,6 +214,12 @@ export function validateRelayConfig(raw: Record<string, unknown>, baseDir = proc
     }
   }
 
+  const egressIpRaw = raw['egressIp'];
+  const egressIp = egressIpRaw === undefined || egressIpRaw === null || egressIpRaw === '' ? null : egressIpRaw;
+  if (egressIp !== null && (typeof egressIp !== 'string' || isIP(egressIp) === 0)) {
+    fail('egressIp', 'the IPv4 or IPv6 address this host\'s outbound connections leave from, e.g. "203.0.113.7" (on the relay host: curl -s https://ifconfig.me)');
+  }
+
   const trustedExpected = 'an array of IP addresses of the reverse proxies in front of the relay, e.g. ["127.0.0.1", "::1"] (or [] for none)';
   const trustedProxies = list(raw, 'trustedProxies', DEFAULTS.trustedProxies, trustedExpected);
   if (!trustedProxies.every((a) => typeof a === 'string' && isIP(a) !== 0)) fail('trustedProxies', trustedExpected);
@@ -239,6 +251,7 @@ export function validateRelayConfig(raw: Record<string, unknown>, baseDir = proc
     deskKey,
     dataDir,
     egressAllow,
+    egressIp: egressIp === null ? null : egressIp.toLowerCase(),
     replyDeadlineMs: num(raw, 'replyDeadlineMs', 100, 4000, DEFAULTS.replyDeadlineMs),
     timestampWindowS: num(raw, 'timestampWindowS', 1, 86_400, DEFAULTS.timestampWindowS),
     retentionDays: num(raw, 'retentionDays', 0, 3650, DEFAULTS.retentionDays),

@@ -93,6 +93,7 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
       deskLagMs: lagFrom === null ? null : Math.max(0, Date.now() - lagFrom),
       connections: { open: openConnections, addresses: connectionsByAddress.size, max: config.maxConnections, maxPerAddress: config.maxConnectionsPerAddress, refused: refusedConnections },
       refusals: refusals.log.summary(),
+      ...(config.egressIp ? { egressIp: config.egressIp } : {}),
     };
   }
 

@@ -179,4 +179,6 @@ export interface RelayHealthDetails extends RelayHealth {
   deskLagMs: number | null;
   connections: RelayConnectionCounts;
   refusals: Omit<RefusalsFrame, 'type'>;
+  /** Addition 5: the address the relay's outbound calls leave from (its config's egressIp), when the operator gave it. */
+  egressIp?: string;
 }

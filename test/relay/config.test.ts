@@ -59,6 +59,14 @@ describe('relay config', () => {
     expect(errorOf({ ...base, egressAllow: 'api.weixin.qq.com' })).toMatch(/"egressAllow".*host:port/);
     expect(errorOf({ ...base, tls: { cert: '/nope.pem', key: '/nope.key' } })).toMatch(/"tls".*does not exist/);
     expect(errorOf({ ...base, debugBodies: 'yes' })).toMatch(/"debugBodies".*true or false/);
+    expect(errorOf({ ...base, egressIp: 'relay.example.com' })).toMatch(/"egressIp".*WXOPEN_RELAY_EGRESS_IP.*IPv4 or IPv6 address/);
+    expect(errorOf({ ...base, egressIp: '203.0.113' })).toMatch(/"egressIp"/);
+  });
+
+  it('takes the egress IP the desk shows as the IP whitelist value, optionally', () => {
+    expect(validateRelayConfig(base).egressIp).toBeNull();
+    expect(validateRelayConfig({ ...base, egressIp: '203.0.113.7' }).egressIp).toBe('203.0.113.7');
+    expect(validateRelayConfig({ ...base, egressIp: '2001:DB8::7' }).egressIp).toBe('2001:db8::7');
   });
 
   it('refuses IP literals and local names in the egress allowlist unless egressAllowLiteralTargets is set', () => {

@@ -116,7 +116,7 @@ beforeAll(async () => {
   sim = http.createServer((_req, res) => res.end('simulated wechat api'));
   await new Promise<void>((r) => sim.listen(0, '127.0.0.1', r));
   simPort = (sim.address() as net.AddressInfo).port;
-  const cfg = writeConfig(tmp.dir, { egressAllow: [`127.0.0.1:${simPort}`, 'api.weixin.qq.com:443'], egressAllowLiteralTargets: true, replyDeadlineMs: 3000, authorizedPerMinute: 10_000, authorizedPerMinutePerAddress: 10_000 });
+  const cfg = writeConfig(tmp.dir, { egressAllow: [`127.0.0.1:${simPort}`, 'api.weixin.qq.com:443'], egressAllowLiteralTargets: true, egressIp: '203.0.113.7', replyDeadlineMs: 3000, authorizedPerMinute: 10_000, authorizedPerMinutePerAddress: 10_000 });
   relay = await spawnRelay(cfg);
 });
 
@@ -362,7 +362,8 @@ describe('healthz', () => {
     expect(JSON.parse(pub.text)).toEqual({ ok: true });
     expect((await get(relay.url, '/healthz', { authorization: 'Bearer not-the-desk-key-not-the-desk-key' })).status).toBe(401);
     const d = await health();
-    expect(Object.keys(d).sort()).toEqual(['ackedSeq', 'connections', 'deskConnected', 'deskLagMs', 'lastPushAt', 'lastTicketPushAt', 'newestSeq', 'ok', 'queueDepth', 'queueId', 'refusals'].sort());
+    expect(Object.keys(d).sort()).toEqual(['ackedSeq', 'connections', 'deskConnected', 'deskLagMs', 'egressIp', 'lastPushAt', 'lastTicketPushAt', 'newestSeq', 'ok', 'queueDepth', 'queueId', 'refusals'].sort());
+    expect(d.egressIp).toBe('203.0.113.7'); // the config's, for the desk's IP whitelist value
     expect(d.connections.max).toBe(512);
     expect(d.connections.open).toBeGreaterThanOrEqual(1);
     expect(d.refusals.windowMs).toBe(86_400_000);

@@ -48,7 +48,7 @@ export const zhCN = {
     registerTitle: '在开放平台填写的值',
     registerHint: '在 微信开放平台 → 第三方平台 → 开发资料 中填写下列值（根据中继地址生成）。',
     registerNoRelay: '尚未配置中继地址：填写并保存中继地址后，这里会给出要在开放平台填写的值。',
-    registerIpHowTo: '未知：在中继服务器上运行 curl -s https://ifconfig.me 查看其出口 IP；或查看 API 日志中 61004 错误里的 requestIP。',
+    registerIpHowTo: '未知：在中继服务器上运行 curl -s https://ifconfig.me 查看其出口 IP，写进中继配置的 egressIp 后运行下方的中继检查，这里就会显示；也可查看 API 日志中 61004 错误里的 requestIP。',
     register: {
       authEventUrl: '授权事件接收URL',
       messageUrl: '消息与事件接收URL',
@@ -115,7 +115,7 @@ export const en: typeof zhCN = {
     registerTitle: 'Values to register on the Open Platform',
     registerHint: 'Enter these values under WeChat Open Platform → Third-party platform → Development settings (derived from the relay URL).',
     registerNoRelay: 'No relay URL yet: save the relay URL and the values to register on the Open Platform appear here.',
-    registerIpHowTo: 'Unknown: run curl -s https://ifconfig.me on the relay server to see its egress IP, or read the requestIP in a 61004 error in the API log.',
+    registerIpHowTo: 'Unknown: run curl -s https://ifconfig.me on the relay server to see its egress IP; put it in the relay config as egressIp and run the relay check below, and it shows here. Or read the requestIP in a 61004 error in the API log.',
     register: {
       authEventUrl: 'Authorization event URL (授权事件接收URL)',
       messageUrl: 'Message and event URL (消息与事件接收URL)',
