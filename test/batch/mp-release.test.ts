@@ -315,4 +315,30 @@ describe('batch release: plan checks, quota, faults', () => {
     expect(gray.stages).toEqual({ gray: 1 });
     expect(stack.sim.miniProgram(grayed!).gray).toMatchObject({ status: 1, percentage: 10 });
   });
+
+  it('follow-ups of a gray release: "full" releases it to everyone; "rollback" stops the gray and the live version stays', async () => {
+    const [toFull, toStop] = mps.slice(16, 18) as [string, string];
+    await finished(runner.create({ kind: 'mp.release', title: 'first', params: params({ userVersion: '1.0.0' }), targets: [toFull, toStop], autoStart: true }));
+    const gray = await finished(runner.create({ kind: 'mp.release', title: 'gray', params: params({}, { grayPercentage: 10 }), targets: [toFull, toStop], autoStart: true }));
+    expect(gray.stages).toEqual({ gray: 2 });
+    const follow = (action: 'full' | 'rollback', target: string) =>
+      finished(runner.create({ kind: 'mp.release', title: action, params: { ...params({}, { grayPercentage: 10 }), followUp: { action, fromRun: gray.id } }, targets: [target], autoStart: true }));
+
+    const full = await follow('full', toFull);
+    expect(full.stages).toEqual({ released: 1 });
+    expect(stack.sim.miniProgram(toFull).live?.userVersion).toBe('2.0.0');
+    expect(stack.sim.miniProgram(toFull).gray).toMatchObject({ status: 3 }); // finished
+    expect(stack.store.batch.item(full.id, toFull)?.summary?.zh).toBe('已把 2.0.0 全量发布（灰度结束）。');
+
+    // Before: the rollback saw 1.0.0 live, not 2.0.0, skipped the account as "nothing to roll back", and the gray ran on.
+    const back = await follow('rollback', toStop);
+    expect(back.stages).toEqual({ rolled_back: 1 });
+    expect(stack.sim.miniProgram(toStop).gray).toMatchObject({ status: 4 }); // reverted
+    expect(stack.sim.miniProgram(toStop).live?.userVersion).toBe('1.0.0');
+    expect(stack.store.batch.item(back.id, toStop)?.summary?.en).toBe('The gray release of 2.0.0 stopped (revertgrayrelease).');
+
+    const again = await follow('full', toStop);
+    expect(reasonOf(again.id, toStop)).toBe('No gray release of 2.0.0 runs: nothing to release to everyone.');
+    expect(stack.sim.miniProgram(toStop).live?.userVersion).toBe('1.0.0');
+  });
 });

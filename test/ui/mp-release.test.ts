@@ -122,4 +122,28 @@ describe.skipIf(!haveChromium)('batch release in a browser', () => {
     expect(stack.sim.miniProgram(first).live?.userVersion).toBe('5.0.0');
     expect(consoleErrors).toEqual([]);
   }, 90_000);
+
+  it('gray release: "release to everyone" finishes the gray after a confirmation', async () => {
+    const second = mps[1]!; // runs 5.0.0 from the first test
+    const gray = await stack.engine.batch.create({
+      kind: 'mp.release',
+      title: '灰度测试',
+      params: { templateId: 2, userVersion: '8.0.0', userDesc: '灰度测试', extJson: '{}', policy: { pollSeconds: 1, grayPercentage: 20 } },
+      targets: [second],
+      autoStart: true,
+    });
+    await until('submitted', () => stack.engine.batch.get(gray.id).stages.submitted === 1, 30_000);
+    await stack.sim.decideAudit(second, { result: 'success' });
+    await until('in gray', () => stack.engine.batch.get(gray.id).status === 'done', 30_000);
+    expect(stack.sim.miniProgram(second).gray).toMatchObject({ status: 1, percentage: 20 });
+    await page.evaluate((id) => (window.location.hash = `#/batch?id=${id}`), gray.id);
+    await page.locator('[data-test=run-release-full]', { hasText: '全量发布灰度中的 1 个' }).click();
+    expect(await page.locator('.el-message-box__message').innerText()).toContain('1 个小程序的灰度版本将发布给全部用户');
+    await page.locator('.el-message-box__btns .el-button--primary').click();
+    await page.locator('h3', { hasText: `全量发布任务 #${gray.id} 中灰度的账号` }).waitFor();
+    await page.locator('[data-test=stage-released]', { hasText: '已发布 1' }).waitFor({ timeout: 30_000 });
+    expect(stack.sim.miniProgram(second).live?.userVersion).toBe('8.0.0');
+    expect(stack.sim.miniProgram(second).gray).toMatchObject({ status: 3 });
+    expect(consoleErrors).toEqual([]);
+  }, 90_000);
 });

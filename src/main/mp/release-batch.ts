@@ -22,7 +22,7 @@ import * as settingsSpec from '../../wechat/endpoints/mp-settings';
 import { WeChatApiError } from '../api';
 import { BatchInputError, BatchPauseError, type AdvanceOutcome, type BatchContext, type BatchJob, type PlanOutcome } from '../batch/runner';
 import { UNDECIDED_AUDIT_STATES, AUDIT_STATUS_CODE } from '../../shared/mp/audits';
-import { RELEASE_STAGE_WORDS, type ReleaseStage } from '../../shared/mp/release';
+import { FOLLOW_UP_ACTIONS, RELEASE_STAGE_WORDS, type FollowUpAction, type ReleaseStage } from '../../shared/mp/release';
 import type { AuditBook } from './audits';
 import * as code from './code';
 
@@ -53,10 +53,11 @@ export interface ReleaseParams {
   csv?: string;
   policy: ReleasePolicy;
   /**
-   * A follow-up of an earlier release run (the operator's click): release the accounts it held after approval, or roll
-   * back the accounts it released. Nothing is committed or submitted.
+   * A follow-up of an earlier release run (the operator's click): `release` the accounts it held after approval,
+   * `full`: release the ones in gray to everyone, or `rollback` the ones it released (a gray release is stopped
+   * instead). Nothing is committed or submitted.
    */
-  followUp?: { action: 'release' | 'rollback'; fromRun: number };
+  followUp?: { action: FollowUpAction; fromRun: number };
 }
 
 export interface ReleasePlan {
@@ -64,6 +65,8 @@ export interface ReleasePlan {
   /** The account's latest audit when planned (so a newer one of this version is known to be ours). */
   prevAuditid: number | null;
   hasLive: boolean;
+  /** A rollback follow-up of an account in gray release: stop the gray (revertgrayrelease), the live version stays. */
+  stopGray?: true;
 }
 
 
@@ -156,8 +159,8 @@ export const releaseJob: BatchJob<ReleaseParams, ReleasePlan> = {
     if (!(Number.isFinite(policy.pollSeconds) && policy.pollSeconds >= 0.05 && policy.pollSeconds <= 86_400)) pol('pollSeconds', '须为 0.05–86400 秒', 'must be 0.05–86400 seconds');
     if (policy.overQuota !== 'refuse' && policy.overQuota !== 'fit') pol('overQuota', '须为 refuse（拒绝开始）或 fit（只计划配额内的）', 'must be refuse or fit');
     const f = (p as { followUp?: unknown }).followUp as ReleaseParams['followUp'] | undefined;
-    if (f !== undefined && (typeof f !== 'object' || f === null || (f.action !== 'release' && f.action !== 'rollback') || !Number.isSafeInteger(f.fromRun) || f.fromRun < 1)) {
-      problems.push({ path: 'followUp', zh: '须为 {action: release|rollback, fromRun: 任务编号}', en: 'must be {action: release|rollback, fromRun: a run id}' });
+    if (f !== undefined && (typeof f !== 'object' || f === null || !FOLLOW_UP_ACTIONS.includes(f.action) || !Number.isSafeInteger(f.fromRun) || f.fromRun < 1)) {
+      problems.push({ path: 'followUp', zh: '须为 {action: release|full|rollback, fromRun: 任务编号}', en: 'must be {action: release|full|rollback, fromRun: a run id}' });
     }
     if (problems.length > 0) refuse(problems);
     return {
@@ -363,33 +366,69 @@ async function beforeStart(ctx: BatchContext, params: ReleaseParams, pending: st
 }
 
 
-/** A follow-up's plan: release an approved version of this run held for a click, or roll back one it released. */
-async function planFollowUp(ctx: BatchContext, appid: string, params: ReleaseParams, action: 'release' | 'rollback'): Promise<PlanOutcome<ReleasePlan>> {
-  const inv = invokeOf(ctx);
-  const version = await code.versionInfo(inv, appid);
-  const live = version.live?.version ?? null;
-  if (action === 'rollback') {
-    if (live !== params.userVersion) return { apply: false, reason: words(`The live version is ${live ?? 'none'}, not ${params.userVersion}: nothing to roll back.`, `线上版本是 ${live ?? '无'}，不是 ${params.userVersion}：无需回退。`) };
-    return { apply: true, plan: { ext: {}, prevAuditid: null, hasLive: true }, summary: words(`Roll back ${params.userVersion} to the version before it.`, `把 ${params.userVersion} 回退到上一个版本。`) };
-  }
-  if (live === params.userVersion) return { apply: false, reason: words(`Already on version ${params.userVersion}.`, `已经是 ${params.userVersion} 版本。`) };
-  let latest: code.AuditStatus | null = null;
+/** The account's latest audit if it is an approval of `userVersion` (the one `release` would put live), else null. */
+async function approvalOf(inv: code.Invoke, appid: string, userVersion: string): Promise<code.AuditStatus | null> {
   try {
-    latest = await code.auditStatus(inv, appid);
+    const latest = await code.auditStatus(inv, appid);
+    return latest.status === 0 && latest.userVersion === userVersion ? latest : null;
   } catch (err) {
-    if (!(err instanceof WeChatApiError && err.errcode === 85019)) throw err;
+    if (err instanceof WeChatApiError && err.errcode === 85019) return null; // no audit at all
+    throw err;
   }
-  if (!latest || latest.status !== 0 || latest.userVersion !== params.userVersion) {
-    return { apply: false, reason: words(`The latest audit is not an approval of ${params.userVersion}: nothing to release.`, `最新的审核不是 ${params.userVersion} 的通过结果：无可发布。`) };
-  }
-  return { apply: true, plan: { ext: {}, prevAuditid: latest.auditid, hasLive: live !== null }, summary: words(`Release the approved ${params.userVersion} (audit ${latest.auditid}).`, `发布已通过审核的 ${params.userVersion}（${latest.auditid}）。`) };
 }
 
-async function applyFollowUp(ctx: BatchContext, appid: string, params: ReleaseParams, plan: ReleasePlan, action: 'release' | 'rollback'): Promise<{ summary?: BatchWords }> {
+/** The percentage of a running gray release of `userVersion`, or null when none runs. */
+async function grayRunning(inv: code.Invoke, appid: string, userVersion: string): Promise<number | null> {
+  const plan = await code.grayPlan(inv, appid);
+  if (plan.status !== 1) return null;
+  return (await approvalOf(inv, appid, userVersion)) ? plan.gray_percentage : null;
+}
+
+/**
+ * A follow-up's plan: release an approved version of this run held for a click, release one in gray to everyone, or
+ * roll back one it released (stop the gray release of one in gray).
+ */
+async function planFollowUp(ctx: BatchContext, appid: string, params: ReleaseParams, action: FollowUpAction): Promise<PlanOutcome<ReleasePlan>> {
+  const inv = invokeOf(ctx);
+  const v = params.userVersion;
+  const live = (await code.versionInfo(inv, appid)).live?.version ?? null;
   if (action === 'rollback') {
-    await code.rollback(invokeOf(ctx), appid);
+    if (live === v) return { apply: true, plan: { ext: {}, prevAuditid: null, hasLive: true }, summary: words(`Roll back ${v} to the version before it.`, `把 ${v} 回退到上一个版本。`) };
+    const pct = await grayRunning(inv, appid, v);
+    if (pct !== null) {
+      return { apply: true, plan: { ext: {}, prevAuditid: null, hasLive: true, stopGray: true }, summary: words(`Stop the gray release of ${v} (now ${pct}% of users); ${live ?? 'the live version'} stays live.`, `停止 ${v} 的灰度发布（当前 ${pct}% 用户）；线上仍是 ${live ?? '原版本'}。`) };
+    }
+    return { apply: false, reason: words(`The live version is ${live ?? 'none'}, not ${v}, and no gray release of it runs: nothing to roll back.`, `线上版本是 ${live ?? '无'}，不是 ${v}，也没有它的灰度发布：无需回退。`) };
+  }
+  if (live === v) return { apply: false, reason: words(`Already on version ${v}.`, `已经是 ${v} 版本。`) };
+  if (action === 'full') {
+    const pct = await grayRunning(inv, appid, v);
+    if (pct === null) return { apply: false, reason: words(`No gray release of ${v} runs: nothing to release to everyone.`, `没有 ${v} 的灰度发布：无可全量发布。`) };
+    return { apply: true, plan: { ext: {}, prevAuditid: null, hasLive: true }, summary: words(`Release ${v} to everyone (now ${pct}% of users).`, `把 ${v} 全量发布（当前灰度 ${pct}% 用户）。`) };
+  }
+  const latest = await approvalOf(inv, appid, v);
+  if (!latest) return { apply: false, reason: words(`The latest audit is not an approval of ${v}: nothing to release.`, `最新的审核不是 ${v} 的通过结果：无可发布。`) };
+  return { apply: true, plan: { ext: {}, prevAuditid: latest.auditid, hasLive: live !== null }, summary: words(`Release the approved ${v} (audit ${latest.auditid}).`, `发布已通过审核的 ${v}（${latest.auditid}）。`) };
+}
+
+async function applyFollowUp(ctx: BatchContext, appid: string, params: ReleaseParams, plan: ReleasePlan, action: FollowUpAction): Promise<{ summary?: BatchWords }> {
+  const inv = invokeOf(ctx);
+  const v = params.userVersion;
+  if (action === 'rollback') {
+    if (plan.stopGray) {
+      await code.revertGray(inv, appid);
+      ctx.setStage(appid, 'rolled_back', null);
+      return { summary: words(`The gray release of ${v} stopped (revertgrayrelease).`, `已停止 ${v} 的灰度发布（revertgrayrelease）。`) };
+    }
+    await code.rollback(inv, appid);
     ctx.setStage(appid, 'rolled_back', null);
-    return { summary: words(`Rolled back from ${params.userVersion}.`, `已从 ${params.userVersion} 回退。`) };
+    return { summary: words(`Rolled back from ${v}.`, `已从 ${v} 回退。`) };
+  }
+  if (action === 'full') {
+    // release finishes a running gray release: the approved version goes to everyone.
+    const out = await releaseApproved(ctx, appid, { ...params, policy: { ...params.policy, onApproval: 'release', grayPercentage: null } }, plan);
+    if ('state' in out && out.state === 'failed') throw new BatchInputError(out.reason ?? words('The release failed.', '发布失败。'));
+    return { summary: words(`Released ${v} to everyone (the gray release finished).`, `已把 ${v} 全量发布（灰度结束）。`) };
   }
   ctx.setStage(appid, 'approved', { auditid: plan.prevAuditid });
   const out = await releaseApproved(ctx, appid, { ...params, policy: { ...params.policy, onApproval: 'release' } }, plan);

@@ -5,6 +5,7 @@
 import type { BatchItem, BatchItemState, BatchRun } from '../batch';
 import { BATCH_ITEM_STATES } from '../batch';
 import { AUTHORIZER_KINDS, AUTHORIZER_STATUSES } from '../domain';
+import { FOLLOW_UP_ACTIONS } from '../mp/release';
 import { defineEvents, defineMethods, payload, returns } from './define';
 import { EXPORT_HEADER_STYLES, isTimeZone, type ExportResult } from './export';
 
@@ -93,11 +94,12 @@ export const batchMethods = defineMethods({
     result: returns<ExportResult>(),
   },
   /**
-   * A release run's follow-up, as a new run started at once: `release` the accounts it held after approval, or
-   * `rollback` the accounts it released (revertcoderelease). Conflict when the run has no such account.
+   * A release run's follow-up, as a new run started at once: `release` the accounts it held after approval, `full`:
+   * release the accounts in gray to everyone, or `rollback` the accounts it released (revertcoderelease; one in gray
+   * has its gray release stopped, revertgrayrelease). Conflict when the run has no such account.
    */
   'batch/releaseFollowUp': {
-    args: ({ z, rowId, shortText }) => z.strictObject({ id: rowId, action: z.enum(['release', 'rollback']), title: shortText(200).min(1) }),
+    args: ({ z, rowId, shortText }) => z.strictObject({ id: rowId, action: z.enum(FOLLOW_UP_ACTIONS), title: shortText(200).min(1) }),
     result: returns<BatchRun>(),
   },
   /**

@@ -17,3 +17,10 @@ export const RELEASE_STAGE_WORDS: Record<ReleaseStage, { zh: string; en: string 
   withdrawn: { zh: '已撤回', en: 'Withdrawn' },
   rolled_back: { zh: '已回退', en: 'Rolled back' },
 };
+
+/**
+ * What an operator can do next with a finished release run (batch/releaseFollowUp): release the accounts it held,
+ * release the ones in gray to everyone (`full`), or roll back the released (stop the gray of the ones in gray).
+ */
+export const FOLLOW_UP_ACTIONS = ['release', 'full', 'rollback'] as const;
+export type FollowUpAction = (typeof FOLLOW_UP_ACTIONS)[number];

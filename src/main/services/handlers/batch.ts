@@ -87,7 +87,7 @@ export function batchHandlers(host: RuntimeHost) {
       withRunner((runner) => {
         const run = runner.get(id);
         if (run.kind !== 'mp.release') throw new BatchInputError({ en: `Run ${id} is not a release.`, zh: `任务 ${id} 不是批量发布。` }, undefined, 'conflict');
-        const wanted = action === 'release' ? ['held'] : ['released', 'gray'];
+        const wanted = { release: ['held'], full: ['gray'], rollback: ['released', 'gray'] }[action];
         const targets: string[] = [];
         for (let after = 0; ; ) {
           const page = host.store.batch.items(id, { afterSeq: after, limit: PAGE });
@@ -96,13 +96,12 @@ export function batchHandlers(host: RuntimeHost) {
           after = page.at(-1)!.seq;
         }
         if (targets.length === 0) {
-          throw new BatchInputError(
-            action === 'release'
-              ? { en: `Run ${id} has no account approved and held for release.`, zh: `任务 ${id} 没有审核通过、等待确认发布的账号。` }
-              : { en: `Run ${id} has no released account to roll back.`, zh: `任务 ${id} 没有已发布、可回退的账号。` },
-            undefined,
-            'conflict',
-          );
+          const none = {
+            release: { en: `Run ${id} has no account approved and held for release.`, zh: `任务 ${id} 没有审核通过、等待确认发布的账号。` },
+            full: { en: `Run ${id} has no account in gray release.`, zh: `任务 ${id} 没有灰度发布中的账号。` },
+            rollback: { en: `Run ${id} has no released account to roll back.`, zh: `任务 ${id} 没有已发布、可回退的账号。` },
+          }[action];
+          throw new BatchInputError(none, undefined, 'conflict');
         }
         return runner.create({
           kind: 'mp.release',
