@@ -298,6 +298,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     if (!hostAllowed(req)) return reject(421, 'Misdirected Request');
     if (url.pathname !== HTTP_EVENTS_PATH) return reject(404, 'Not Found');
     if (!tokensEqual(tokenBytes, url.searchParams.get(SESSION_TOKEN_PARAM))) return reject(401, 'Unauthorized');
+    // The HTTP server has let go of the socket: until ws takes it (it may still be loading), a reset must not go
+    // unhandled and end the process.
+    socket.on('error', () => socket.destroy());
     eventSockets().then(
       (wss) => wss.handleUpgrade(req, socket, head, serveEvents),
       (err: unknown) => {
