@@ -4,6 +4,7 @@
  */
 import { AuditBook, type MpAuditListener } from './mp/audits';
 import type { EventRecord } from '../shared/domain';
+import type { Dispatcher } from 'undici';
 import type { EndpointSpec } from '../wechat/spec';
 import { toSummary, type OpenAlert, type RelayRefusals, type RelayStatus } from '../shared/contract';
 import type { AuthLinkRequest, AuthLinkResponse, PushFrame, QueueFrame } from '../shared/relay-protocol';
@@ -42,6 +43,8 @@ export class PlatformEngine implements PlatformRuntime {
   readonly componentAppid: string;
   readonly store: Store;
   readonly client: WeChatClient;
+  /** The relay tunnel's agent when the platform's calls leave through the relay; closed with the engine. */
+  private readonly egress: Promise<Dispatcher> | undefined;
   readonly tokens: TokenManager;
   readonly authorization: AuthorizationService;
   readonly inbox: Inbox;
@@ -79,6 +82,7 @@ export class PlatformEngine implements PlatformRuntime {
     this.crypt = secrets.token && secrets.encodingAesKey ? new MsgCrypt({ token: secrets.token, encodingAesKey: secrets.encodingAesKey, appid: componentAppid }) : null;
 
     const egress = platform.egress === 'relay' && platform.relayUrl && secrets.deskKey ? relayEgressAgent({ relayUrl: httpUrl(platform.relayUrl), deskKey: secrets.deskKey }) : undefined;
+    this.egress = egress;
     this.client = new WeChatClient({
       baseUrl: options.apiBaseUrl,
       ...(egress ? { dispatcher: egress } : {}),
@@ -273,6 +277,8 @@ export class PlatformEngine implements PlatformRuntime {
     await this.batch.stop();
     await this.relay?.stop();
     await this.inbox.idle();
+    // Its tunnels close once the calls still in flight have their answers; the stop does not wait for them.
+    this.egress?.then((agent) => agent.close()).catch(() => undefined);
   }
 
   status(): RuntimeStatus {

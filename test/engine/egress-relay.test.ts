@@ -37,4 +37,12 @@ describe('engine with its API calls through the relay', () => {
     const logged = store.apiLog.list({ componentAppid: APPID }).rows.find((r) => r.path.includes('api_component_token'));
     expect(logged).toMatchObject({ errcode: 0 });
   });
+
+  it('closes the tunnel when the engine stops', async () => {
+    const { relay, engine } = stack;
+    const open = relay.health().connections.open; // the desk's WebSocket and the kept-alive tunnel
+    await engine.stop();
+    // Both go at once, not after undici's keep-alive timeout.
+    await until('the desk socket and the tunnel closed', () => relay.health().connections.open === open - 2, 2000);
+  });
 });
