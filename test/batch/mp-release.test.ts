@@ -316,6 +316,20 @@ describe('batch release: plan checks, quota, faults', () => {
     expect(stack.sim.miniProgram(grayed!).gray).toMatchObject({ status: 1, percentage: 10 });
   });
 
+  it('an account whose release failed after approval is released when retried, not marked done without a release', async () => {
+    const mp = mps[20]!;
+    stack.sim.setFaults({ rules: [{ path: '/wxa/release', appids: [mp], errcode: 85020 }] });
+    const run = await finished(runner.create({ kind: 'mp.release', title: 'retry', params: params(), targets: [mp], autoStart: true }));
+    expect(stack.store.batch.item(run.id, mp)).toMatchObject({ state: 'failed', stage: 'approved' });
+    stack.sim.setFaults({ rules: [] });
+    runner.retryFailed(run.id);
+    await until('the retry ends', () => runner.get(run.id).status === 'done' && stack.store.batch.item(run.id, mp)?.state === 'done', 30_000);
+    expect(stack.store.batch.item(run.id, mp)).toMatchObject({ state: 'done', stage: 'released' });
+    expect(stack.sim.miniProgram(mp).live?.userVersion).toBe('2.0.0');
+    expect(submits(mp)).toBe(1); // released from the same audit, never submitted again
+    expect(stack.sim.getCalls('/wxa/release').filter((c) => c.appid === mp).map((c) => c.errcode)).toEqual([85020, 0]);
+  });
+
   it('follow-ups of a gray release: "full" releases it to everyone; "rollback" stops the gray and the live version stays', async () => {
     const [toFull, toStop] = mps.slice(16, 18) as [string, string];
     await finished(runner.create({ kind: 'mp.release', title: 'first', params: params({ userVersion: '1.0.0' }), targets: [toFull, toStop], autoStart: true }));

@@ -271,8 +271,16 @@ async function applyRelease(ctx: BatchContext, appid: string, params: ReleasePar
     const back = await readBackSubmit(ctx, appid, params, item.stageData, book);
     if ('wait' in back) return back;
     if (back.state !== 'pending') throw new BatchInputError(back.reason ?? words('Could not be read back.', '无法回读。'));
+  } else if (stage === 'approved') {
+    // Retried after the release failed: release it now (submitted in this run already: never again).
+    const out = await releaseApproved(ctx, appid, params, plan);
+    if ('state' in out && out.state === 'failed') throw new BatchInputError(out.reason ?? words('The release failed.', '发布失败。'));
+    return 'summary' in out && out.summary ? { summary: out.summary } : {};
+  } else if (stage === 'submitted' || stage === 'delayed') {
+    // Retried while its audit is undecided: it waits for the audit again, and is not submitted again.
+    return { wait: true, summary: words(`Audit ${String(item.stageData?.auditid ?? '')} of this run is followed again; not submitted again.`, `继续跟进本任务中的审核 ${String(item.stageData?.auditid ?? '')}，不会再次提交。`) };
   } else if (stage !== null && stage !== 'committed') {
-    // Submitted in this run already: never again.
+    // Submitted in this run already and decided: never again.
     return { summary: words(`Already "${RELEASE_STAGE_WORDS[stage].en}" in this run; not submitted again.`, `本任务中已处于“${RELEASE_STAGE_WORDS[stage].zh}”，不会再次提交。`) };
   }
   if (stage === null) {
