@@ -317,7 +317,7 @@ describe('batch release: plan checks, quota, faults', () => {
   });
 
   it('an account whose release failed after approval is released when retried, not marked done without a release', async () => {
-    const mp = mps[20]!;
+    const mp = mps[34]!;
     stack.sim.setFaults({ rules: [{ path: '/wxa/release', appids: [mp], errcode: 85020 }] });
     const run = await finished(runner.create({ kind: 'mp.release', title: 'retry', params: params(), targets: [mp], autoStart: true }));
     expect(stack.store.batch.item(run.id, mp)).toMatchObject({ state: 'failed', stage: 'approved' });
@@ -331,7 +331,7 @@ describe('batch release: plan checks, quota, faults', () => {
   });
 
   it('follow-ups of a gray release: "full" releases it to everyone; "rollback" stops the gray and the live version stays', async () => {
-    const [toFull, toStop] = mps.slice(16, 18) as [string, string];
+    const [toFull, toStop] = mps.slice(32, 34) as [string, string];
     await finished(runner.create({ kind: 'mp.release', title: 'first', params: params({ userVersion: '1.0.0' }), targets: [toFull, toStop], autoStart: true }));
     const gray = await finished(runner.create({ kind: 'mp.release', title: 'gray', params: params({}, { grayPercentage: 10 }), targets: [toFull, toStop], autoStart: true }));
     expect(gray.stages).toEqual({ gray: 2 });
