@@ -84,6 +84,29 @@ describe('desk: the audit book', () => {
     expect(viaPoll?.state).toBe('approved');
   });
 
+  it("a late push of an earlier audit's result does not decide the newer audit waiting now", async () => {
+    const mp = mps[0]!;
+    await commitV(mp, '5.0.0');
+    const a = (await stack.engine.audits.submit(invoke, mp)).record;
+    stack.sim.setFaults({ dropPushShare: 1 });
+    await stack.sim.decideAudit(mp, { result: 'fail', reason: 'A 的问题' });
+    const failTime = Math.floor(stack.sim.now() / 1000);
+    await stack.engine.audits.refresh(invoke, mp, a.auditid);
+    stack.sim.setFaults({});
+    stack.sim.advanceClock(600);
+    await commitV(mp, '5.0.1');
+    const b = (await stack.engine.audits.submit(invoke, mp)).record;
+    // A's push, delivered late (it waited in the relay's queue while the desk was away): its FailTime says whose it is.
+    await stack.sim.sendUserMessage({ appid: mp, msgType: 'event', event: 'weapp_audit_fail', extra: { Reason: 'A 的问题', FailTime: failTime, ScreenShot: '' } });
+    const e = await until('the late push', () => eventOf(mp, 'weapp_audit_fail'));
+    expect(stack.store.mpAudits.get(APPID, mp, b.auditid)?.state).toBe('auditing');
+    expect(stack.store.events.get(e.id)?.handledNoteZh).toMatch(new RegExp(`早于审核 ${b.auditid} 的提交`));
+    expect(heard.filter((r) => r.auditid === b.auditid && r.state !== 'auditing')).toEqual([]);
+    // B's own result, when it comes, decides it.
+    await stack.sim.decideAudit(mp, { result: 'success' });
+    await until('B decided by its push', () => stack.store.mpAudits.get(APPID, mp, b.auditid)?.state === 'approved');
+  });
+
   it('an audit submitted elsewhere is learnt from a poll; a push with nothing waiting is noted so', async () => {
     const mp = mps[2]!;
     await commitV(mp, '3.0.0');

@@ -24,6 +24,7 @@ import type { EventOutcome } from '../store/api';
 import { isAppid } from '../store/validate';
 import type { WeChatClient } from '../api';
 import type { AuthorizationService } from '../authorization/authorization';
+import { UNDECIDED_AUDIT_STATES } from '../../shared/mp/audits';
 import { REGISTER_STAGE_WORDS } from '../../shared/mp/register';
 import type { MpRegistration } from '../mp/register';
 import { CryptoError, type MsgCrypt } from '../../wechat/crypto';
@@ -548,12 +549,20 @@ export class Inbox {
     const screenshots = (field(msg, 'ScreenShot') ?? '').split('|').filter((s) => /^[\w-]{1,200}$/.test(s));
     const book = this.deps.audits;
     const pending = this.deps.store.mpAudits.latest(this.deps.componentAppid, appid);
-    const record = this.deps.store.mpAudits.applyStatus({ componentAppid: this.deps.componentAppid, appid, state, reason, screenshots, at: this.now(), source: 'push', eventId });
+    const seconds = Number(field(msg, 'SuccTime') ?? field(msg, 'FailTime') ?? field(msg, 'DelayTime') ?? field(msg, 'CreateTime'));
+    const decidedAt = Number.isSafeInteger(seconds) && seconds > 0 ? seconds * 1000 : null;
+    const record = this.deps.store.mpAudits.applyStatus({ componentAppid: this.deps.componentAppid, appid, state, reason, screenshots, at: this.now(), source: 'push', eventId, decidedAt });
     if (!record) {
-      return this.setNote(eventId, {
-        en: `audit result ${state}; no audit submitted by this console is waiting for one`,
-        zh: `审核结果：${AUDIT_WORDS_ZH[state]}；本控制台没有等待结果的审核`,
-      });
+      const late = decidedAt !== null && pending !== null && UNDECIDED_AUDIT_STATES.includes(pending.state) && decidedAt < pending.submittedAt;
+      return this.setNote(
+        eventId,
+        late
+          ? {
+              en: `audit result ${state} from ${new Date(decidedAt).toISOString()}, before audit ${pending.auditid} was submitted: an earlier audit's, delivered late; it decides nothing`,
+              zh: `审核结果：${AUDIT_WORDS_ZH[state]}，时间早于审核 ${pending.auditid} 的提交：是更早一次审核的结果，迟到送达，不作处理`,
+            }
+          : { en: `audit result ${state}; no audit submitted by this console is waiting for one`, zh: `审核结果：${AUDIT_WORDS_ZH[state]}；本控制台没有等待结果的审核` },
+      );
     }
     this.setNote(eventId, {
       en: `audit ${record.auditid}: ${state}${reason && state !== 'approved' ? ` (${clip(reason)})` : ''}`,

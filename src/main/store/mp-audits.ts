@@ -31,6 +31,12 @@ export interface MpAuditsRepo {
     at: number;
     source: Exclude<MpAuditSource, 'submit'>;
     eventId?: number | null;
+    /**
+     * When WeChat decided (a push's SuccTime / FailTime / DelayTime, else its CreateTime), ms. A result with no auditid
+     * from before the latest undecided audit was submitted (allowing a minute of clock difference) is an earlier
+     * audit's, delivered late: it decides nothing.
+     */
+    decidedAt?: number | null;
   }): MpAuditRecord | null;
   get(componentAppid: string, appid: string, auditid: number): MpAuditRecord | null;
   latest(componentAppid: string, appid: string): MpAuditRecord | null;
@@ -58,6 +64,9 @@ interface Row {
   source: MpAuditSource;
   event_id: number | null;
 }
+
+/** How far WeChat's clock (a push's times) and this computer's (an audit's submit time) may disagree. */
+const CLOCK_DIFFERENCE_MS = 60_000;
 
 const COLUMNS = 'appid, auditid, state, reason, screenshots, user_version, template_id, run_id, submitted_at, decided_at, updated_at, source, event_id';
 const CHINA_OFFSET_MS = 8 * 3600 * 1000;
@@ -150,8 +159,10 @@ export class SqlMpAudits implements MpAuditsRepo {
     const screenshots = JSON.stringify((input.screenshots ?? []).map((s, i) => stringArg(s, `screenshots[${i}]`, 200)));
     const eventId = optionalInt(input.eventId, 'eventId', 1);
     const auditid = optionalInt(input.auditid, 'auditid', 0);
+    const decidedAt = input.decidedAt === undefined || input.decidedAt === null ? null : timeArg(input.decidedAt, 'decidedAt');
     return this.db.transaction((): MpAuditRecord | null => {
       let row = auditid === null ? this.s.latestUndecided.get(c, appid) : this.s.get.get(c, appid, auditid);
+      if (row && auditid === null && decidedAt !== null && decidedAt < row.submitted_at - CLOCK_DIFFERENCE_MS) return null;
       if (!row && auditid !== null) {
         // Submitted outside this console (or before its records): known from now on.
         this.s.insert.run({ c, appid, auditid, state: 'auditing', reason: null, screenshots: '[]', userVersion: null, templateId: null, runId: null, submittedAt: at, decidedAt: null, at, source, eventId: null });
