@@ -31,6 +31,14 @@ describe('menu tree edits', () => {
     expect(d.button[0]).toMatchObject({ name: 'B', type: 'click' });
   });
 
+  it('a button dropped on its own "drop here" zone stays as it was (it was lost, or nested in the next one)', () => {
+    for (const i of [0, 2]) {
+      const d = menu();
+      expect(moveNode(d, [i], { into: i })).toBeNull();
+      expect(d).toEqual(menu());
+    }
+  });
+
   it('refuses a parent into the second level, a sixth sub-button and a fourth top-level button', () => {
     const d = menu();
     expect(moveNode(d, [1], { into: 0 })).toBe('menus.cannotNest');

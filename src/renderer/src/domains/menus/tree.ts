@@ -53,6 +53,8 @@ export function moveNode(draft: Draft, from: NodePath, to: DropTarget): string |
   if (toSecondLevel && !sameParent && (draft.button[targetTop]?.sub_button?.length ?? 0) >= MENU_LIMITS.subButtons) return 'menus.fullSub';
   if (!toSecondLevel && from.length === 2 && draft.button.length >= MENU_LIMITS.topButtons) return 'menus.fullTop';
   if ('before' in to && to.before.length === from.length && to.before.every((v, i) => v === from[i])) return null;
+  // A top-level button dropped on its own "drop here" zone: nothing moves (it is not a sub-button of itself).
+  if ('into' in to && from.length === 1 && to.into === from[0]) return null;
 
   const moved = cloneButton(node);
   removeNode(draft, from);
