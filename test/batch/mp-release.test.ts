@@ -330,6 +330,35 @@ describe('batch release: plan checks, quota, faults', () => {
     expect(stack.sim.getCalls('/wxa/release').filter((c) => c.appid === mp).map((c) => c.errcode)).toEqual([85020, 0]);
   });
 
+  it('a rollback follow-up cut off after WeChat took the revert is read back by the next runner, not reverted twice', async () => {
+    const mp = mps[35]!;
+    await finished(runner.create({ kind: 'mp.release', title: 'v1', params: params({ userVersion: '1.0.0' }), targets: [mp], autoStart: true }));
+    const v2 = await finished(runner.create({ kind: 'mp.release', title: 'v2', params: params(), targets: [mp], autoStart: true }));
+    expect(stack.sim.miniProgram(mp).live?.userVersion).toBe('2.0.0');
+    let reverts = 0;
+    const never = new Promise<never>(() => undefined);
+    // The revert reaches WeChat, then the process "dies" before its answer is stored.
+    const dying: AccountCall = async (spec, appid, req) => {
+      if (spec.path !== '/wxa/revertcoderelease') return call(spec, appid, req);
+      reverts += 1;
+      await call(spec, appid, req);
+      return never;
+    };
+    const dead = new BatchRunner({ store: stack.store, componentAppid: APPID, jobs: [releaseJobWith(() => stack.engine.audits)], call: dying });
+    const run = dead.create({ kind: 'mp.release', title: 'rollback', params: { ...params(), followUp: { action: 'rollback', fromRun: v2.id } }, targets: [mp], autoStart: true });
+    await until('the revert sent and the runner hanging', () => reverts === 1 && stack.store.batch.getRun(run.id)!.counts.applying === 1, 20_000);
+    expect(stack.sim.miniProgram(mp).live?.userVersion).toBe('1.0.0');
+
+    const next = new BatchRunner({ store: stack.store, componentAppid: APPID, jobs: [releaseJobWith(() => stack.engine.audits)], call });
+    next.resume();
+    await until('the run ends', () => stack.store.batch.getRun(run.id)!.status === 'done', 20_000);
+    await next.idle(run.id);
+    await next.stop();
+    expect(stack.store.batch.item(run.id, mp)).toMatchObject({ state: 'done', stage: 'rolled_back' });
+    expect(stack.sim.getCalls('/wxa/revertcoderelease').filter((c) => c.appid === mp && c.errcode === 0)).toHaveLength(1);
+    expect(stack.sim.miniProgram(mp).live?.userVersion).toBe('1.0.0');
+  });
+
   it('follow-ups of a gray release: "full" releases it to everyone; "rollback" stops the gray and the live version stays', async () => {
     const [toFull, toStop] = mps.slice(32, 34) as [string, string];
     await finished(runner.create({ kind: 'mp.release', title: 'first', params: params({ userVersion: '1.0.0' }), targets: [toFull, toStop], autoStart: true }));

@@ -428,9 +428,13 @@ async function applyFollowUp(ctx: BatchContext, appid: string, params: ReleasePa
       ctx.setStage(appid, 'rolled_back', null);
       return { summary: words(`The gray release of ${v} stopped (revertgrayrelease).`, `已停止 ${v} 的灰度发布（revertgrayrelease）。`) };
     }
-    await code.rollback(inv, appid);
+    // Read back first: after a restart this apply runs again, and a second revert would go one version further back.
+    const live = (await code.versionInfo(inv, appid)).live?.version ?? null;
+    if (live === v) await code.rollback(inv, appid);
     ctx.setStage(appid, 'rolled_back', null);
-    return { summary: words(`Rolled back from ${v}.`, `已从 ${v} 回退。`) };
+    return live === v
+      ? { summary: words(`Rolled back from ${v}.`, `已从 ${v} 回退。`) }
+      : { summary: words(`${v} is no longer live (now ${live ?? 'none'}): not rolled back again.`, `${v} 已不在线上（现为 ${live ?? '无'}）：不再回退。`) };
   }
   if (action === 'full') {
     // release finishes a running gray release: the approved version goes to everyone.
