@@ -3,8 +3,9 @@
  * (its search can tell), the others fail saying why; no WeChat call is made; a task past `submitted` is untouched.
  */
 import { describe, expect, test } from 'vitest';
+import { WeChatTransportError } from '../../src/main/api';
 import { MpRegistration } from '../../src/main/mp/register';
-import { INTERRUPTED_CREATE } from '../../src/shared/mp/register';
+import { INTERRUPTED_CREATE, UNANSWERED_CREATE } from '../../src/shared/mp/register';
 import { tempStore, track } from '../store/temp-store';
 
 const C = 'wx1234567890abcdef';
@@ -43,5 +44,28 @@ describe('registration tasks interrupted by a stop', () => {
     expect(changed.sort()).toEqual([ent.id, per.id, beta.id].sort());
     expect(calls).toEqual([]);
     expect(reg.recoverInterrupted()).toBe(0);
+  });
+
+  test('a create WeChat did not answer: enterprise waits (its search and its result push can tell), a personal one fails saying so; one that never left fails as refused', async () => {
+    const { store } = tempStore();
+    track(store);
+    let failure: Error = new WeChatTransportError('timeout', '/cgi-bin/component/fastregisterweapp', 'no answer within 15000 ms', null, 'UND_ERR_HEADERS_TIMEOUT');
+    const reg = new MpRegistration({
+      store,
+      componentAppid: C,
+      invoke: async () => {
+        throw failure;
+      },
+      exchangeCode: async () => {
+        throw new Error('no exchange expected');
+      },
+      registerOnRelay: null,
+      relayPublicUrl: null,
+    });
+    const enterprise = { name: '深圳市超时测试科技有限公司', code: '91440300MA5F000001', codeType: 1, legalPersonaWechat: 'fa_ren_wx', legalPersonaName: '王五' };
+    expect(await reg.createEnterprise(enterprise)).toMatchObject({ stage: 'waiting', errorMsg: UNANSWERED_CREATE, errcode: null });
+    expect(await reg.createPersonal({ idname: '张三', wxuser: 'zhangsan_wx', componentPhone: '' })).toMatchObject({ stage: 'failed', errorMsg: UNANSWERED_CREATE });
+    failure = new WeChatTransportError('network', '/cgi-bin/component/fastregisterweapp', 'connect ECONNREFUSED', null, 'ECONNREFUSED');
+    expect(await reg.createEnterprise({ ...enterprise, name: '深圳市拒绝测试科技有限公司' })).toMatchObject({ stage: 'failed', errorMsg: expect.stringContaining('ECONNREFUSED') });
   });
 });

@@ -53,7 +53,7 @@ import { getLatestAuditStatus, type LatestAuditStatusResponse } from '../../wech
 import { sendCustomMessage, type CustomMessage } from '../../wechat/endpoints/oa-custom-service';
 import * as quota from '../../wechat/endpoints/quota';
 import type { ApiQuotaRequest, ApiQuotaResponse, ClearQuotaRequest, ClearQuotaV2Request, RidRequest, RidResponse } from '../../wechat/endpoints/quota';
-import { PROXY_REFUSED, WeChatApiError, WeChatInputError, WeChatTransportError, toTransportError } from './errors';
+import { CONNECT_PHASE_CODES, PROXY_REFUSED, WeChatApiError, WeChatInputError, WeChatTransportError, toTransportError } from './errors';
 import { TOKEN_QUERY_PARAMS, parseRid, redactBody, sanitizePath, scrubSecrets, type ApiCallRecord } from './log';
 import { withTokenRetry, type TokenArg } from './tokens';
 
@@ -110,15 +110,6 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** Connection never opened: the request cannot have reached WeChat, so any call may be retried. */
-const CONNECT_PHASE_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
 
 export class WeChatClient {
   readonly baseUrl: string;

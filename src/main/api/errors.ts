@@ -57,6 +57,18 @@ export function isTokenInvalidError(err: unknown): err is WeChatApiError {
 /** WeChatTransportError.code when the egress proxy (the relay) answered CONNECT with a non-200. */
 export const PROXY_REFUSED = 'PROXY_REFUSED';
 
+/** Connection never opened: the request cannot have reached WeChat, so any call may be retried. */
+export const CONNECT_PHASE_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * A transport failure after which WeChat may have acted on the request (a timeout, a connection dropped after sending,
+ * an answer that was not JSON); false when it cannot have reached WeChat (the connection never opened, or the relay
+ * refused the tunnel).
+ */
+export function outcomeUnknown(err: unknown): err is WeChatTransportError {
+  return err instanceof WeChatTransportError && err.code !== PROXY_REFUSED && !(err.code !== null && CONNECT_PHASE_CODES.has(err.code));
+}
+
 export function toTransportError(err: unknown, path: string, timeoutMs: number): WeChatTransportError {
   if (err instanceof WeChatTransportError) return err;
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string } } | undefined;

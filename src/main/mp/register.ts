@@ -15,6 +15,7 @@ import type { InvalidArgumentsDetails } from '../../shared/contract';
 import {
   betaIssues,
   INTERRUPTED_CREATE,
+  UNANSWERED_CREATE,
   enterpriseIssues,
   personalIssues,
   ticketFromInput,
@@ -31,6 +32,7 @@ import {
 import type { AuthLinkRequest, AuthLinkResponse } from '../../shared/relay-protocol';
 import * as spec from '../../wechat/endpoints/mp-register';
 import { field, type XmlObject } from '../../wechat/xml';
+import { outcomeUnknown } from '../api';
 import { ServiceError } from '../errors';
 import type { Bilingual } from '../../shared/contract';
 import type { Store } from '../store';
@@ -124,12 +126,20 @@ export class MpRegistration {
     return t;
   }
 
-  /** Runs the call that starts a task; a refusal fails the task (with WeChat's errcode) and is returned, not thrown. */
+  /**
+   * Runs the call that starts a task; a refusal fails the task (with WeChat's errcode) and is returned, not thrown.
+   * No answer (a timeout, a dropped connection) leaves it unknown whether WeChat started the task: an enterprise task
+   * waits, as after a stop (its search can tell, and its result push finds it); the others fail saying so.
+   */
   private async start(task: RegisterTask, call: () => Promise<RegisterTaskPatch>): Promise<RegisterTask> {
     try {
       this.update(task.id, { ...(await call()), stage: 'waiting' }, ['submitted']);
     } catch (err) {
-      this.update(task.id, { stage: 'failed', errcode: errcodeOf(err), errorMsg: messageOf(err) });
+      if (outcomeUnknown(err)) {
+        this.update(task.id, task.kind === 'enterprise' ? { stage: 'waiting', errorMsg: UNANSWERED_CREATE } : { stage: 'failed', errcode: null, errorMsg: UNANSWERED_CREATE });
+      } else {
+        this.update(task.id, { stage: 'failed', errcode: errcodeOf(err), errorMsg: messageOf(err) });
+      }
     }
     return this.get(task.id);
   }

@@ -15,6 +15,8 @@ export type RegisterKind = 'enterprise' | 'personal' | 'beta' | 'via_oa';
  * The UI says so in the operator's language.
  */
 export const INTERRUPTED_CREATE = 'console_stopped_before_wechat_answered';
+/** errorMsg of a task whose create call got no answer (a timeout, a dropped connection): WeChat may have started it. */
+export const UNANSWERED_CREATE = 'wechat_did_not_answer_the_create';
 
 export type RegisterStage = 'submitted' | 'waiting' | 'registering' | 'authorizing' | 'done' | 'failed';
 /** Each stage in words, for the notes the desk writes on the events (the screen has its own in its i18n). */

@@ -62,6 +62,10 @@ export const zhCN = {
       enterprise: '控制台在微信答复之前停止了，不知道任务是否已在微信创建：点“查询”确认',
       other: '控制台在微信答复之前停止了，不知道任务是否已在微信创建：可以重新发起，若已创建，微信会答复 89249',
     },
+    unanswered: {
+      enterprise: '微信没有答复创建请求（超时或连接中断），不知道任务是否已在微信创建：点“查询”确认；结果推送到达时任务也会更新',
+      other: '微信没有答复创建请求（超时或连接中断），不知道任务是否已在微信创建：可以重新发起，若已创建，微信会答复 89249',
+    },
     wechatStatus: '微信状态 {status}',
     startLink: '发给公众号管理员的链接',
     registerLink: '微信注册确认页',
@@ -145,6 +149,10 @@ export const en: typeof zhCN = {
     interrupted: {
       enterprise: 'The console stopped before WeChat answered, so it is not known whether WeChat started the task: press Query to check',
       other: 'The console stopped before WeChat answered, so it is not known whether WeChat started the task: start it again (WeChat answers 89249 if it did start)',
+    },
+    unanswered: {
+      enterprise: 'WeChat did not answer the create request (a timeout or a dropped connection), so it is not known whether WeChat started the task: press Query to check; the result push also updates it',
+      other: 'WeChat did not answer the create request (a timeout or a dropped connection), so it is not known whether WeChat started the task: start it again (WeChat answers 89249 if it did start)',
     },
     wechatStatus: 'WeChat status {status}',
     startLink: "Link for the official account's admin",
