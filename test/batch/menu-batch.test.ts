@@ -4,7 +4,7 @@
  * quota (45009) pausing the run with the quota read back, and a runner that dies mid-run: the next one reads back
  * the accounts it left mid-apply and publishes no menu twice.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { BatchRun } from '../../src/shared/batch';
 import type { MenuButton } from '../../src/shared/oa/menu';
 import { BatchInputError, BatchRunner, type AccountCall } from '../../src/main/batch/runner';
@@ -166,6 +166,27 @@ describe('batch runner: one menu to many official accounts', () => {
     r.start(run.id); // another runner on the same store (e.g. after a restart) can carry it on
     await r.idle(run.id);
     expect(stack.store.batch.getRun(run.id)!.counts).toMatchObject({ done: 50, pending: 0 });
+  }, 60_000);
+
+  it('resumed without clearing the quota, the run carries on with the other accounts and tries the one at 45009 last', async () => {
+    const targets = officialAccounts.slice(0, 5);
+    const menu = { button: [{ type: 'click', name: '配额', key: 'quota' }] };
+    stack.sim.setFaults({ rules: [{ path: '/cgi-bin/menu/create', appids: [targets[0]!], errcode: 45009 }] });
+    onTestFinished(() => stack.sim.setFaults({}));
+    const r = runner();
+    const run = r.create({ kind: 'oa.menu.apply', title: 'quota, resumed', params: { menu }, targets, concurrency: 1, ratePerSecond: 500, autoStart: true });
+    await r.idle(run.id);
+    expect(stack.store.batch.getRun(run.id)).toMatchObject({ status: 'paused', counts: { done: 0, pending: 5 }, pause: { appid: targets[0] } });
+    expect(stack.store.batch.getRun(run.id)!.pause!.reason.zh).toContain('其余账号照常进行');
+    // Before: every resume took the same account first, hit 45009 again and paused; with one worker nothing moved.
+    const other = runner(); // another runner (after a restart) knows it from the pause
+    other.start(run.id);
+    await other.idle(run.id);
+    expect(stack.store.batch.getRun(run.id)).toMatchObject({ status: 'paused', counts: { done: 4, pending: 1 }, pause: { appid: targets[0] } });
+    stack.sim.setFaults({});
+    other.start(run.id);
+    await other.idle(run.id);
+    expect(stack.store.batch.getRun(run.id)).toMatchObject({ status: 'done', counts: { done: 5, pending: 0 } });
   }, 60_000);
 
   it('a runner that dies mid-run leaves no account published twice: the next one reads back and carries on', async () => {

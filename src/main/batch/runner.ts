@@ -171,6 +171,11 @@ export class BatchRunner {
   private readonly notifyTimers = new Map<number, NodeJS.Timeout>();
   /** Accounts whose apply is in flight, per run (with the waiting ones, held under maxWaiting). */
   private readonly flights = new Map<number, number>();
+  /**
+   * Per run, the accounts that hit their daily quota (45009): claimed after every other pending account, so a resume
+   * without clearing the quota carries on with the others (quotas are per account and API) instead of hitting it again.
+   */
+  private readonly quotaHit = new Map<number, Set<string>>();
   private readonly now: () => number;
   private closed = false;
 
@@ -209,6 +214,8 @@ export class BatchRunner {
     if (run.status !== 'planned' && run.status !== 'paused') {
       throw new BatchInputError({ en: `Run ${runId} is ${run.status}; only a planned or paused run can start.`, zh: `任务 ${runId} 已${STATUS_ZH[run.status]}，只有已计划或已暂停的任务可以开始。` }, undefined, 'conflict');
     }
+    // A pause for 45009 names the account (this runner may not be the one that paused).
+    if (run.pause?.errcode === 45009 && run.pause.appid) this.deferForQuota(runId, run.pause.appid);
     // Accounts whose plan was interrupted by a pause are planned first.
     this.store.batch.setStatus(runId, run.counts.unplanned > 0 ? 'planning' : 'running');
     this.launch(runId, true);
@@ -476,7 +483,7 @@ export class BatchRunner {
         await loop.wakeWorkers.wait(1000);
         continue;
       }
-      const item = this.store.batch.claim(runId);
+      const item = this.store.batch.claim(runId, [...(this.quotaHit.get(runId) ?? [])]);
       if (!item) return;
       this.flights.set(runId, this.inFlight(runId) + 1);
       try {
@@ -626,14 +633,24 @@ export class BatchRunner {
     }
   }
 
-  /** 45009: the whole run pauses (every account would hit the same wall), with the API's quota when it can be read. */
+  private deferForQuota(runId: number, appid: string): void {
+    const hit = this.quotaHit.get(runId) ?? new Set<string>();
+    hit.add(appid);
+    this.quotaHit.set(runId, hit);
+  }
+
+  /**
+   * 45009: the run pauses, with the API's quota when it can be read, so the operator decides: clear the account's
+   * quota, or resume (the account is then tried after all the others).
+   */
   private pausedForQuota(runId: number, appid: string, err: unknown): boolean {
     if (!(err instanceof WeChatApiError) || err.errcode !== 45009) return false;
+    this.deferForQuota(runId, appid);
     const pause = {
       at: this.now(),
       reason: {
-        en: `WeChat's daily quota for ${err.path} is used up (45009). Clear the quota (10 times a month) or resume tomorrow.`,
-        zh: `${err.path} 的每日调用次数已用完（45009）。可以清零配额（每月 10 次），或明天继续。`,
+        en: `${appid} has used up its daily quota for ${err.path} (45009). Clear its quota (10 times a month), or resume: the other accounts carry on and this one is tried last.`,
+        zh: `${appid} 的 ${err.path} 每日调用次数已用完（45009）。可以清零它的配额（每月 10 次），或直接继续：其余账号照常进行，这个账号放到最后再试。`,
       },
       errcode: 45009,
       cgiPath: err.path,

@@ -104,7 +104,8 @@ export interface BatchRepo {
   /** Records an account's plan: pending (what will change), skipped (why), or failed (it could not be read). */
   setPlanned(runId: number, appid: string, outcome: PlanRecord): void;
   /** Atomically takes the next pending account: it becomes `applying`, its attempts + 1. Null when none is left. */
-  claim(runId: number): (BatchItem & { plan: unknown }) | null;
+  /** The next pending account (in list order; those in `last` after all the others), now applying. */
+  claim(runId: number, last?: readonly string[]): (BatchItem & { plan: unknown }) | null;
   /** Ends an `applying` account: done, failed, or back to pending (the call never went out, e.g. a paused run). */
   finish(
     runId: number,

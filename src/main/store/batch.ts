@@ -59,6 +59,7 @@ export class SqlBatch implements BatchRepo {
   private readonly selectUnplanned: Database.Statement<[number, number], { appid: string }>;
   private readonly updatePlanned: Database.Statement;
   private readonly claimNext: Database.Statement<[{ now: number; runId: number }], ItemRow>;
+  private readonly claimNextBut: Database.Statement<[{ now: number; runId: number; last: string }], ItemRow>;
   private readonly updateFinished: Database.Statement;
   private readonly selectInState: Database.Statement<[number, string], { appid: string }>;
   private readonly selectItems: Database.Statement<[number, number, number, number], ItemRow>;
@@ -104,6 +105,14 @@ export class SqlBatch implements BatchRepo {
       `UPDATE batch_items SET state = 'applying', attempts = attempts + 1, started_at = @now, finished_at = NULL, waiting_since = NULL
        WHERE run_id = @runId AND appid = (
          SELECT appid FROM batch_items WHERE run_id = @runId AND state = 'pending' ORDER BY seq LIMIT 1)
+       RETURNING *`,
+    );
+    // The same, with the accounts in @last (a JSON array) after all the others.
+    this.claimNextBut = db.prepare(
+      `UPDATE batch_items SET state = 'applying', attempts = attempts + 1, started_at = @now, finished_at = NULL, waiting_since = NULL
+       WHERE run_id = @runId AND appid = (
+         SELECT appid FROM batch_items WHERE run_id = @runId AND state = 'pending'
+         ORDER BY appid IN (SELECT value FROM json_each(@last)), seq LIMIT 1)
        RETURNING *`,
     );
     this.updateFinished = db.prepare(
@@ -224,8 +233,8 @@ export class SqlBatch implements BatchRepo {
     });
   }
 
-  claim(runId: number): (BatchItem & { plan: unknown }) | null {
-    const row = this.claimNext.get({ now: this.now(), runId });
+  claim(runId: number, last: readonly string[] = []): (BatchItem & { plan: unknown }) | null {
+    const row = last.length === 0 ? this.claimNext.get({ now: this.now(), runId }) : this.claimNextBut.get({ now: this.now(), runId, last: JSON.stringify(last) });
     return row ? { ...toItem(row), plan: row.plan === null ? null : JSON.parse(row.plan) } : null;
   }
 
