@@ -98,8 +98,10 @@ export function identify(store: Store, componentAppid: string, appid: string, li
     }
     const before = new Set(o.beforeIds);
     const fresh = list.filter((t) => !before.has(t.template_id) && !out.has(t.template_id));
-    // Prefer a new template whose content matches the short id; otherwise the only new one.
-    const match = fresh.find((t) => byContent(t) === o.shortId) ?? (fresh.length === 1 ? fresh[0] : undefined);
+    // Prefer a new template whose content matches the short id; otherwise the only new one, unless its content says it
+    // is another short id's (the add never landed, and the account's admin added that one).
+    const only = fresh.length === 1 && (byContent(fresh[0]!) ?? o.shortId) === o.shortId ? fresh[0] : undefined;
+    const match = fresh.find((t) => byContent(t) === o.shortId) ?? only;
     if (match) {
       store.templates.completeAdd(o.id, { templateId: match.template_id, title: match.title, content: match.content });
       out.set(match.template_id, { shortId: o.shortId, from: 'recorded' });
