@@ -1,8 +1,8 @@
 /**
  * The batch runner with the template-set job ("oa.template.sync") against the real engine, relay and simulator and a
  * real SQLite file: a set that breaks a rule is refused naming it; the plan says per account what is added, removed,
- * kept (origin unknown) or skipped, and writes nothing; applying sets the industry, adds, then removes; 45026 fails an
- * account with its meaning; a runner that dies with an add on its way never adds a template twice after the restart.
+ * kept (origin unknown) or skipped, and writes nothing; applying sets the industry, adds, then removes (removes first
+ * when adding first would pass 25); 45026 fails an account that cannot fit, with its meaning; a runner that dies with an add on its way never adds a template twice after the restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchInputError, BatchRunner, type AccountCall } from '../../src/main/batch/runner';
@@ -23,7 +23,7 @@ describe('batch runner: a template set to many official accounts', () => {
   beforeAll(async () => {
     stack = await startStack({
       creds: { componentAppid: APPID, secret: 'batch-tpl-secret-0123456789abcdef', token: 'batchTplToken', aesKey: 'BaTcHtPlKeY0123456789abcdefghijklmnopqrstuv', deskKey: 'desk-key-for-the-batch-template-test-01' },
-      sim: { accounts: 20 },
+      sim: { accounts: 22 },
     });
     await until('the first ticket', () => stack.store.tickets.latest(APPID));
     await stack.engine.syncAuthorizers(() => undefined);
@@ -83,6 +83,7 @@ describe('batch runner: a template set to many official accounts', () => {
 
   it('plans per account (add, remove, keep unknown, skip), applies, fails 45026 with its meaning, and is in line after', async () => {
     const [a, b, c, d, e, f] = oas as [string, string, string, string, string, string];
+    const g = stack.sim.seededAccount(20).appid; // an official account no other test here touches
     // a: added by the console (recorded): TM00015 and an unlisted one.
     await call(setIndustry, a, { industry_id1: '1', industry_id2: '2' });
     await addByShortId(call, stack.store, APPID, a, 'TM00015', 'console');
@@ -98,6 +99,9 @@ describe('batch runner: a template set to many official accounts', () => {
     // f: full (25), every one recognized as the unlisted OPENTM200605630.
     await call(setIndustry, f, { industry_id1: '1', industry_id2: '2' });
     for (let i = 0; i < 25; i++) await call(addTemplate, f, { template_id_short: 'OPENTM200605630' });
+    // g: full (25) like f, for a set that keeps unlisted templates: two more cannot fit (a run of its own, below).
+    await call(setIndustry, g, { industry_id1: '1', industry_id2: '2' });
+    for (let i = 0; i < 25; i++) await call(addTemplate, g, { template_id_short: 'OPENTM200605630' });
     const addsBefore = stack.sim.getCalls('/cgi-bin/template/api_add_template').length;
 
     const r = runner();
@@ -112,19 +116,21 @@ describe('batch runner: a template set to many official accounts', () => {
     expect(item(c).reason!.en).toBe('Already has every template of the set.');
     expect(item(d).summary!.en).toBe('Add OPENTM207498902.');
     expect(item(e).summary!.en).toMatch(/keep 1 template\(s\) of unknown origin\.$/);
-    expect(item(f).summary!.en).toMatch(/warning: 27 templates before the removes, over WeChat's 25 \(45026 expected\)/);
+    // Adding first would make 27: the removes go first (before, f failed with 45026 on every retry).
+    expect(item(f).summary!.en).toMatch(/the removes go first, to stay within WeChat's 25 templates\.$/);
+    expect(item(f).summary!.en).not.toMatch(/45026/);
+
 
     r.start(run.id);
     await r.idle(run.id);
     const done = stack.store.batch.getRun(run.id)!;
-    expect(done.counts).toMatchObject({ done: 3, failed: 2, skipped: 1 });
+    expect(done.counts).toMatchObject({ done: 4, failed: 1, skipped: 1 });
     // e's industry was set minutes ago: WeChat refuses a second change within the month, and nothing else is touched.
     expect(item(e)).toMatchObject({ state: 'failed', errcode: 43100 });
     expect(item(e).reason!.en).toMatch(/^Could not apply: 43100 The industry was changed too recently: once a month/);
     expect(await shortIds(e)).toEqual(['?预订成功通知']);
-    expect(item(f)).toMatchObject({ state: 'failed', errcode: 45026 });
-    expect(item(f).reason!.en).toMatch(/^Could not apply: 45026 Too many templates \(25 per account\)/);
-    expect(item(f).reason!.zh).toMatch(/^应用失败：45026 模板数量超过上限/);
+    expect(item(f)).toMatchObject({ state: 'done' });
+    expect(await shortIds(f)).toEqual(['OPENTM207498902', 'TM00015']);
     expect(await shortIds(a)).toEqual(['OPENTM207498902', 'TM00015']);
     expect(await shortIds(b)).toEqual(['OPENTM207498902', 'TM00015']);
     expect(await shortIds(d)).toEqual(['OPENTM207498902', 'TM00015']);
@@ -133,5 +139,16 @@ describe('batch runner: a template set to many official accounts', () => {
     const again = r.create({ kind: 'oa.template.sync', title: 'check', params: SET, targets: [a, b, c, d] });
     await r.idle(again.id);
     expect(stack.store.batch.getRun(again.id)!.counts).toMatchObject({ skipped: 4, pending: 0 });
+
+    // g keeps its 25 unlisted templates: the set's two cannot fit, whatever the order.
+    const keep = r.create({ kind: 'oa.template.sync', title: 'keep unlisted', params: { ...SET, removeUnlisted: false }, targets: [g], ratePerSecond: 500 });
+    await r.idle(keep.id);
+    const gItem = () => stack.store.batch.item(keep.id, g)!;
+    expect(gItem().summary!.en).toMatch(/warning: 27 templates during the change, over WeChat's 25 \(45026 expected\)\.$/);
+    r.start(keep.id);
+    await r.idle(keep.id);
+    expect(gItem()).toMatchObject({ state: 'failed', errcode: 45026 });
+    expect(gItem().reason!.en).toMatch(/^Could not apply: 45026 Too many templates \(25 per account\)/);
+    expect(gItem().reason!.zh).toMatch(/^应用失败：45026 模板数量超过上限/);
   }, 60_000);
 });

@@ -101,7 +101,16 @@ describe('template sets', () => {
     expect(d.peak).toBe(4);
     expect(diffTemplateSet(current, { shortIds: ['TM00015'], removeUnknown: true }).remove.map((r) => r.templateId)).toEqual(['b', 'c']);
     expect(diffTemplateSet(current, { shortIds: ['TM00015'], removeUnlisted: false }).remove).toEqual([]);
-    expect(diffTemplateSet([], { shortIds: ['TM00015'] })).toEqual({ add: ['TM00015'], remove: [], unknownKept: [], peak: 1 });
+    expect(diffTemplateSet([], { shortIds: ['TM00015'] })).toEqual({ add: ['TM00015'], remove: [], unknownKept: [], removeFirst: false, peak: 1 });
+  });
+
+  it('removes first when the adds would pass 25 templates, and warns only when even that does not fit', () => {
+    const full = Array.from({ length: 25 }, (_, i) => ({ templateId: `t${i}`, shortId: i < 24 ? 'OPENTM200605630' : 'TM00015', title: '任务处理通知' }));
+    const swap = diffTemplateSet(full, { shortIds: ['TM00015', 'OPENTM207498902'] });
+    expect(swap).toMatchObject({ add: ['OPENTM207498902'], removeFirst: true, peak: 25 });
+    expect(swap.remove).toHaveLength(24);
+    const keep = diffTemplateSet(full, { shortIds: ['TM00015', 'OPENTM207498902'], removeUnlisted: false });
+    expect(keep).toMatchObject({ remove: [], removeFirst: false, peak: 26 });
   });
   it('a set is checked: short ids, duplicates, 25 at most, industry codes', () => {
     expect(templateSetIssues({ shortIds: ['TM00015'], industry: { id1: '1', id2: '2' } })).toEqual([]);

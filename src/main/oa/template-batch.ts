@@ -2,7 +2,7 @@
  * Batch job "oa.template.sync": keeps every account's templates in line with a template set (industry + short ids).
  * The plan reads the industry and the templates of each account and says what will be added and removed (and which
  * templates of unknown origin are left alone); applying sets the industry when it differs, adds the missing short ids,
- * then removes the unlisted ones. Every step reads the account first, and adds are recorded before they go out
+ * then removes the unlisted ones (removes first when the adds would pass the 25 an account may hold). Every step reads the account first, and adds are recorded before they go out
  * (see templates.ts), so a run resumed after a restart never adds a template twice. 45026 (25 templates) and 43100
  * (industry changed too recently) fail that account with the meaning and what to do.
  */
@@ -24,7 +24,7 @@ async function diffFor(ctx: BatchContext, appid: string, set: TemplateSet): Prom
   return { diff: diffTemplateSet(knownTemplates(list), set), setIndustry, templateIds: list.map((t) => t.templateId) };
 }
 
-function words(plan: TemplateSyncPlan, unknownKept: number, peak: number, set: TemplateSet): BatchWords {
+function words(plan: TemplateSyncPlan, unknownKept: number, diff: TemplateSetDiff, set: TemplateSet): BatchWords {
   const en: string[] = [];
   const zh: string[] = [];
   if (plan.setIndustry && set.industry) {
@@ -43,9 +43,13 @@ function words(plan: TemplateSyncPlan, unknownKept: number, peak: number, set: T
     en.push(`keep ${unknownKept} template(s) of unknown origin`);
     zh.push(`保留 ${unknownKept} 个来源未知的模板`);
   }
-  if (peak > MAX_ACCOUNT_TEMPLATES) {
-    en.push(`warning: ${peak} templates before the removes, over WeChat's ${MAX_ACCOUNT_TEMPLATES} (45026 expected)`);
-    zh.push(`注意：删除之前会有 ${peak} 个模板，超过微信的上限 ${MAX_ACCOUNT_TEMPLATES}（预计 45026）`);
+  if (diff.removeFirst) {
+    en.push(`the removes go first, to stay within WeChat's ${MAX_ACCOUNT_TEMPLATES} templates`);
+    zh.push(`先删除再添加，以免超过微信的上限 ${MAX_ACCOUNT_TEMPLATES} 个`);
+  }
+  if (diff.peak > MAX_ACCOUNT_TEMPLATES) {
+    en.push(`warning: ${diff.peak} templates during the change, over WeChat's ${MAX_ACCOUNT_TEMPLATES} (45026 expected)`);
+    zh.push(`注意：变更过程中会有 ${diff.peak} 个模板，超过微信的上限 ${MAX_ACCOUNT_TEMPLATES}（预计 45026）`);
   }
   return { en: `${en.join('; ')}.`.replace(/^./, (c) => c.toUpperCase()), zh: `${zh.join('；')}。` };
 }
@@ -78,7 +82,7 @@ export const templateSyncJob: BatchJob<TemplateSet, TemplateSyncPlan> = {
       const kept = diff.unknownKept.length ? { en: ` (${diff.unknownKept.length} of unknown origin kept)`, zh: `（保留 ${diff.unknownKept.length} 个来源未知的模板）` } : { en: '', zh: '' };
       return { apply: false, reason: { en: `Already has every template of the set${kept.en}.`, zh: `已经有模板集中的全部模板${kept.zh}。` } };
     }
-    return { apply: true, plan, summary: words(plan, diff.unknownKept.length, diff.peak, set) };
+    return { apply: true, plan, summary: words(plan, diff.unknownKept.length, diff, set) };
   },
 
   async apply(ctx, appid, set) {
@@ -90,11 +94,18 @@ export const templateSyncJob: BatchJob<TemplateSet, TemplateSyncPlan> = {
     }
     const { diff, templateIds } = await diffFor(ctx, appid, { ...set, industry: null });
     const before = [...templateIds];
+    const removeAll = async () => {
+      for (const r of diff.remove) {
+        await removeTemplate(call, ctx.store, ctx.componentAppid, appid, r.templateId);
+        before.splice(before.indexOf(r.templateId), 1);
+      }
+    };
+    if (diff.removeFirst) await removeAll();
     for (const shortId of diff.add) {
       const { templateId } = await addByShortId(call, ctx.store, ctx.componentAppid, appid, shortId, `batch #${ctx.runId}`, before);
       before.push(templateId);
     }
-    for (const r of diff.remove) await removeTemplate(call, ctx.store, ctx.componentAppid, appid, r.templateId);
+    if (!diff.removeFirst) await removeAll();
     return {
       summary: {
         en: `Added ${diff.add.length}, removed ${diff.remove.length}${set.industry ? ', industry in line' : ''}.`,

@@ -214,7 +214,12 @@ export interface TemplateSetDiff {
   remove: KnownTemplate[];
   /** Templates of unknown origin left in place (removeUnknown off). */
   unknownKept: KnownTemplate[];
-  /** The most templates the account holds during the change (adds come before removes): above 25 means 45026. */
+  /**
+   * Removes go before adds: the adds first would pass the 25 an account may hold. Otherwise adds come first, so the
+   * account is never without the set's templates while the change runs.
+   */
+  removeFirst: boolean;
+  /** The most templates the account holds during the change: above 25 means 45026. */
   peak: number;
 }
 
@@ -229,7 +234,9 @@ export function diffTemplateSet(current: readonly KnownTemplate[], set: Template
     if (t.shortId === null) (set.removeUnknown ? remove : unknownKept).push(t);
     else if (!wanted.has(t.shortId) && set.removeUnlisted !== false) remove.push(t);
   }
-  return { add, remove, unknownKept, peak: current.length + add.length };
+  const removeFirst = current.length + add.length > MAX_ACCOUNT_TEMPLATES && remove.length > 0;
+  const peak = removeFirst ? Math.max(current.length, current.length - remove.length + add.length) : current.length + add.length;
+  return { add, remove, unknownKept, removeFirst, peak };
 }
 
 /**
