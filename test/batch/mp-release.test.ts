@@ -340,8 +340,8 @@ describe('batch release: plan checks, quota, faults', () => {
     // The revert reaches WeChat, then the process "dies" before its answer is stored.
     const dying: AccountCall = async (spec, appid, req) => {
       if (spec.path !== '/wxa/revertcoderelease') return call(spec, appid, req);
-      reverts += 1;
       await call(spec, appid, req);
+      reverts += 1; // counted once WeChat has answered it
       return never;
     };
     const dead = new BatchRunner({ store: stack.store, componentAppid: APPID, jobs: [releaseJobWith(() => stack.engine.audits)], call: dying });
