@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RuntimeHost } from '../../src/main/services/host';
 import type { ConsoleServer } from '../../src/server/console-server';
+import type { MenuButton } from '../../src/shared/oa/menu';
 import { getMenu } from '../../src/wechat/endpoints/oa-menu';
 import { haveChromium } from '../helpers/browser';
 import { closeConsolePage, openConsolePage } from '../helpers/console-page';
@@ -123,7 +124,9 @@ describe.skipIf(!haveChromium)('menu editor and batch runs in a browser', () => 
   it('imports a menu with every button type, publishes it, and WeChat has it identical', async () => {
     const menu = everyTypeMenu(stack.sim.seededAccount(1).appid, 6);
     const file = join(dir, 'menu.json');
-    writeFileSync(file, JSON.stringify(menu));
+    // As WeChat's menu/get answers it: {menu: {button}}, with an empty sub_button on every plain button.
+    const withEmptySubs = (b: MenuButton): MenuButton => (b.sub_button ? { ...b, sub_button: b.sub_button.map(withEmptySubs) } : { ...b, sub_button: [] });
+    writeFileSync(file, JSON.stringify({ menu: { button: menu.button.map(withEmptySubs), menuid: 208396938 } }));
     await page.locator('[data-test=menu-import-file]').setInputFiles(file);
     await page.locator('[data-test=node-2-2]').waitFor();
     await page.locator('[data-test=menu-publish]').click();
