@@ -103,7 +103,7 @@ export class PlatformEngine implements PlatformRuntime {
           responseBody: c.responseBody,
           responseBinary: c.responseBinary,
         }),
-      onNeedsReauth: (appid) => this.authorization.markNeedsReauth(appid),
+      onNeedsReauth: (appid, refused) => this.authorization.markNeedsReauth(appid, refused),
     });
     this.tokens = new TokenManager({
       client: this.client,

@@ -239,6 +239,32 @@ describe('TokenManager: authorizer tokens', () => {
     expect(last.body?.authorizer_refresh_token).toBe(`refreshtoken@@@${A}-1`);
   });
 
+  it('a refresh answered after a re-authorization stored a newer refresh token keeps the newer one and its token', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const inFlight = new Promise<void>((r) => (entered = r));
+    server = await startFakeWeChat({
+      [COMPONENT_TOKEN_PATH]: () => ({ json: { component_access_token: 'CAT', expires_in: 7200 } }),
+      [AUTHORIZER_TOKEN_PATH]: async () => {
+        entered();
+        await gate; // the answer of the old authorization is slow to arrive
+        return { json: { authorizer_access_token: 'AT-from-R1', expires_in: 7200, authorizer_refresh_token: 'refreshtoken@@@R1-rotated' } };
+      },
+    });
+    const storage = storageWithTicket();
+    storage.refreshTokens.set(A, 'refreshtoken@@@R1');
+    const tm = setup(server.url, storage, { now: T0 });
+    const refresh = tm.refreshAuthorizerToken(A);
+    await inFlight;
+    // Meanwhile the admin authorizes again: api_query_auth gives a new refresh token and access token.
+    tm.saveAuthorization({ authorizer_appid: A, authorizer_access_token: 'AT-from-R2', expires_in: 7200, authorizer_refresh_token: 'refreshtoken@@@R2' } as never, T0);
+    release();
+    expect(await refresh).toBe('AT-from-R2');
+    expect(storage.refreshTokens.get(A)).toBe('refreshtoken@@@R2');
+    expect(storage.authorizerTokens.get(A)?.token).toBe('AT-from-R2');
+  });
+
   it('does not rewrite an unchanged refresh token', async () => {
     server = await wechatIssuingTokens({ rotateRefreshToken: false });
     const storage = storageWithTicket();
@@ -265,12 +291,12 @@ describe('TokenManager: authorizer tokens', () => {
     const reauth: string[] = [];
     const storage = storageWithTicket();
     storage.refreshTokens.set(A, 'refreshtoken@@@revoked');
-    const tm = setup(server.url, storage, { now: T0 }, {}, { onNeedsReauth: (appid) => reauth.push(appid) });
+    const tm = setup(server.url, storage, { now: T0 }, {}, { onNeedsReauth: (appid, refused) => reauth.push(`${appid} ${refused}`) });
     const err = (await tm.getAuthorizerToken(A).catch((e: unknown) => e)) as WeChatApiError;
     expect(err.errcode).toBe(61023);
     expect(err.rid).toBe('1-2-3');
     expect(err.message).not.toContain('refreshtoken@@@revoked');
-    expect(reauth).toEqual([A]);
+    expect(reauth).toEqual([`${A} refreshtoken@@@revoked`]); // the refused token, so a replaced one is told apart
   });
 
   it('withAuthorizerToken: 42001 → invalidate that exact token and retry once with a fresh one', async () => {

@@ -78,7 +78,8 @@ export interface WeChatClientOptions {
   retry?: Partial<RetryPolicy>;
   onCall?: (record: ApiCallRecord) => void;
   /** 61023: the authorizer's refresh token is dead; the lifecycle marks it needs_reauth. */
-  onNeedsReauth?: (authorizerAppid: string) => void;
+  /** `refreshToken`: the refresh token WeChat refused, when the call sent one (api_authorizer_token). */
+  onNeedsReauth?: (authorizerAppid: string, refreshToken: string | null) => void;
   /** For the `at` field of call records. */
   now?: () => number;
   /** Jitter source, [0, 1). */
@@ -117,7 +118,7 @@ export class WeChatClient {
   private readonly timeoutMs: number;
   private readonly retry: RetryPolicy;
   private readonly onCall: ((record: ApiCallRecord) => void) | undefined;
-  private readonly onNeedsReauth: ((authorizerAppid: string) => void) | undefined;
+  private readonly onNeedsReauth: ((authorizerAppid: string, refreshToken: string | null) => void) | undefined;
   private readonly now: () => number;
   private readonly random: () => number;
 
@@ -406,7 +407,8 @@ export class WeChatClient {
       }
       if (errcode === 61023 && p.authorizerAppid) {
         try {
-          this.onNeedsReauth?.(p.authorizerAppid);
+          const sent = p.body.kind === 'json' ? (p.body.value as { authorizer_refresh_token?: unknown } | null)?.authorizer_refresh_token : undefined;
+          this.onNeedsReauth?.(p.authorizerAppid, typeof sent === 'string' ? sent : null);
         } catch {
           // The hook's failure must not hide the WeChat error.
         }

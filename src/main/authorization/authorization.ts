@@ -250,7 +250,10 @@ export class AuthorizationService {
       } catch {
         // A hint the store refuses (WeChat's samples say "公众号appid"): WeChat's error is the one to report.
       }
-      if (known && known.status === 'active' && requestedAt - known.updatedAt < 10 * 60_000) {
+      // Only a code WeChat calls invalid (40029: spent) is that case; any other failure leaves this authorization
+      // unexchanged, and the event says so (a retry exchanges it).
+      const spent = err instanceof WeChatApiError && err.errcode === 40029;
+      if (spent && known && known.status === 'active' && requestedAt - known.updatedAt < 10 * 60_000) {
         this.completeLink(link, known);
         return known;
       }
@@ -284,10 +287,10 @@ export class AuthorizationService {
     this.exchanged.set(authCode, { appid, at: now });
   }
 
-  /** unauthorized: revoke and drop tokens (the refresh token is useless now). */
-  revoke(authorizerAppid: string): void {
+  /** unauthorized: revoke and drop tokens (the refresh token is useless now). False when the account is not stored. */
+  revoke(authorizerAppid: string): boolean {
     const { store, componentAppid, tokens } = this.deps;
-    if (!store.authorizers.get(componentAppid, authorizerAppid)) return;
+    if (!store.authorizers.get(componentAppid, authorizerAppid)) return false;
     store.transaction(() => {
       store.authorizers.setStatus(componentAppid, authorizerAppid, 'revoked', this.now());
       store.authorizers.setRefreshToken(componentAppid, authorizerAppid, null);
@@ -295,13 +298,19 @@ export class AuthorizationService {
       if (t) store.tokens.invalidateAuthorizer(componentAppid, authorizerAppid, t.token);
     });
     tokens.forgetAuthorizer(authorizerAppid);
+    return true;
   }
 
-  /** 61023 from api_authorizer_token: the refresh token is dead; the admin must authorize again. */
-  markNeedsReauth(authorizerAppid: string): void {
+  /**
+   * 61023 from api_authorizer_token: the refresh token is dead; the admin must authorize again. Only for an active
+   * account, and only when the refused token is still the one stored: a refusal of the token a re-authorization (or a
+   * revocation) replaced while the call was on its way says nothing about the account now.
+   */
+  markNeedsReauth(authorizerAppid: string, refusedRefreshToken: string | null = null): void {
     const { store, componentAppid } = this.deps;
     const a = store.authorizers.get(componentAppid, authorizerAppid);
-    if (!a || a.status === 'needs_reauth') return;
+    if (!a || a.status !== 'active') return;
+    if (refusedRefreshToken !== null && store.authorizers.getRefreshToken(componentAppid, authorizerAppid) !== refusedRefreshToken) return;
     store.authorizers.setStatus(componentAppid, authorizerAppid, 'needs_reauth', this.now());
     const name = a.nickName ?? authorizerAppid;
     this.deps.onAlert?.(
@@ -378,6 +387,8 @@ export class AuthorizationService {
       // Keep the account with what the list gave; its details can be fetched on the next sync.
       if (!(err instanceof WeChatApiError)) throw err;
       failure = errorText(err);
+      // 61003: the account is not authorized to this platform (any more: it unauthorized while the list was read).
+      if (err.errcode === 61003) return failure;
     }
     store.authorizers.upsert({
       ...authorizerFields(componentAppid, appid, info),

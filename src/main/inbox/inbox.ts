@@ -467,7 +467,9 @@ export class Inbox {
       case 'unauthorized': {
         const appid = field(msg, 'AuthorizerAppid');
         if (!appid) return this.setNote(eventId, { en: 'unauthorized without AuthorizerAppid: ignored', zh: '取消授权推送中没有 AuthorizerAppid：已忽略' });
-        authorization.revoke(appid);
+        if (!authorization.revoke(appid)) {
+          return this.setNote(eventId, { en: `${appid} unauthorized this platform; it is not stored here, so nothing was dropped`, zh: `${appid} 已取消授权；本机没有保存这个账号，无需删除` });
+        }
         return this.setNote(eventId, { en: `revoked ${appid}; its tokens were dropped`, zh: `${appid} 已取消授权，它的令牌已删除` });
       }
       case 'notify_third_fastregisterbetaapp':

@@ -260,6 +260,13 @@ export class TokenManager {
       authorizer_refresh_token: refreshToken,
     });
     const token = requireString(res.authorizer_access_token, 'api_authorizer_token', 'authorizer_access_token');
+    // Re-authorized (a newer refresh token) or revoked (none) while the answer was on its way: that answer belongs to
+    // the authorization before and is not kept; the current one's token is used, or a refresh with its refresh token.
+    if (this.storage.getRefreshToken(authorizerAppid) !== refreshToken) {
+      const current = this.storage.getAuthorizerToken(authorizerAppid);
+      if (current && current.expiresAt - this.now() > this.marginMs) return current.token;
+      return this.fetchAuthorizerToken(authorizerAppid);
+    }
     // WeChat may rotate the refresh token; losing the new one would strand the authorizer.
     const rotated = res.authorizer_refresh_token;
     if (typeof rotated === 'string' && rotated !== '' && rotated !== refreshToken) {
