@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { CommandFailure, UsageError, parseFlags, required } from '../node/args';
 import type { DemoLauncher, RuntimeHost } from '../main/services/host';
 import type { PlatformRuntimeFactory } from '../main/runtime';
-import { NodeSecretStore, StoreError, acquireDataFolderLock, backupDatabaseFile, openStore, type DataFolderLock } from '../main/store';
+import { NodeSecretStore, StoreError, acquireDataFolderLock, backupDatabaseFile, openStore, partialBackupPath, type DataFolderLock } from '../main/store';
 import { startConsoleServer } from './console-server';
 import type { DemoSandboxOptions } from './demo';
 
@@ -282,10 +282,22 @@ export async function backupCommand(args: string[]): Promise<number> {
   }
   if (existsSync(out)) throw new UsageError(`${out} already exists: choose a new file name (a backup never overwrites a file)`);
   let result;
+  // Stopped halfway (Ctrl-C): the unfinished copy goes; --out was never written.
+  const stopped = () => {
+    rmSync(partialBackupPath(out), { force: true });
+    rmSync(`${partialBackupPath(out)}-journal`, { force: true });
+    process.stderr.write(`wxopen: backup stopped; ${out} was not written\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', stopped);
+  process.once('SIGTERM', stopped);
   try {
     result = await backupDatabaseFile(source, out);
   } catch (err) {
     throw new CommandFailure(err instanceof StoreError ? err.message : `the backup failed: ${(err as Error).message}`);
+  } finally {
+    process.off('SIGINT', stopped);
+    process.off('SIGTERM', stopped);
   }
   if (!result.integrity.ok) {
     throw new CommandFailure(

@@ -125,6 +125,34 @@ describe('wxopen backup', () => {
     expect(readFileSync(existing, 'utf8')).toBe('keep me');
     expect(wxopen(['backup', '--help'])).toMatchObject({ code: 0, stdout: expect.stringContaining('online backup') });
   });
+
+  it('stopped halfway (SIGINT), it leaves no file under --out, and nothing half-written beside it; the next try works', async () => {
+    // A database big enough that the copy takes a while (200 MB of pages).
+    const big = mkdtempSync(join(tmpdir(), 'wxopen-big-'));
+    dirs.push(big);
+    const db = new Database(join(big, 'console.db'));
+    db.exec('CREATE TABLE filler (b BLOB)');
+    const insert = db.prepare('INSERT INTO filler VALUES (zeroblob(1048576))');
+    db.transaction(() => {
+      for (let i = 0; i < 200; i++) insert.run();
+    })();
+    db.close();
+    const out = join(big, 'copy.db');
+    const child = spawn(process.execPath, [cliBundle, 'backup', '--data-dir', big, '--out', out], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // Once the copy has begun (the unfinished file exists), stop it.
+    await vi.waitFor(() => expect(statSync(`${out}.partial`).size).toBeGreaterThan(0), { timeout: 20_000, interval: 5 });
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toBe(`wxopen: backup stopped; ${out} was not written\n`);
+    expect(() => statSync(out)).toThrow();
+    expect(() => statSync(`${out}.partial`)).toThrow();
+    expect(wxopen(['backup', '--data-dir', big, '--out', out])).toMatchObject({ code: 0, stderr: '' });
+    expect(rows(out, 'SELECT count(*) AS n FROM filler')).toEqual([{ n: 200 }]);
+  }, 60_000);
 });
 
 describe('wxopen console on one data folder', () => {

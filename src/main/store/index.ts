@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, openSync, closeSync, rmSync, statSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, openSync, closeSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -340,35 +340,62 @@ function quickCheckInWorker(file: string, nativeBinding: string | undefined, max
   });
 }
 
+/** Where a backup to `path` is written until it is whole: beside it, so it moves into place without a copy. */
+export const partialBackupPath = (path: string): string => `${path}.partial`;
+
+/**
+ * The copy is written to FILE.partial (0600) and checked, then linked to FILE, which never replaces a file; so FILE
+ * is never a half-written database, also when the process is stopped halfway (FILE.partial is left, and replaced by
+ * the next attempt).
+ */
 async function backupDatabase(db: Database.Database, destination: string, nativeBinding: string | undefined): Promise<BackupResult> {
   if (typeof destination !== 'string' || destination === '') throw invalidArgument('backup needs the path of the new file');
   const path = resolve(destination);
+  const partial = partialBackupPath(path);
+  const exists = () => new StoreError('backup_failed', `${path} already exists: choose a new file name (a backup never overwrites a file)`);
   const started = performance.now();
+  const removePartial = () => {
+    rmSync(partial, { force: true });
+    rmSync(`${partial}-journal`, { force: true });
+  };
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    // Created here, empty and 0600, so the copy is never readable by others and an existing file is never replaced.
-    closeSync(openSync(path, 'wx', 0o600));
+    if (existsSync(path)) throw exists();
+    removePartial(); // an earlier attempt that was stopped halfway
+    // Created here, empty and 0600, so the copy is never readable by others.
+    closeSync(openSync(partial, 'wx', 0o600));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new StoreError('backup_failed', `${path} already exists: choose a new file name (a backup never overwrites a file)`);
-    }
-    throw new StoreError('backup_failed', `cannot create the backup file ${path}: ${(err as Error).message}`, { cause: err });
+    if (err instanceof StoreError) throw err;
+    throw new StoreError('backup_failed', `cannot create the backup file ${partial}: ${(err as Error).message}`, { cause: err });
   }
+  let integrity: IntegrityReport;
   try {
-    await db.backup(path);
-    narrowToPrivate(path);
+    await db.backup(partial);
+    narrowToPrivate(partial);
+    const copy = new Database(partial, { readonly: true, ...(nativeBinding ? { nativeBinding } : {}) });
+    try {
+      integrity = quickCheck(copy, 20);
+    } finally {
+      copy.close();
+    }
+    try {
+      linkSync(partial, path);
+    } catch (err) {
+      // A file system without hard links (FAT, exFAT): a rename, which replaces nothing that was checked a moment ago.
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST' || existsSync(path)) throw exists();
+      renameSync(partial, path);
+    }
   } catch (err) {
-    rmSync(path, { force: true });
-    rmSync(`${path}-journal`, { force: true });
+    if (err instanceof StoreError) {
+      removePartial();
+      throw err;
+    }
+    removePartial();
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw exists();
     throw new StoreError('backup_failed', `the backup to ${path} failed: ${(err as Error).message}`, { cause: err });
   }
-  const ms = Math.round(performance.now() - started);
-  const copy = new Database(path, { readonly: true, ...(nativeBinding ? { nativeBinding } : {}) });
-  try {
-    return { path, bytes: statSync(path).size, ms, integrity: quickCheck(copy, 20) };
-  } finally {
-    copy.close();
-  }
+  removePartial();
+  return { path, bytes: statSync(path).size, ms: Math.round(performance.now() - started), integrity };
 }
 
 /** Backs up a database file without opening it as a store (read-only; no key, no migrations): `wxopen backup`. */
