@@ -12,13 +12,25 @@ export class CommandFailure extends Error {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** parseArgs that turns every parse problem into a UsageError naming the flag. */
+/**
+ * parseArgs that turns every parse problem into a UsageError naming the flag. Also refused: a flag given twice (which
+ * value was meant?) and an empty value (an unset shell variable: --data-dir "" would mean the current folder).
+ */
 export function parseFlags<O extends Options>(args: string[], options: O, allowPositionals = false) {
+  let parsed;
   try {
-    return parseArgs({ args, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals, strict: true });
+    parsed = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals, strict: true, tokens: true });
   } catch (err) {
     throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
   }
+  const seen = new Set<string>();
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option') continue;
+    if (seen.has(t.name) && !options[t.name]?.multiple) throw new UsageError(`--${t.name} is given more than once; give it once`);
+    seen.add(t.name);
+    if (t.value === '') throw new UsageError(`--${t.name} is empty; give it a value`);
+  }
+  return parsed;
 }
 
 /** The value of a required string flag, or a UsageError naming it. */

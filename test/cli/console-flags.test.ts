@@ -44,3 +44,17 @@ describe('wxopen console --api-base-url', () => {
     expect(wxopen(['console', '--help']).stdout).toContain('--api-base-url URL');
   });
 });
+
+describe('flags given twice or empty', () => {
+  it.each([
+    [['console', '--no-open', '--port', '8080', '--port=0'], '--port is given more than once; give it once'],
+    [['console', '--no-open', '--data-dir', ''], '--data-dir is empty; give it a value'],
+    [['backup', '--data-dir', '', '--out', join(dir, 'b.db')], '--data-dir is empty; give it a value'],
+    [['backup', '--out', join(dir, 'a.db'), '--out', join(dir, 'b.db')], '--out is given more than once; give it once'],
+    [['crypto', 'sign', '--token', 'T', '--timestamp', '1', '--nonce', ''], '--nonce is empty; give it a value'],
+  ])('wxopen %j: one line, exit 2, nothing made', (args, line) => {
+    const r = wxopen(args);
+    expect(r).toMatchObject({ code: 2, stdout: '', stderr: `wxopen: ${line}\n` });
+    expect(existsSync(join(repoRoot, 'console.db'))).toBe(false); // an empty --data-dir never meant this folder
+  });
+});
