@@ -231,6 +231,18 @@ describe('authorizers.iterate with a filter, and the mismatch count', () => {
     expect(() => [...store.authorizers.iterate(C, { kind: 'XX' as 'OA' })]).toThrow(/kind/);
   });
 
+  test('a search matches the same rows in list() and iterate() (what the screen shows is what an export holds)', () => {
+    const { store } = tempStore();
+    const names = ['École Café', 'ÉCOLE 分店', 'ecole cafe', 'Straße 咖啡', 'STRASSE', '咖啡小站', 'Kaffee ÄÖÜ'];
+    store.authorizers.upsertMany(names.map((nickName, i) => ({ componentAppid: C, appid: `wxs${String(i).padStart(14, '0')}`, kind: 'OA' as const, nickName })));
+    for (const search of ['école', 'École', 'ÉCOLE', 'cafe', 'Café', 'straße', 'STRA', '咖啡', '咖', 'äöü', 'ÄÖÜ', 'ee ä', 'e']) {
+      const listed = store.authorizers.list({ componentAppid: C, search, sort: 'appid', dir: 'asc', limit: 1000 });
+      const streamed = [...store.authorizers.iterate(C, { search })].map((a) => a.appid);
+      expect(streamed, search).toEqual(listed.rows.map((a) => a.appid));
+      expect(streamed.length, search).toBe(listed.total);
+    }
+  });
+
   test('counts flagged refresh tokens per platform', () => {
     const { store } = tempStore();
     for (const appid of ['wxa', 'wxb', 'wxc']) store.authorizers.upsert({ componentAppid: C, appid, kind: 'OA', refreshToken: 'rt' });

@@ -288,12 +288,9 @@ export class SqlAuthorizers implements AuthorizersRepo {
     const raw = filter.search;
     const term = raw === undefined || (typeof raw === 'string' && raw.trim() === '') ? '' : nonEmptyStringArg(raw, 'search', 200).trim();
     let search: string | null = null;
-    if ([...term].length >= 3) {
-      // The trigram index answers substring searches of 3+ characters (case-insensitive, Chinese included).
-      params.fts = `"${term.replace(/"/g, '""')}"`;
-      search = 'rowid IN (SELECT rowid FROM authorizers_fts WHERE authorizers_fts MATCH @fts)';
-    } else if (term !== '') {
-      // Shorter terms: a substring test over the lower-cased searchable fields, read from the
+    if (term !== '') {
+      // The same test as the list's in-memory search (SearchMirror holds these search_text values), so an export
+      // has exactly the rows the list shows: a substring of the lower-cased searchable fields, read from the
       // (component_appid, search_text) index without touching the rows. SQLite's lower() folds ASCII only.
       params.q = foldAscii(term);
       search = 'instr(search_text, @q) > 0';
