@@ -75,6 +75,8 @@ describe('authorizers: single rows', () => {
     expect(() => store.authorizers.upsert({ componentAppid: C, appid: 'wxa', kind: 'OA', info: [1] })).toThrow(/info must be an object/);
     expect(() => store.authorizers.upsert({ componentAppid: C, appid: 'wxa', kind: 'OA', refreshToken: '' })).toThrow(/refreshToken/);
     expect(() => store.authorizers.upsert({ componentAppid: C, appid: '', kind: 'OA' })).toThrow(/authorizer appid/);
+    // A time past the year 9999 would be stored, and break every export of the platform (JS dates end in 275760).
+    expect(() => store.authorizers.upsert({ componentAppid: C, appid: 'wxa', kind: 'OA', authorizedAt: 8.7e15 })).toThrow(/authorizedAt must be an integer in \[0, 253402300799999\]/);
     expect(store.authorizers.countsByStatus(C).total).toBe(0);
   });
 });

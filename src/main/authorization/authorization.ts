@@ -8,6 +8,7 @@ import type { AppEvents, Bilingual, SyncResult } from '../../shared/contract';
 import type { AuthLink, Authorizer, AuthorizerKind } from '../../shared/domain';
 import type { AuthLinkRequest, AuthLinkResponse } from '../../shared/relay-protocol';
 import type { Store } from '../store';
+import { MAX_TIME_MS } from '../store/validate';
 import { ServiceError, errorText } from '../errors';
 import { WeChatApiError, buildMobileAuthUrl, buildPcAuthUrl, type WeChatClient } from '../api';
 import type { AuthType, AuthUrlParams } from '../api';
@@ -395,7 +396,8 @@ export class AuthorizationService {
       funcInfo: funcIds(func),
       status: 'active',
       refreshToken,
-      authorizedAt: authTime * 1000,
+      // auth_time in seconds as WeChat lists it; one that is not a sane time is kept as now.
+      authorizedAt: Number.isSafeInteger(authTime) && authTime > 0 && authTime * 1000 <= MAX_TIME_MS ? authTime * 1000 : this.now(),
       refreshTokenCheckedAt: this.now(),
       refreshTokenMismatch: false,
     });

@@ -45,9 +45,12 @@ export function optionalInt(value: unknown, what: string, min?: number, max?: nu
   return intArg(value, what, min, max);
 }
 
-/** Epoch milliseconds (or seconds); non-negative integer. */
+/** The last millisecond of 9999-12-31 UTC: later times break dates (a year of five digits) and exports. */
+export const MAX_TIME_MS = 253_402_300_799_999;
+
+/** Epoch milliseconds (or seconds); a non-negative integer no later than the year 9999. */
 export function timeArg(value: unknown, what: string): number {
-  return intArg(value, what, 0);
+  return intArg(value, what, 0, MAX_TIME_MS);
 }
 
 export function enumArg<T extends string>(value: unknown, allowed: readonly T[], what: string): T {
