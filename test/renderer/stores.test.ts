@@ -11,6 +11,7 @@ import { AUTHORIZER_PAGE_SIZE, useAuthorizersStore } from '../../src/renderer/sr
 import { useAppStore } from '../../src/renderer/src/domains/app/store';
 import { useAuthStore } from '../../src/renderer/src/domains/authorize/store';
 import { useEventsStore } from '../../src/renderer/src/domains/events/store';
+import { useMenusStore } from '../../src/renderer/src/domains/menus/store';
 import { createApi, setApi, type Transport } from '../../src/renderer/src/transport';
 
 type Handler = (args: Record<string, unknown>) => unknown;
@@ -24,7 +25,12 @@ function scriptedTransport(handlers: Record<string, Handler>) {
       calls.push({ method, args: args as Record<string, unknown> });
       const h = handlers[method];
       if (!h) return { ok: false, error: { code: 'unknown_method', message: method } } as ApiEnvelope<never>;
-      return { ok: true, result: h(args as Record<string, unknown>) } as ApiEnvelope<never>;
+      try {
+        return { ok: true, result: h(args as Record<string, unknown>) } as ApiEnvelope<never>;
+      } catch (err) {
+        // A handler that throws stands for WeChat refusing the call.
+        return { ok: false, error: { code: 'wechat', message: String(err), messageZh: String(err) } } as ApiEnvelope<never>;
+      }
     },
     on: (event, cb) => {
       let set = listeners.get(event);
@@ -268,5 +274,41 @@ describe('app store alerts', () => {
     s.emit('alert:resolved', { code: 'token_refresh_failed', key: 'token_refresh_failed:component', at: 5 });
     s.emit('alert:resolved', { code: 'ticket_stale', key: 'ticket_stale', at: 6 });
     expect(store.alerts.map((a) => a.message)).toEqual(['token_refresh_failed 2']);
+  });
+});
+
+describe('menus store: the draft belongs to one account', () => {
+  const OA1 = 'wx1111111111111111';
+  const OA2 = 'wx2222222222222222';
+  beforeEach(() => globalThis.localStorage?.clear());
+
+  it("picking another account whose menu cannot be read: account 1's draft is neither shown, saved nor published as account 2's", async () => {
+    const published: unknown[] = [];
+    const s = scriptedTransport({
+      'oa/linkedMiniPrograms': () => [],
+      'oa/getMenu': (a) => {
+        if (a.appid === OA2) throw new Error('48001 api unauthorized');
+        return { source: 'api', api: { button: [{ type: 'click', name: '只属于账号一', key: 'k1' }] }, live: { button: [] } };
+      },
+      'oa/menuHistory': () => [],
+      'oa/publishMenu': (a) => published.push(a),
+    });
+    setApi(createApi(s.transport));
+    const store = useMenusStore();
+    await store.open(OA1);
+    expect(store.ready).toBe(true);
+    expect(store.draft.button[0]!.name).toBe('只属于账号一');
+
+    await store.open(OA2);
+    expect(store.error).not.toBeNull();
+    expect(store.ready).toBe(false); // the view disables Publish, Apply to many and Export
+    expect(store.draft.button).toEqual([]);
+    await expect(store.publish()).rejects.toThrow(/not this account/);
+    expect(published).toEqual([]);
+    expect(globalThis.localStorage?.getItem(`wxopen.menuDraft.${OA2}`) ?? null).toBeNull();
+
+    // An imported menu is the operator's draft for the account open now.
+    store.replaceDraft({ button: [{ type: 'view', name: '导入', url: 'https://example.com/' }] });
+    expect(store.ready).toBe(true);
   });
 });

@@ -34,6 +34,12 @@ export const useMenusStore = defineStore('menus', () => {
   const linkedError = shallowRef<unknown>(null);
   const history = shallowRef<MenuHistoryRow[]>([]);
   const draft = ref<Draft>({ button: [] });
+  /**
+   * The account the draft belongs to. Between picking another account and its menu being read (or when that read
+   * failed) it is not `appid`: nothing is saved under the new account's key, and nothing can be published to it.
+   */
+  const draftOf = ref<string | null>(null);
+  const ready = computed(() => appid.value !== null && draftOf.value === appid.value);
   const selected = ref<NodePath | null>(null);
   const loading = ref(false);
   const publishing = ref(false);
@@ -46,7 +52,7 @@ export const useMenusStore = defineStore('menus', () => {
   watch(
     draft,
     (d) => {
-      if (!appid.value) return;
+      if (!appid.value || draftOf.value !== appid.value) return;
       try {
         globalThis.localStorage?.setItem(DRAFT_KEY(appid.value), JSON.stringify(d));
       } catch {
@@ -58,6 +64,8 @@ export const useMenusStore = defineStore('menus', () => {
 
   async function open(next: string): Promise<void> {
     appid.value = next;
+    draftOf.value = null;
+    draft.value = { button: [] };
     overview.value = null;
     linked.value = null;
     linkedError.value = null;
@@ -78,6 +86,7 @@ export const useMenusStore = defineStore('menus', () => {
       history.value = h;
       // A kept draft wins over WeChat's menu: it is unsaved work.
       draft.value = loadDraft(next) ?? { button: cloneButton(o.api?.button ?? []) };
+      draftOf.value = next;
     } catch (err) {
       error.value = err;
     } finally {
@@ -86,7 +95,7 @@ export const useMenusStore = defineStore('menus', () => {
   }
 
   async function publish(): Promise<PublishResult> {
-    if (!appid.value) throw new Error('no account');
+    if (!appid.value || !ready.value) throw new Error('the draft is not this account\'s yet');
     publishing.value = true;
     try {
       const result = await api.invoke('oa/publishMenu', { appid: appid.value, menu: cloneButton(draft.value) });
@@ -114,10 +123,12 @@ export const useMenusStore = defineStore('menus', () => {
     if (appid.value === at) overview.value = o;
   }
 
+  /** An imported or restored menu: the operator's draft for the account open now. */
   function replaceDraft(next: Draft): void {
     draft.value = cloneButton(next);
+    draftOf.value = appid.value;
     selected.value = null;
   }
 
-  return { appid, overview, linked, linkedError, history, draft, selected, loading, publishing, error, lastPublish, issues, open, publish, remove, refresh, replaceDraft };
+  return { appid, overview, linked, linkedError, history, draft, ready, selected, loading, publishing, error, lastPublish, issues, open, publish, remove, refresh, replaceDraft };
 });
