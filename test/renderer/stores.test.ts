@@ -4,7 +4,7 @@
  * filter, and the authorizer table's page fetching and invalidation.
  */
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiEnvelope, AppEvents, EventSummary } from '../../src/shared/contract';
 import type { AuthLink, Authorizer } from '../../src/shared/domain';
 import { AUTHORIZER_PAGE_SIZE, useAuthorizersStore } from '../../src/renderer/src/domains/authorizers/store';
@@ -12,12 +12,14 @@ import { useAppStore } from '../../src/renderer/src/domains/app/store';
 import { useAuthStore } from '../../src/renderer/src/domains/authorize/store';
 import { useEventsStore } from '../../src/renderer/src/domains/events/store';
 import { useMenusStore } from '../../src/renderer/src/domains/menus/store';
-import { createApi, setApi, type Transport } from '../../src/renderer/src/transport';
+import { createApi, setApi, type ConnectionState, type Transport } from '../../src/renderer/src/transport';
 
 type Handler = (args: Record<string, unknown>) => unknown;
 
 function scriptedTransport(handlers: Record<string, Handler>) {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const connectionListeners = new Set<(state: ConnectionState) => void>();
+  let connection: ConnectionState = 'connected';
   const calls: { method: string; args: Record<string, unknown> }[] = [];
   const transport: Transport = {
     kind: 'http',
@@ -38,12 +40,21 @@ function scriptedTransport(handlers: Record<string, Handler>) {
       set.add(cb as (p: unknown) => void);
       return () => set.delete(cb as (p: unknown) => void);
     },
-    onConnection: () => () => undefined,
+    onConnection: (cb) => {
+      connectionListeners.add(cb);
+      cb(connection);
+      return () => connectionListeners.delete(cb);
+    },
   };
   const emit = <E extends keyof AppEvents>(event: E, payload: AppEvents[E]) => {
     for (const cb of listeners.get(event) ?? []) cb(payload);
   };
-  return { transport, calls, emit, listenerCount: () => [...listeners.values()].reduce((n, s) => n + s.size, 0) };
+  /** The event socket's state, as the console transport reports it. */
+  const setConnection = (state: ConnectionState) => {
+    connection = state;
+    for (const cb of connectionListeners) cb(state);
+  };
+  return { transport, calls, emit, setConnection, listenerCount: () => [...listeners.values()].reduce((n, s) => n + s.size, 0) };
 }
 
 function summary(id: number, over: Partial<EventSummary> = {}): EventSummary {
@@ -303,12 +314,54 @@ describe('menus store: the draft belongs to one account', () => {
     expect(store.error).not.toBeNull();
     expect(store.ready).toBe(false); // the view disables Publish, Apply to many and Export
     expect(store.draft.button).toEqual([]);
-    await expect(store.publish()).rejects.toThrow(/not this account/);
+    await expect(store.publish()).rejects.toThrow(/not ready/);
     expect(published).toEqual([]);
     expect(globalThis.localStorage?.getItem(`wxopen.menuDraft.${OA2}`) ?? null).toBeNull();
 
     // An imported menu is the operator's draft for the account open now.
     store.replaceDraft({ button: [{ type: 'view', name: '导入', url: 'https://example.com/' }] });
     expect(store.ready).toBe(true);
+  });
+});
+
+describe('another platform selected, the event socket back', () => {
+  it('switching platforms drops the other screens\' stores (rows, links) and remounts the screen', async () => {
+    let selected = 'wx0123456789abcdef';
+    const s = scriptedTransport({
+      'app/info': () => ({ alerts: [] }),
+      'platform/list': () => ({ platforms: [], selectedAppid: selected }),
+      'settings/get': () => ({}),
+      'events/list': () => ({ rows: [summary(1)], nextBeforeId: null }),
+    });
+    setApi(createApi(s.transport));
+    const app = useAppStore();
+    await app.load();
+    const events = useEventsStore();
+    await events.reload();
+    expect(events.rows).toHaveLength(1);
+    const epoch = app.platformEpoch;
+
+    selected = 'wx9999888877776666';
+    s.emit('platform:changed', { selectedAppid: selected });
+    await vi.waitFor(() => expect(app.selectedAppid).toBe(selected));
+    expect(app.platformEpoch).toBe(epoch + 1);
+    const fresh = useEventsStore();
+    expect(fresh).not.toBe(events);
+    expect(fresh.rows).toEqual([]);
+  });
+
+  it('the events screen reads its newest page again when the socket comes back, not on its first connect', async () => {
+    const s = scriptedTransport({ 'events/list': () => ({ rows: [summary(1)], nextBeforeId: null }) });
+    setApi(createApi(s.transport));
+    const events = useEventsStore();
+    events.startLive();
+    const reads = () => s.calls.filter((c) => c.method === 'events/list').length;
+    expect(reads()).toBe(0);
+    s.setConnection('disconnected');
+    s.setConnection('connecting');
+    expect(reads()).toBe(0);
+    s.setConnection('connected');
+    await vi.waitFor(() => expect(reads()).toBe(1));
+    events.stopLive();
   });
 });

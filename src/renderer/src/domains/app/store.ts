@@ -1,6 +1,6 @@
 import { errorText } from '../../i18n';
 /** App domain: info (mode, demo, secret storage), platforms and the selected one, live connection, alerts. */
-import { defineStore } from 'pinia';
+import { defineStore, getActivePinia } from 'pinia';
 import { computed, ref } from 'vue';
 import type { AppEvents, AppInfo, AppSettings } from '../../../../shared/contract';
 import type { PlatformConfig } from '../../../../shared/domain';
@@ -10,6 +10,20 @@ export type AlertItem = AppEvents['alert:new'] & { id: number };
 
 /** The condition an alert is about: 'alert:resolved' names it. */
 const keyOf = (a: AppEvents['alert:new']): string => a.key ?? a.code;
+
+/**
+ * Another platform is selected: the other screens' stores hold the previous one's rows, links and drafts. They are
+ * dropped (state included, or a new store would take it over), so each screen, mounted anew, starts from nothing.
+ */
+function dropOtherStores(): void {
+  const pinia = getActivePinia() as unknown as { _s: Map<string, { $dispose(): void }>; state: { value: Record<string, unknown> } } | undefined;
+  if (!pinia) return;
+  for (const [id, store] of [...pinia._s]) {
+    if (id === 'app') continue;
+    store.$dispose();
+    delete pinia.state.value[id];
+  }
+}
 
 export const useAppStore = defineStore('app', () => {
   const api = useApi();
@@ -21,6 +35,8 @@ export const useAppStore = defineStore('app', () => {
   const alerts = ref<AlertItem[]>([]);
   const loadError = ref<string | null>(null);
   const loaded = ref(false);
+  /** Changes when another platform is selected: the screen is mounted anew (App.vue keys its router-view by it). */
+  const platformEpoch = ref(0);
   let alertSeq = 0;
   const standingSeen = new Set<string>();
   let subscribed = false;
@@ -46,6 +62,10 @@ export const useAppStore = defineStore('app', () => {
       }
       settings.value = s;
       platforms.value = list.platforms;
+      if (loaded.value && list.selectedAppid !== selectedAppid.value) {
+        dropOtherStores();
+        platformEpoch.value++;
+      }
       selectedAppid.value = list.selectedAppid;
       loadError.value = null;
     } catch (err) {
@@ -59,7 +79,15 @@ export const useAppStore = defineStore('app', () => {
   function subscribe(): void {
     if (subscribed) return;
     subscribed = true;
-    api.onConnection((state) => (connection.value = state));
+    // Back after the event socket dropped: what changed meanwhile (another window selecting a platform, standing
+    // alerts) is read again; the screens re-read their own lists (e.g. the events store).
+    let dropped = false;
+    api.onConnection((state) => {
+      if (state === 'connected' && dropped) void load();
+      if (state === 'connected') dropped = false;
+      else if (connection.value === 'connected') dropped = true;
+      connection.value = state;
+    });
     api.on('platform:changed', () => void load());
     api.on('alert:new', (alert) => {
       // A newer alert about the same condition replaces the older one.
@@ -91,6 +119,7 @@ export const useAppStore = defineStore('app', () => {
     platforms,
     selectedAppid,
     selectedPlatform,
+    platformEpoch,
     connection,
     alerts,
     loadError,

@@ -95,7 +95,7 @@ export const useMenusStore = defineStore('menus', () => {
   }
 
   async function publish(): Promise<PublishResult> {
-    if (!appid.value || !ready.value) throw new Error('the draft is not this account\'s yet');
+    if (!appid.value || !ready.value) throw new Error('not ready'); // the view waits for store.ready
     publishing.value = true;
     try {
       const result = await api.invoke('oa/publishMenu', { appid: appid.value, menu: cloneButton(draft.value) });
