@@ -31,7 +31,7 @@ function scriptedTransport(handlers: Record<string, Handler>) {
         return { ok: true, result: h(args as Record<string, unknown>) } as ApiEnvelope<never>;
       } catch (err) {
         // A handler that throws stands for WeChat refusing the call.
-        return { ok: false, error: { code: 'wechat', message: String(err), messageZh: String(err) } } as ApiEnvelope<never>;
+        return { ok: false, error: { code: 'wechat_error', message: String(err), messageZh: String(err) } } as ApiEnvelope<never>;
       }
     },
     on: (event, cb) => {
