@@ -5,7 +5,7 @@ import { FUNC_SCOPE_KIND, FUNC_SCOPE_NAMES, OPTION_KINDS, OPTION_WORDS } from '.
 import { accountStatusText, funcScopeName, KNOWN_FUNC_IDS, serviceTypeText, verifyTypeText } from '../../src/renderer/src/domains/authorizers/funcscope';
 import { refreshTokenState } from '../../src/renderer/src/domains/authorizers/token-state';
 import { registrationValues } from '../../src/renderer/src/domains/setup/registration';
-import { defaultTimeZone, effectiveTimeZone, formatClock, formatDate, formatDuration, formatTime, systemTimeZone, zoneLabel } from '../../src/renderer/src/lib/format';
+import { defaultTimeZone, effectiveTimeZone, formatClock, formatDate, formatDuration, formatTime, pickedTime, systemTimeZone, zoneLabel } from '../../src/renderer/src/lib/format';
 
 const AT = Date.UTC(2026, 10, 30, 21, 1, 5); // 2026-11-30 21:01:05 UTC
 
@@ -122,5 +122,22 @@ describe('what to register on the Open Platform', () => {
     expect(registrationValues('https://relay.example.com', { egressIp: '198.51.100.4' })?.whitelistIp).toBe('198.51.100.4');
     expect(registrationValues(null)).toBeNull();
     expect(registrationValues('not a url')).toBeNull();
+  });
+});
+
+describe('date pickers read in the app\'s time zone', () => {
+  it('a picked date and time means that wall clock in the zone the screens show, whatever the computer\'s zone', () => {
+    // The picker returns the browser's wall clock: 2026-11-30 09:00 picked means 09:00 in Shanghai.
+    expect(pickedTime(new Date(2026, 10, 30, 9, 0, 0), 'Asia/Shanghai')).toBe(Date.UTC(2026, 10, 30, 1, 0, 0));
+    expect(pickedTime(new Date(2026, 10, 30, 9, 0, 0), 'UTC')).toBe(Date.UTC(2026, 10, 30, 9, 0, 0));
+    // Either side of a daylight-saving change in New York (2026-03-08 02:00 → 03:00).
+    expect(pickedTime(new Date(2026, 2, 8, 0, 0, 0), 'America/New_York')).toBe(Date.UTC(2026, 2, 8, 5, 0, 0));
+    expect(pickedTime(new Date(2026, 2, 8, 12, 0, 0), 'America/New_York')).toBe(Date.UTC(2026, 2, 8, 16, 0, 0));
+  });
+
+  it('the end of a date range is the start of the day after it, so "today to today" is all of today', () => {
+    const day = new Date(2026, 10, 30); // the picker's 00:00 of the last day
+    expect(pickedTime(day, 'Asia/Shanghai', true)).toBe(Date.UTC(2026, 11, 1, 0, 0, 0) - 8 * 3_600_000);
+    expect(pickedTime(day, 'Asia/Shanghai', true) - pickedTime(day, 'Asia/Shanghai')).toBe(86_400_000);
   });
 });

@@ -106,6 +106,21 @@ export function formatDate(ms: number | null | undefined, _locale: string, timeZ
   return `${w.year}-${w.month}-${w.day}`;
 }
 
+/**
+ * The instant a date picker's value means in `timeZone`. The picker shows and returns the browser's own wall clock,
+ * while every time on the screens is shown in the app's zone: its fields are read as a wall clock in `timeZone`.
+ * `dayAfter`: the start of the next day (the end of a date range that includes its last day).
+ */
+export function pickedTime(picked: Date, timeZone: string, dayAfter = false): number {
+  const asUtc = Date.UTC(picked.getFullYear(), picked.getMonth(), picked.getDate() + (dayAfter ? 1 : 0), picked.getHours(), picked.getMinutes(), picked.getSeconds(), picked.getMilliseconds());
+  const offsetAt = (ms: number) => {
+    const w = wallClock(ms, timeZone);
+    return Date.UTC(+w.year, +w.month - 1, +w.day, +w.hour, +w.minute, +w.second) - Math.floor(ms / 1000) * 1000;
+  };
+  // Twice: the offset at the first guess may differ from the one at the answer (a daylight-saving change between).
+  return asUtc - offsetAt(asUtc - offsetAt(asUtc));
+}
+
 /** Hours and minutes such as 21:01 in `timeZone` (chart axes). */
 export function formatClock(ms: number, timeZone: string): string {
   const w = wallClock(ms, timeZone);
