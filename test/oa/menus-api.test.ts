@@ -125,6 +125,9 @@ describe('oa/menu/* through the router', () => {
     stack.sim.setMiniProgramLink(oa, other, 2); // asked, not yet confirmed by the mini program's admin
     expect((await ok<{ appid: string; status: number }[]>('oa/linkedMiniPrograms', { appid: oa })).find((l) => l.appid === other)?.status).toBe(2);
     expect((await fail('oa/publishMenu', { appid: oa, menu: opening(other) })).details).toMatchObject({ errcode: 45064 });
+    // Refused by the mini program's admin: WeChat lists that link without an appid; the others are still listed.
+    stack.sim.setMiniProgramLink(oa, other, 3);
+    expect((await ok<{ appid: string }[]>('oa/linkedMiniPrograms', { appid: oa })).map((l) => l.appid)).toEqual([mp]);
     stack.sim.setMiniProgramLink(oa, other, 1);
     expect((await ok<PublishResult>('oa/publishMenu', { appid: oa, menu: opening(other) })).identical).toBe(true);
     expect((await fail('oa/linkedMiniPrograms', { appid: mp })).code).toBe('invalid_arguments'); // a mini program has no menu

@@ -346,7 +346,8 @@ export class MpRegistration {
     const wechatMsg = (field(msg, 'msg') ?? '').slice(0, 500);
     let task: RegisterTask | null = null;
     if (infoType === 'notify_third_fasteregister') {
-      const taskid = field(msg, 'taskid');
+      // A personal registration's taskid: inside <info> in real pushes (with <name> empty), at the top in older samples.
+      const taskid = field(info, 'taskid') || field(msg, 'taskid');
       task = taskid
         ? store.mpRegister.findBy(componentAppid, 'taskid', taskid, 'personal')
         : field(info, 'name')

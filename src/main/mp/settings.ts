@@ -149,10 +149,11 @@ export interface CategoryTreeNode {
 
 /** getallcategories as a tree: the level-1 categories with their children. */
 export async function categoryTree(invoke: Invoke, appid: string): Promise<CategoryTreeNode[]> {
-  const all = (await invoke(s.getAllCategories, appid, {})).categories_list.categories;
+  // The root (id 0, no name) only lists the level-1 ids: the categories are the named nodes.
+  const all = (await invoke(s.getAllCategories, appid, {})).categories_list.categories.filter((c) => c.id !== 0 && typeof c.name === 'string');
   const node = (c: s.CategoryNode): CategoryTreeNode => ({
     id: c.id,
-    name: c.name,
+    name: c.name ?? '',
     certificates: (c.qualify?.exter_list ?? []).flatMap((e) => e.inner_list.map((i) => i.name)),
     children: all.filter((x) => x.father === c.id && x.id !== c.id).map(node),
   });

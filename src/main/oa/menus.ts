@@ -102,5 +102,6 @@ export async function tryMatch(call: CallAs, appid: string, userId: string): Pro
 /** The mini programs linked to the account (a miniprogram button may open only a linked one: 45064 otherwise). */
 export async function linkedMiniPrograms(call: CallAs, appid: string): Promise<LinkedMiniProgram[]> {
   const res = await call(getLinkedMiniPrograms, appid, {});
-  return res.wxopens.items.map((i) => ({ appid: i.appid, nickname: i.nickname, username: i.username, status: i.status, released: i.released === 1 }));
+  // A refused link names no mini program (no appid): a button cannot open it anyway.
+  return res.wxopens.items.flatMap((i) => (i.appid ? [{ appid: i.appid, nickname: i.nickname ?? '', username: i.username ?? '', status: i.status, released: i.released === 1 }] : []));
 }

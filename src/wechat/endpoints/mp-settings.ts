@@ -192,11 +192,13 @@ export const modifySignature = endpoint<{ signature: string }, WeChatBaseRespons
 });
 
 /** One node of the category tree (getallcategories): level 1 has children, level 2 may need qualifications. */
+/** One node of getallcategories' flat list. The list starts with a root {id: 0, children, qualify} that has no name,
+ * level or father (SKIT CgibinWxopenGetCategoriesByTypeResponse.json). */
 export interface CategoryNode {
   id: number;
-  name: string;
-  level: number;
-  father: number;
+  name?: string;
+  level?: number;
+  father?: number;
   children: number[];
   sensitive_type: number;
   qualify: { exter_list: { inner_list: { name: string; url?: string }[] }[] };
@@ -212,7 +214,7 @@ export const getAllCategories = endpoint<Record<string, never>, AllCategoriesRes
   request: 'none',
   answer: 'json',
   idempotent: true,
-  response: z.looseObject({ categories_list: z.looseObject({ categories: z.array(z.looseObject({ id: z.number(), name: z.string() })) }) }),
+  response: z.looseObject({ categories_list: z.looseObject({ categories: z.array(z.looseObject({ id: z.number(), name: z.string().optional() })) }) }),
   example: noBody,
 });
 

@@ -13,9 +13,10 @@ import type { WeChatBaseResponse } from './common';
 export interface LinkedMiniProgram {
   /** 1 linked; 2 waiting for the mini program's admin; 3 refused by the mini program's admin; 12 waiting for the official account's admin. */
   status: number;
-  appid: string;
-  username: string;
-  nickname: string;
+  /** Absent on a link the mini program's admin refused (status 3; SKIT CgibinWxopenWxaMpLinkGetResponse.json). */
+  appid?: string;
+  username?: string;
+  nickname?: string;
   /** 1 when the mini program has a released version. */
   released?: number;
   headimg_url?: string;
@@ -40,7 +41,7 @@ export const getLinkedMiniPrograms = endpoint<Record<string, never>, LinkedMiniP
   example: () => ({}),
   response: z.looseObject({
     wxopens: z.looseObject({
-      items: z.array(z.looseObject({ status: z.number(), appid: z.string(), username: z.string(), nickname: z.string() })),
+      items: z.array(z.looseObject({ status: z.number(), appid: z.string().optional(), username: z.string().optional(), nickname: z.string().optional() })),
     }),
   }),
 });

@@ -307,8 +307,10 @@ export class RegisterApis implements SimFamily {
       authCode = k.authorize(appid, { push: false }).authCode;
     }
     const who = personal ? { wxuser: personal.wxuser, idname: personal.idname } : input.personal;
+    // A personal registration's result carries its taskid inside <info>, with <name> empty (a real push the
+    // developer community posted; the reference's §7.1 samples omit it).
     const info: XmlInputObject = who
-      ? { wxuser: who.wxuser, idname: who.idname, component_phone: input.componentPhone ?? personal?.componentPhone ?? '' }
+      ? { name: '', wxuser: who.wxuser, idname: who.idname, component_phone: input.componentPhone ?? personal?.componentPhone ?? '', ...(personal ? { taskid: personal.taskid } : {}) }
       : {
           name,
           code: input.code ?? task?.code ?? '91440300MA5FXXXXXX',
@@ -322,7 +324,6 @@ export class RegisterApis implements SimFamily {
       status,
       auth_code: authCode ?? '',
       msg: input.msg ?? (status === 0 ? 'OK' : 'open verity failed'),
-      ...(personal ? { taskid: personal.taskid } : {}),
       info,
     };
     return { appid, authCode, push: k.pushes.component('notify_third_fasteregister', fields, appid) };

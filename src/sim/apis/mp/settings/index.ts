@@ -239,15 +239,13 @@ export class SettingsApis implements SimFamily {
       route(spec.getAllCategories, ({ principal }) => {
         this.mine(principal.appid);
         const categories = CATEGORY_TREE.map((c) => ({
-          id: c.id,
-          name: c.name,
-          level: c.father === 0 ? 1 : 2,
-          father: c.father,
+          id: c.id, name: c.name, level: c.father === 0 ? 1 : 2, father: c.father,
           children: CATEGORY_TREE.filter((x) => x.father === c.id).map((x) => x.id),
           sensitive_type: c.certs.length ? 1 : 0,
           qualify: { exter_list: c.certs.length ? [{ inner_list: c.certs.map((name) => ({ name })) }] : [] },
         }));
-        return ok({ categories_list: { categories } });
+        // As WeChat lists it: first a root with the level-1 ids, and no name, level or father.
+        return ok({ categories_list: { categories: [{ id: 0, children: CATEGORY_TREE.filter((x) => x.father === 0).map((x) => x.id), qualify: { exter_list: [] } }, ...categories] } });
       }),
       route(spec.getSetCategories, ({ principal }) => {
         const s = this.mine(principal.appid);

@@ -64,6 +64,8 @@ export class LinkApis implements SimFamily {
         k.state.requireKind(principal.appid, 'oa');
         const items = this.linked(principal.appid).map(({ appid, status }) => {
           const p = k.state.profile(appid);
+          // A refused link (3) lists no appid, as WeChat answers it (SKIT CgibinWxopenWxaMpLinkGetResponse.json).
+          if (status === 3) return { status, username: p?.userName ?? '', nickname: p?.nickName ?? '', released: 1, headimg_url: p?.headImg ?? '', selected: 0 };
           return {
             status,
             appid,
