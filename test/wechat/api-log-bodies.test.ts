@@ -59,4 +59,23 @@ describe('API log bodies', () => {
     expect(long.length).toBeLessThan(BODY_LOG_LIMIT + 100);
     expect(long).toMatch(/characters, cut\)$/);
   });
+
+  it("redacts the secrets inside string values: openapi/rid/get answers the looked-up call's URL and bodies as strings", () => {
+    const answer = {
+      errcode: 0,
+      request: {
+        invoke_time: 1767225600,
+        cost_in_ms: 12,
+        request_url: 'access_token=50_LiveAccessToken&component_appid=wx1',
+        request_body: JSON.stringify({ component_appsecret: 'TheAppSecret', component_verify_ticket: 'ticket@@@T', component_appid: 'wx1' }),
+        response_body: JSON.stringify({ authorizer_access_token: 'AT-live', authorizer_refresh_token: 'refreshtoken@@@R', expires_in: 7200 }),
+      },
+    };
+    const logged = redactBody(answer);
+    for (const secret of ['50_LiveAccessToken', 'TheAppSecret', 'ticket@@@T', 'AT-live', 'refreshtoken@@@R']) expect(logged).not.toContain(secret);
+    const request = JSON.parse(logged).request;
+    expect(request.request_url).toBe('access_token=***&component_appid=wx1');
+    expect(JSON.parse(request.response_body)).toEqual({ authorizer_access_token: '***', authorizer_refresh_token: '***', expires_in: 7200 });
+    expect(JSON.parse(request.request_body).component_appid).toBe('wx1');
+  });
 });

@@ -36,6 +36,7 @@ export const BODY_LOG_LIMIT = 8_192;
 const SECRET_KEY = /secret|token|ticket|^pre_auth_code$|^authorization_code$|^auth_code$|aes_?key|password/i;
 
 function redactValue(value: unknown): unknown {
+  if (typeof value === 'string') return redactString(value);
   if (Array.isArray(value)) return value.map(redactValue);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -43,6 +44,22 @@ function redactValue(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/**
+ * A string value can carry secrets of its own: openapi/rid/get answers the looked-up call's request_url
+ * ("access_token=…"), request_body and response_body as strings. JSON inside is redacted by key, other text scrubbed.
+ */
+function redactString(text: string): string {
+  const t = text.trim();
+  if (t.startsWith('{') || t.startsWith('[')) {
+    try {
+      return JSON.stringify(redactValue(JSON.parse(t)));
+    } catch {
+      // not JSON after all: scrubbed as text
+    }
+  }
+  return scrubSecrets(text);
 }
 
 /** Cuts text to BODY_LOG_LIMIT characters, saying how long it was. */
