@@ -9,6 +9,7 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CommandFailure, UsageError, parseFlags, required } from '../node/args';
+import { isLoopbackHost } from '../shared/net';
 import type { DemoLauncher, RuntimeHost } from '../main/services/host';
 import type { PlatformRuntimeFactory } from '../main/runtime';
 import { NodeSecretStore, StoreError, acquireDataFolderLock, backupDatabaseFile, openStore, partialBackupPath, type DataFolderLock } from '../main/store';
@@ -94,8 +95,7 @@ export function parseApiBaseUrl(raw: string | undefined): string | undefined {
   } catch {
     throw new UsageError(`--api-base-url must be an absolute URL such as https://api.weixin.qq.com or http://127.0.0.1:PORT, got "${raw}"`);
   }
-  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     throw new UsageError(`--api-base-url must use https (http only to 127.0.0.1, localhost or [::1]: access tokens travel with every call), got "${raw}"`);
   }
   if (url.username || url.password || url.search || url.hash) {

@@ -174,5 +174,11 @@ describe('argument schemas', () => {
     expect(schema.safeParse({ componentAppid: 'wx0123456789abcdef', name: 'x', appSecret: '' }).success).toBe(false);
     expect(schema.safeParse({ componentAppid: 'wx0123456789abcdef', name: '   ' }).success).toBe(false);
     expect(schema.safeParse({ componentAppid: 'wx0123456789abcdef', name: 'x', relayUrl: 'ftp://relay' }).success).toBe(false);
+    // The desk key travels with every request to the relay: plain http/ws only to this computer.
+    const plain = schema.safeParse({ componentAppid: 'wx0123456789abcdef', name: 'x', relayUrl: 'http://relay.example.com' });
+    expect(plain.success).toBe(false);
+    expect(JSON.stringify(plain.error?.issues)).toContain('须使用 https:// 或 wss://');
+    expect(schema.safeParse({ componentAppid: 'wx0123456789abcdef', name: 'x', relayUrl: 'ws://relay.example.com' }).success).toBe(false);
+    expect(schema.safeParse({ componentAppid: 'wx0123456789abcdef', name: 'x', relayUrl: 'http://127.0.0.1:8787' }).success).toBe(true);
   });
 });

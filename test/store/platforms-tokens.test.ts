@@ -113,6 +113,7 @@ describe('platforms', () => {
     );
     expect(() => store.platforms.upsert({ componentAppid: 'wxc', name: 'x', egress: 'relay' })).toThrow(/needs a relayUrl/);
     expect(() => store.platforms.upsert({ componentAppid: 'wxc', name: 'x', relayUrl: 'ftp://h' })).toThrow(/http\(s\) or ws\(s\)/);
+    expect(() => store.platforms.upsert({ componentAppid: 'wxc', name: 'x', relayUrl: 'http://relay.example.com' })).toThrow(/https or wss .*desk key/);
     expect(() => store.platforms.upsert({ componentAppid: 'wxc', name: 'x', appSecret: '' })).toThrow(/appSecret must not be empty/);
     expect(() => store.platforms.getSecrets('wxnope')).toThrow(StoreError);
     expect(store.platforms.get('wxc')).toBeNull();

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { EGRESS_MODES, type PlatformConfig, type PlatformInput, type PlatformSecrets } from '../../shared/domain';
+import { plaintextToAnotherHost } from '../../shared/net';
 import type { PlatformsRepo } from './api';
 import { StoreError } from './errors';
 import type { SecretStore } from './secret-store';
@@ -161,6 +162,9 @@ function checkRelayUrl(url: string): void {
   }
   if (!['http:', 'https:', 'ws:', 'wss:'].includes(parsed.protocol)) {
     throw new StoreError('invalid_argument', `relayUrl must be http(s) or ws(s), got ${parsed.protocol}`);
+  }
+  if (plaintextToAnotherHost(parsed)) {
+    throw new StoreError('invalid_argument', `relayUrl must use https or wss (http and ws only to this computer): the desk key travels with every request, got ${parsed.protocol}//${parsed.host}`);
   }
 }
 

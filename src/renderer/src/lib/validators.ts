@@ -2,6 +2,8 @@
  * Setup-form validators. Each returns null (valid) or an issue: an i18n key under `validation.` plus the values the
  * message needs, so the text is translated and tests can check the exact wording.
  */
+import { plaintextToAnotherHost } from '../../../shared/net';
+
 export interface ValidationIssue {
   key: string;
   params?: Record<string, string | number>;
@@ -46,10 +48,6 @@ export function validateAppSecret(value: string): ValidationIssue | null {
   return /^[A-Za-z0-9]{16,64}$/.test(v) ? null : { key: 'validation.appSecret' };
 }
 
-function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
 /**
  * The relay's base URL: https/wss, or http/ws on loopback only (the desk key travels with every request,
  * so plaintext transport is only acceptable on this computer).
@@ -65,9 +63,7 @@ export function validateRelayUrl(value: string, required: boolean): ValidationIs
   }
   if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) return { key: 'validation.urlScheme' };
   if (url.hostname === '') return { key: 'validation.url' };
-  if ((url.protocol === 'http:' || url.protocol === 'ws:') && !isLoopbackHost(url.hostname)) {
-    return { key: 'validation.urlPlaintext' };
-  }
+  if (plaintextToAnotherHost(url)) return { key: 'validation.urlPlaintext' };
   if (url.search !== '' || url.hash !== '') return { key: 'validation.urlQuery' };
   return null;
 }
