@@ -118,6 +118,11 @@ export interface Api {
   on<E extends AppEventName>(event: E, cb: (payload: AppEvents[E]) => void): () => void;
   onConnection(cb: (state: ConnectionState) => void): () => void;
   /**
+   * The event socket is back after it dropped (not its first connection): events sent meanwhile never arrived, so
+   * whoever shows live data reads it again.
+   */
+  onReconnect(cb: () => void): () => void;
+  /**
    * Sends a call now and keeps its answer for the first `invoke` of the same method and arguments, which then does not
    * ask again. The app's start uses it so the first screen's data travels while the screen renders (issue 9).
    */
@@ -163,6 +168,19 @@ export function createApi(transport: Transport): Api {
     },
     on: (event, cb) => transport.on(event, cb),
     onConnection: (cb) => transport.onConnection(cb),
+    onReconnect(cb) {
+      let connectedOnce = false;
+      let dropped = false;
+      return transport.onConnection((state) => {
+        if (state !== 'connected') {
+          dropped = connectedOnce;
+          return;
+        }
+        if (dropped) cb();
+        dropped = false;
+        connectedOnce = true;
+      });
+    },
   };
 }
 

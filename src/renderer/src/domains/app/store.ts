@@ -79,15 +79,10 @@ export const useAppStore = defineStore('app', () => {
   function subscribe(): void {
     if (subscribed) return;
     subscribed = true;
-    // Back after the event socket dropped: what changed meanwhile (another window selecting a platform, standing
-    // alerts) is read again; the screens re-read their own lists (e.g. the events store).
-    let dropped = false;
-    api.onConnection((state) => {
-      if (state === 'connected' && dropped) void load();
-      if (state === 'connected') dropped = false;
-      else if (connection.value === 'connected') dropped = true;
-      connection.value = state;
-    });
+    api.onConnection((state) => (connection.value = state));
+    // What changed while the event socket was down (another window selecting a platform, standing alerts) is read
+    // again; the screens re-read their own lists (e.g. the events store).
+    api.onReconnect(() => void load());
     api.on('platform:changed', () => void load());
     api.on('alert:new', (alert) => {
       // A newer alert about the same condition replaces the older one.

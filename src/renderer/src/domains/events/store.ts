@@ -129,18 +129,7 @@ export const useEventsStore = defineStore('events', () => {
   function startLive(): void {
     if (unsubscribers.length > 0) return;
     // Pushes that came while the event socket was down were never sent to this page: the newest page is read again.
-    let connectedOnce = false;
-    let dropped = false;
-    const onConnection = api.onConnection((state) => {
-      if (state !== 'connected') {
-        dropped = connectedOnce;
-        return;
-      }
-      if (dropped) void reload();
-      dropped = false;
-      connectedOnce = true;
-    });
-    unsubscribers = [api.on('event:new', onLive), api.on('event:updated', onUpdated), onConnection];
+    unsubscribers = [api.on('event:new', onLive), api.on('event:updated', onUpdated), api.onReconnect(() => void reload())];
   }
 
   function stopLive(): void {
