@@ -24,3 +24,10 @@ export const RELEASE_STAGE_WORDS: Record<ReleaseStage, { zh: string; en: string 
  */
 export const FOLLOW_UP_ACTIONS = ['release', 'full', 'rollback'] as const;
 export type FollowUpAction = (typeof FOLLOW_UP_ACTIONS)[number];
+
+/** The accounts of the earlier run each follow-up takes, by their stage (batch/releaseFollowUp, and its buttons). */
+export const FOLLOW_UP_STAGES: Record<FollowUpAction, readonly ReleaseStage[]> = {
+  release: ['held'],
+  full: ['gray'],
+  rollback: ['released', 'gray'],
+};

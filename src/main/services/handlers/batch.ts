@@ -1,6 +1,7 @@
 /** batch/*: runs that apply one change to many accounts (the runner lives in the platform's runtime). */
 import type { batchMethods } from '../../../shared/contract/batch';
 import type { AuthorizerFilter } from '../../../shared/domain';
+import { FOLLOW_UP_STAGES } from '../../../shared/mp/release';
 import { BatchInputError, type BatchRunner } from '../../batch/runner';
 import { ServiceError } from '../../errors';
 import type { HandlersOf } from '../../ipc/types';
@@ -87,7 +88,7 @@ export function batchHandlers(host: RuntimeHost) {
       withRunner((runner) => {
         const run = runner.get(id);
         if (run.kind !== 'mp.release') throw new BatchInputError({ en: `Run ${id} is not a release.`, zh: `任务 ${id} 不是批量发布。` }, undefined, 'conflict');
-        const wanted = { release: ['held'], full: ['gray'], rollback: ['released', 'gray'] }[action];
+        const wanted: readonly string[] = FOLLOW_UP_STAGES[action];
         const targets: string[] = [];
         for (let after = 0; ; ) {
           const page = host.store.batch.items(id, { afterSeq: after, limit: PAGE });
