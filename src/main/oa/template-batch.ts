@@ -2,9 +2,10 @@
  * Batch job "oa.template.sync": keeps every account's templates in line with a template set (industry + short ids).
  * The plan reads the industry and the templates of each account and says what will be added and removed (and which
  * templates of unknown origin are left alone); applying sets the industry when it differs, adds the missing short ids,
- * then removes the unlisted ones (removes first when the adds would pass the 25 an account may hold). Every step reads the account first, and adds are recorded before they go out
- * (see templates.ts), so a run resumed after a restart never adds a template twice. 45026 (25 templates) and 43100
- * (industry changed too recently) fail that account with the meaning and what to do.
+ * then removes the unlisted ones (removes first when the adds would pass the 25 an account may hold). Every step reads
+ * the account first, and adds are recorded before they go out (see templates.ts), so a run resumed after a restart
+ * never adds a template twice. 45026 (25 templates) and 43100 (industry changed too recently) fail that account with
+ * the meaning and what to do.
  */
 import type { BatchWords } from '../../shared/batch';
 import { MAX_ACCOUNT_TEMPLATES, diffTemplateSet, templateSetIssues, type TemplateSet, type TemplateSetDiff } from '../../shared/oa/templates';
@@ -93,11 +94,11 @@ export const templateSyncJob: BatchJob<TemplateSet, TemplateSyncPlan> = {
       if (!sameIndustry(await readIndustry(call, appid), set.industry.id1, set.industry.id2)) await changeIndustry(call, appid, set.industry.id1, set.industry.id2);
     }
     const { diff, templateIds } = await diffFor(ctx, appid, { ...set, industry: null });
-    const before = [...templateIds];
+    let before = [...templateIds];
     const removeAll = async () => {
       for (const r of diff.remove) {
         await removeTemplate(call, ctx.store, ctx.componentAppid, appid, r.templateId);
-        before.splice(before.indexOf(r.templateId), 1);
+        before = before.filter((id) => id !== r.templateId);
       }
     };
     if (diff.removeFirst) await removeAll();

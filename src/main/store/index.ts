@@ -386,12 +386,8 @@ async function backupDatabase(db: Database.Database, destination: string, native
       renameSync(partial, path);
     }
   } catch (err) {
-    if (err instanceof StoreError) {
-      removePartial();
-      throw err;
-    }
     removePartial();
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw exists();
+    if (err instanceof StoreError) throw err;
     throw new StoreError('backup_failed', `the backup to ${path} failed: ${(err as Error).message}`, { cause: err });
   }
   removePartial();
