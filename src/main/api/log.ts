@@ -46,11 +46,17 @@ function redactValue(value: unknown): unknown {
   return value;
 }
 
+/** Every key SECRET_KEY and SECRET_IN_TEXT name holds one of these words. */
+const MAY_HOLD_SECRET = /token|secret|ticket|code|key|password/i;
+
 /**
  * A string value can carry secrets of its own: openapi/rid/get answers the looked-up call's request_url
  * ("access_token=…"), request_body and response_body as strings. JSON inside is redacted by key, other text scrubbed.
  */
 function redactString(text: string): string {
+  // Most values (names, appids, urls) name no token or secret: left as they are without the full scrub (the log
+  // redacts every answer, up to 60 KB of strings for an authorizer list).
+  if (!MAY_HOLD_SECRET.test(text)) return text;
   const t = text.trim();
   if (t.startsWith('{') || t.startsWith('[')) {
     try {
