@@ -56,7 +56,9 @@ export async function startStack(opts: {
   let clock: () => number = Date.now;
   const store = openStore({ path: join(dir, 'desk.db'), secrets: new NodeSecretStore(join(dir, 'keys', 'secret.key')), now: () => clock() });
   const port = await freePort();
-  const simPort = await freePort();
+  // The relay's egress allowlist names the simulator's port before either starts; otherwise the simulator takes any
+  // free port when it listens (a port picked ahead can be taken meanwhile by another test file's process).
+  const simPort = opts.egress === 'relay' ? await freePort() : 0;
   const egress = opts.egress ?? 'direct';
   const relay = await startRelay(
     validateRelayConfig({
@@ -81,7 +83,7 @@ export async function startStack(opts: {
     deskKey: creds.deskKey,
   });
   const sim = await startSimulator({
-    port: simPort,
+    ...(simPort ? { port: simPort } : {}),
     componentAppid: creds.componentAppid,
     componentSecret: creds.secret,
     token: creds.token,
